@@ -76,7 +76,10 @@ mod tests {
         let other = clock.clone();
         assert_eq!(clock.now(), start);
         other.advance(SignedDuration::from_hours(2));
-        assert_eq!(clock.now(), "2026-03-29T02:30:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            clock.now(),
+            "2026-03-29T02:30:00Z".parse::<Timestamp>().unwrap()
+        );
         clock.set(start);
         assert_eq!(other.now(), start);
     }

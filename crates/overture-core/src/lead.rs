@@ -155,7 +155,10 @@ mod tests {
         first.fill_from(&later);
         assert_eq!(first.first_name.as_deref(), Some("Ana"));
         assert_eq!(first.company.as_deref(), Some("Example GmbH"));
-        assert_eq!(first.custom.get("Source").map(String::as_str), Some("event"));
+        assert_eq!(
+            first.custom.get("Source").map(String::as_str),
+            Some("event")
+        );
         assert!(first.tags.contains("vip"));
     }
 

@@ -1,1 +1,21 @@
-//! overture-store-sqlite
+//! Overture's embedded default store: [`SqliteStore`], the `overture_store::Store` port on a
+//! single SQLite file.
+//!
+//! The file runs in WAL mode with one writer: a write pool of exactly one connection whose
+//! transactions start with `BEGIN IMMEDIATE`, and a small pool of readers that never block it.
+//! The schema comes from the embedded migrations in `migrations/` (the PostgreSQL store uses
+//! the same file names). SQL stays inline in the method that uses it, one file per resource.
+//!
+//! Nothing outside this crate sees a `sqlx` type: every failure becomes a
+//! `overture_store::StoreError`. This crate must not depend on the engine, the server or any
+//! other backend.
+
+mod accounts;
+mod actions;
+mod campaigns;
+mod events;
+mod invitations;
+mod leads;
+mod sqlite_store;
+
+pub use sqlite_store::{SqliteOptions, SqliteStore};

@@ -1,1 +1,30 @@
-//! overture-store
+//! The Store port: everything Overture keeps, expressed as intent.
+//!
+//! [`Store`] is the one trait the engine, the server and the CLI use to read and change state:
+//! accounts, leads and lead lists, campaigns and their versions, events, invitations,
+//! re-invite cooldowns and the durable action queue. Its methods say what is wanted
+//! (`claim_due_actions(now, limit, lease)`), never how a database does it. Every change that
+//! touches more than one row is one transaction in every backend.
+//!
+//! Failures are classified by [`StoreError`] so callers decide without reading messages.
+//!
+//! With the `conformance` feature, the `conformance` module holds one test per behaviour a
+//! backend must have, and `conformance_tests!` turns them into `#[tokio::test]`s in a
+//! backend's own test binary.
+//!
+//! This crate must not depend on any database driver: backends (`overture-store-sqlite`,
+//! later `overture-store-postgres`) depend on it, not the other way round.
+
+mod error;
+mod store;
+mod types;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use error::StoreError;
+pub use store::Store;
+pub use types::{
+    ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
+    NewAction, NewCampaignVersion, NewInvitation, Workspace,
+};

@@ -2,7 +2,13 @@ use super::*;
 use InvitationEvent as E;
 use InvitationState as S;
 
-const STATES: [InvitationState; 5] = [S::Pending, S::Accepted, S::Withdrawn, S::Ignored, S::Vanished];
+const STATES: [InvitationState; 5] = [
+    S::Pending,
+    S::Accepted,
+    S::Withdrawn,
+    S::Ignored,
+    S::Vanished,
+];
 const EVENTS: [InvitationEvent; 4] = [E::Accept, E::Withdraw, E::Ignore, E::Vanish];
 const ALLOWED: &[(InvitationState, InvitationEvent, InvitationState)] = &[
     (S::Pending, E::Accept, S::Accepted),
@@ -42,7 +48,10 @@ fn every_other_transition_is_refused_with_a_typed_error() {
             if ALLOWED.iter().any(|&(f, e, _)| f == from && e == event) {
                 continue;
             }
-            assert_eq!(from.apply(event), Err(InvitationTransitionError { from, event }));
+            assert_eq!(
+                from.apply(event),
+                Err(InvitationTransitionError { from, event })
+            );
             refused += 1;
         }
     }
@@ -72,5 +81,8 @@ fn transition_records_the_instant_and_a_refusal_changes_nothing() {
 #[test]
 fn refusal_message_names_state_and_event() {
     let err = S::Accepted.apply(E::Withdraw).unwrap_err();
-    assert_eq!(err.to_string(), "an invitation that is accepted cannot withdraw");
+    assert_eq!(
+        err.to_string(),
+        "an invitation that is accepted cannot withdraw"
+    );
 }

@@ -1,0 +1,164 @@
+//! Behaviour only the SQLite file store has.
+
+use std::path::Path;
+
+use overture_core::WorkspaceId;
+use overture_store::conformance::{at, lead, new_account};
+use overture_store::{EventQuery, ImportOutcome, LeadQuery, Store, StoreError};
+use overture_store_sqlite::{SqliteOptions, SqliteStore};
+use sqlx::Connection;
+
+async fn open(path: &Path) -> SqliteStore {
+    SqliteStore::open(path, SqliteOptions::default())
+        .await
+        .expect("the store opens")
+}
+
+/// A connection that bypasses the store, to inspect or damage the file.
+async fn raw(path: &Path) -> sqlx::SqliteConnection {
+    let url = format!("sqlite://{}", path.display());
+    sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("a raw connection")
+}
+
+fn every_lead() -> LeadQuery {
+    LeadQuery {
+        list: None,
+        after: None,
+        limit: 100_000,
+    }
+}
+
+#[tokio::test]
+async fn reopening_keeps_data_and_applies_no_migration_twice() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("overture.db");
+    let ws = WorkspaceId::DEFAULT;
+    {
+        let store = open(&path).await;
+        store
+            .create_account(new_account(ws, "alice"))
+            .await
+            .expect("account");
+        let leads: Vec<_> = (0..10).map(lead).collect();
+        store
+            .import_leads(ws, "prospects", &leads, at(0), &|_| {})
+            .await
+            .expect("import");
+        store.close().await;
+    }
+    let store = open(&path).await;
+    let again = open(&path).await;
+    assert_eq!(store.list_workspaces().await.expect("workspaces").len(), 1);
+    assert_eq!(
+        store
+            .account_by_name(ws, "alice")
+            .await
+            .expect("alice")
+            .name,
+        "alice"
+    );
+    assert_eq!(
+        again
+            .list_leads(ws, every_lead())
+            .await
+            .expect("leads")
+            .len(),
+        10
+    );
+
+    let mut conn = raw(&path).await;
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&mut conn)
+        .await
+        .expect("migrations table");
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .expect("migrations directory")
+        .count();
+    assert_eq!(applied, files as i64);
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn an_error_midway_through_an_import_rolls_everything_back() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("overture.db");
+    let ws = WorkspaceId::DEFAULT;
+    let store = open(&path).await;
+    let first: Vec<_> = (0..10).map(lead).collect();
+    store
+        .import_leads(ws, "first", &first, at(0), &|_| {})
+        .await
+        .expect("first import");
+
+    // Damage one stored lead so that reading it back fails.
+    let mut conn = raw(&path).await;
+    sqlx::query("UPDATE leads SET custom = 'not json' WHERE profile_url = ?1")
+        .bind(lead(9).profile_url.as_url())
+        .execute(&mut conn)
+        .await
+        .expect("damage a row");
+
+    // Thousands of new leads come first, so several chunks are written before the damaged
+    // lead is reached.
+    let mut second: Vec<_> = (1_000..13_000).map(lead).collect();
+    second.push(lead(9));
+    let result = store
+        .import_leads(ws, "second", &second, at(60), &|_| {})
+        .await;
+    assert!(
+        matches!(result, Err(StoreError::Corrupt { .. })),
+        "{result:?}"
+    );
+
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    assert_eq!(count, 10, "no lead of the failed import may remain");
+    let lists = store.list_lead_lists(ws).await.expect("lists");
+    assert_eq!(lists.len(), 1, "the second list must not exist: {lists:?}");
+    let events = EventQuery {
+        after: None,
+        kinds: vec![],
+        limit: 10,
+    };
+    assert_eq!(
+        store.list_events(ws, events).await.expect("events").len(),
+        1
+    );
+    let damaged = store.lead_by_url(ws, &lead(9).profile_url).await;
+    assert!(
+        matches!(damaged, Err(StoreError::Corrupt { .. })),
+        "{damaged:?}"
+    );
+
+    // The store still works, and a later import counts from the unchanged state.
+    let outcome = store
+        .import_leads(ws, "second", &second[..3], at(120), &|_| {})
+        .await
+        .expect("import after rollback");
+    assert_eq!(
+        outcome,
+        ImportOutcome {
+            imported: 3,
+            updated: 0,
+            unchanged: 0
+        }
+    );
+}
+
+#[tokio::test]
+async fn opening_a_directory_is_unavailable() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let result = SqliteStore::open(dir.path(), SqliteOptions::default()).await;
+    assert!(
+        matches!(result, Err(StoreError::Unavailable { .. })),
+        "{result:?}"
+    );
+}

@@ -1,0 +1,176 @@
+//! The conformance suite: one `pub async fn` per behaviour every [`Store`](crate::Store)
+//! backend must have, each taking a fresh store.
+//!
+//! A backend's test binary runs the whole suite with one line:
+//!
+//! ```text
+//! overture_store::conformance_tests!(async || fresh_store().await);
+//! ```
+//!
+//! The closure is called once per test and must return a store with nothing in it but what
+//! the migrations create, or a `(store, guard)` pair whose guard (a temporary directory, a
+//! throwaway database) is dropped after the test (see [`Fixture`]). The test crate needs `tokio` (with `macros` and `rt-multi-thread`)
+//! as a dev-dependency.
+//!
+//! Fixtures are fictional: `example.com` addresses and `conformance-lead-N` profiles.
+
+mod accounts;
+mod actions;
+mod campaigns;
+mod invitations;
+mod leads;
+
+use jiff::Timestamp;
+use overture_core::account::Zone;
+use overture_core::limits::AccountLimits;
+use overture_core::sequence::CampaignSpec;
+use overture_core::working_hours::WorkingHours;
+use overture_core::{AccountKind, NewAccount, NewLead, ProfileUrl, Tier, WorkspaceId};
+
+pub use accounts::*;
+pub use actions::*;
+pub use campaigns::*;
+pub use invitations::*;
+pub use leads::*;
+
+/// Expands to one `#[tokio::test]` per behaviour of the suite. The argument is an
+/// `async` closure (or any `Fn() -> impl Future<Output = S>`) that makes a fresh store.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(@each $make;
+            workspaces_default_exists_and_names_are_unique,
+            accounts_create_get_and_list,
+            account_name_conflicts_only_within_a_workspace,
+            account_status_changes_and_persists,
+            workspace_isolation_hides_other_workspaces_rows,
+            import_inserts_then_reimport_changes_nothing,
+            import_present_values_replace_absent_never_erase,
+            import_puts_leads_on_lists,
+            import_merges_rows_about_the_same_person,
+            import_into_missing_workspace_is_not_found_and_changes_nothing,
+            import_failing_midway_changes_nothing,
+            import_dropped_midway_changes_nothing,
+            import_reports_progress_up_to_the_row_count,
+            list_leads_pages_by_id,
+            lead_by_url_normalises_the_key,
+            campaign_versions_follow_source_changes,
+            campaign_status_changes,
+            events_are_ordered_and_filtered,
+            invitation_record_and_transition,
+            invitation_refused_transition_changes_nothing,
+            second_pending_invitation_conflicts,
+            invitations_are_filtered,
+            cooldown_never_shrinks,
+            enqueue_is_idempotent_per_key,
+            claim_takes_only_due_actions_oldest_first,
+            expired_lease_is_reclaimed_with_a_new_fence,
+            stale_fence_cannot_finish,
+            action_state_machine_refusals_change_nothing,
+            released_action_is_claimed_again,
+        );
+    };
+    (@each $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let make = $make;
+                let (store, guard) = $crate::conformance::Fixture::split(make().await);
+                $crate::conformance::$name(store).await;
+                drop(guard);
+            }
+        )*
+    };
+}
+
+/// What a backend's test hands to the suite: a store, or a store with a guard that must
+/// outlive it (a temporary directory, a throwaway database).
+pub trait Fixture {
+    /// The store under test.
+    type Store: crate::Store;
+    /// Dropped once the test is over.
+    type Guard;
+    /// Separates the store from its guard.
+    fn split(self) -> (Self::Store, Self::Guard);
+}
+
+impl<S: crate::Store> Fixture for S {
+    type Store = S;
+    type Guard = ();
+    fn split(self) -> (S, ()) {
+        (self, ())
+    }
+}
+
+impl<S: crate::Store, G> Fixture for (S, G) {
+    type Store = S;
+    type Guard = G;
+    fn split(self) -> (S, G) {
+        self
+    }
+}
+
+/// Test time: `second` seconds after 2026-09-01T00:00:00Z (whole seconds, as stores keep
+/// milliseconds).
+pub fn at(second: i64) -> Timestamp {
+    match Timestamp::from_second(1_788_220_800 + second) {
+        Ok(t) => t,
+        Err(e) => panic!("test time {second} out of range: {e}"),
+    }
+}
+
+/// A fictional profile URL.
+pub fn url(slug: &str) -> ProfileUrl {
+    let raw = format!("https://www.linkedin.com/in/{slug}");
+    match ProfileUrl::parse(&raw) {
+        Ok(url) => url,
+        Err(e) => panic!("fixture URL {raw} does not parse: {e}"),
+    }
+}
+
+/// A fictional lead with a first name and an example.com address.
+pub fn lead(i: u64) -> NewLead {
+    let mut lead = NewLead::new(url(&format!("conformance-lead-{i}")));
+    lead.first_name = Some(format!("Lead{i}"));
+    lead.email = Some(format!("lead{i}@example.com"));
+    lead
+}
+
+/// A sandbox account with default limits and hours.
+pub fn new_account(ws: WorkspaceId, name: &str) -> NewAccount {
+    NewAccount {
+        workspace_id: ws,
+        name: name.to_owned(),
+        kind: AccountKind::Sandbox,
+        tier: Tier::Free,
+        time_zone: Zone::utc(),
+        working_hours: WorkingHours::default(),
+        limits: AccountLimits::for_tier(Tier::Free),
+        created_at: at(0),
+    }
+}
+
+/// A minimal campaign definition, built from JSON so that the suite does not follow every
+/// change of the definition's Rust shape.
+pub fn spec(name: &str, list: &str) -> CampaignSpec {
+    let json = serde_json::json!({
+        "name": name,
+        "accounts": ["alice"],
+        "leads": { "list": list },
+        "settings": { "stop_on_reply": true, "skip_if_contacted_by_any_campaign": true },
+        "steps": [ { "label": null, "kind": { "type": "visit_profile" } } ],
+    });
+    match serde_json::from_value(json) {
+        Ok(spec) => spec,
+        Err(e) => panic!("the fixture campaign spec no longer decodes, update it: {e}"),
+    }
+}
+
+/// Unwraps a store result, naming the step that failed.
+#[track_caller]
+pub fn ok<T>(step: &str, result: Result<T, crate::StoreError>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(e) => panic!("{step}: {e}"),
+    }
+}

@@ -1,0 +1,149 @@
+//! Inputs and outputs of the [`Store`](crate::Store) methods that the domain core does not
+//! define itself.
+
+use jiff::Timestamp;
+use overture_core::sequence::CampaignSpec;
+use overture_core::{
+    AccountId, Action, ActionKind, ActionState, Campaign, CampaignId, EnrollmentId, EventId,
+    EventKind, InvitationState, LeadId, WorkspaceId,
+};
+
+/// A workspace: one client of an agency, or one team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    /// Store key.
+    pub id: WorkspaceId,
+    /// Unique name.
+    pub name: String,
+}
+
+/// What an import did, counted per distinct profile URL.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// Leads that were not stored before.
+    pub imported: u64,
+    /// Stored leads that the import changed.
+    pub updated: u64,
+    /// Stored leads the import brought nothing new for.
+    pub unchanged: u64,
+}
+
+/// A page of leads, in ascending id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadQuery {
+    /// Only the leads on this list (an unknown list is `NotFound`).
+    pub list: Option<String>,
+    /// Only leads with a larger id (keyset pagination: pass the last id of the previous page).
+    pub after: Option<LeadId>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// A campaign definition to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCampaignVersion {
+    /// Unique in the workspace.
+    pub name: String,
+    /// The definition as written; a change of this text is a new version.
+    pub source: String,
+    /// The validated definition.
+    pub spec: CampaignSpec,
+}
+
+/// The result of applying a campaign definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The campaign as stored now.
+    pub campaign: Campaign,
+    /// Whether a new version was stored (false when the source was identical).
+    pub changed: bool,
+}
+
+/// A page of events, in ascending id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventQuery {
+    /// Only events with a larger id.
+    pub after: Option<EventId>,
+    /// Only these kinds (empty: every kind).
+    pub kinds: Vec<EventKind>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// A connection invitation that was just sent; it is stored as pending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitation {
+    /// Owning workspace.
+    pub workspace_id: WorkspaceId,
+    /// The sender.
+    pub account_id: AccountId,
+    /// The invited person.
+    pub lead_id: LeadId,
+    /// The campaign that sent it, if any.
+    pub campaign_id: Option<CampaignId>,
+    /// The channel's own id for it, once known.
+    pub external_id: Option<String>,
+    /// The note sent with it.
+    pub note: Option<String>,
+    /// When it was sent.
+    pub sent_at: Timestamp,
+}
+
+/// Which invitations to list, in ascending id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationQuery {
+    /// Only this sender's.
+    pub account: Option<AccountId>,
+    /// Only those in this state.
+    pub state: Option<InvitationState>,
+    /// Only those sent strictly before this instant.
+    pub sent_before: Option<Timestamp>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// A unit of outbound work to queue; it is stored as queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAction {
+    /// Owning workspace.
+    pub workspace_id: WorkspaceId,
+    /// The account that carries it.
+    pub account_id: AccountId,
+    /// The person it is aimed at.
+    pub lead_id: Option<LeadId>,
+    /// The campaign that planned it.
+    pub campaign_id: Option<CampaignId>,
+    /// The enrollment that planned it.
+    pub enrollment_id: Option<EnrollmentId>,
+    /// What to do.
+    pub kind: ActionKind,
+    /// Kind-specific data as JSON text.
+    pub payload: String,
+    /// Not before this instant.
+    pub due_at: Timestamp,
+    /// Unique per effect in the workspace: queueing the same key again inserts nothing.
+    pub idempotency_key: String,
+}
+
+/// An action taken by a worker under a lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedAction {
+    /// The action, in state `claimed`.
+    pub action: Action,
+    /// The claim expires at this instant; after it another worker may take the action over.
+    pub lease_until: Timestamp,
+    /// The fence token of this claim: finishing the action needs it, and every claim
+    /// increments it, so a worker whose lease was taken over cannot finish the action.
+    pub fence: i64,
+}
+
+/// Which actions to list, in ascending id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionQuery {
+    /// Only those in this state.
+    pub state: Option<ActionState>,
+    /// Only this account's.
+    pub account: Option<AccountId>,
+    /// At most this many.
+    pub limit: u32,
+}

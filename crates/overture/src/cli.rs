@@ -1,0 +1,207 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Overture: LinkedIn and cold-email outreach that keeps the sender's account healthy.
+///
+/// Automating LinkedIn is against section 8.2 of LinkedIn's User Agreement; Overture ships
+/// conservative limits and modes that automate nothing on LinkedIn. See the README.
+#[derive(Debug, Parser)]
+#[command(
+    name = "overture",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Database: a SQLite file path or `sqlite://PATH` [default: ./overture.db]
+    #[arg(
+        long,
+        global = true,
+        env = "OVERTURE_DATABASE_URL",
+        value_name = "PATH|URL"
+    )]
+    pub db: Option<String>,
+
+    /// Configuration file [default: ./overture.toml when it exists]
+    #[arg(long, global = true, env = "OVERTURE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// More log output on standard error (-v info, -vv debug); OVERTURE_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database (and apply migrations) and say what to do next
+    Init,
+    /// Sender accounts: LinkedIn, sandbox or email seats
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Leads: import from CSV, list
+    #[command(subcommand)]
+    Leads(LeadsCommand),
+    /// Campaigns: validate, apply and read campaign files
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// Configuration: print an example or the effective settings
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `--json` for read commands.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct JsonFlag {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `overture account …`
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add a sender account
+    Add(AccountAdd),
+    /// List sender accounts
+    List(JsonFlag),
+    /// Show one account with its limits and working hours
+    Show {
+        /// The account's name
+        name: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+/// The kind of account to add.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// A real LinkedIn account (its session cookies are added by a later command)
+    Linkedin,
+    /// A seat in the simulated LinkedIn network (for trying Overture safely)
+    Sandbox,
+    /// An email mailbox (its SMTP and IMAP settings are added by a later command)
+    Email,
+}
+
+/// LinkedIn subscription tier.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TierArg {
+    /// Free account: 200-character notes, about 5 notes a month
+    Free,
+    /// Premium: 300-character notes
+    Premium,
+    /// Sales Navigator: 300-character notes
+    SalesNavigator,
+}
+
+/// `overture account add`
+#[derive(Debug, Args)]
+pub struct AccountAdd {
+    /// What kind of seat
+    pub kind: KindArg,
+    /// Short unique name used in campaign files (letters, digits, `-`, `_`, `.`)
+    #[arg(long)]
+    pub name: String,
+    /// LinkedIn tier; decides default limits and the note length
+    #[arg(long, value_enum, default_value = "free")]
+    pub tier: TierArg,
+    /// IANA time zone the working hours are read in [default: the configured default_time_zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Working days, e.g. `mon-fri` or `mon,tue,thu`
+    #[arg(long, default_value = "mon-fri")]
+    pub days: String,
+    /// Daily working window, e.g. `09:00-18:00`
+    #[arg(long, default_value = "09:00-18:00")]
+    pub hours: String,
+    /// Print the created account as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `overture leads …`
+#[derive(Debug, Subcommand)]
+pub enum LeadsCommand {
+    /// Import leads from a CSV file into a list (all or nothing by default)
+    Import(LeadsImport),
+    /// List leads
+    List {
+        /// Only leads on this list
+        #[arg(long)]
+        list: Option<String>,
+        /// At most this many
+        #[arg(long, default_value_t = 1000)]
+        limit: u32,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+/// `overture leads import`
+#[derive(Debug, Args)]
+pub struct LeadsImport {
+    /// The CSV file
+    pub file: PathBuf,
+    /// The list to add the leads to (created when missing)
+    #[arg(long)]
+    pub list: String,
+    /// Map a column to a field: "Column Header=field" (fields: first_name, last_name,
+    /// headline, company, position, location, email, profile_url, tags, custom:NAME, ignore)
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    pub maps: Vec<String>,
+    /// Import the valid rows and write the rejected ones to FILE.rejected.csv
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Print the counts as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `overture campaign …`
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Check a campaign file; print every problem as FILE:LINE:COL: message
+    Validate {
+        /// The campaign file (YAML)
+        file: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Validate a campaign file and store it as the campaign's newest version
+    Apply {
+        /// The campaign file (YAML)
+        file: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// List campaigns
+    List(JsonFlag),
+    /// Show a campaign: its newest version, status and steps
+    Show {
+        /// The campaign's name
+        name: String,
+        /// Print the stored YAML source instead of a summary
+        #[arg(long, conflicts_with = "json")]
+        source: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+/// `overture config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented example configuration file
+    Example,
+    /// Print the effective settings after defaults, file, environment and flags
+    Show(JsonFlag),
+}

@@ -1,0 +1,284 @@
+//! `overture account add|list|show`.
+
+use jiff::civil::Time;
+use overture_core::account::Zone;
+use overture_core::limits::AccountLimits;
+use overture_core::working_hours::{Day, WorkingHours};
+use overture_core::{Account, AccountKind, AccountStatus, NewAccount, Tier};
+use overture_store::Store;
+
+use super::Ctx;
+use crate::cli::{AccountAdd, AccountCommand, KindArg, TierArg};
+use crate::error::{CliError, CliResult};
+use crate::output::{print_json, table};
+
+pub async fn run(ctx: &Ctx, command: AccountCommand) -> CliResult {
+    match command {
+        AccountCommand::Add(args) => add(ctx, args).await,
+        AccountCommand::List(flag) => {
+            let store = ctx.store(false).await?;
+            let accounts = store.list_accounts(ctx.settings.workspace()).await?;
+            if flag.json {
+                return print_json(&accounts);
+            }
+            if accounts.is_empty() {
+                println!("No accounts yet. Add one: overture account add sandbox --name alice");
+                return Ok(());
+            }
+            let mut t = table([
+                "name",
+                "kind",
+                "tier",
+                "time zone",
+                "working hours",
+                "status",
+            ]);
+            for a in &accounts {
+                t.add_row([
+                    a.name.clone(),
+                    a.kind.to_string(),
+                    a.tier.to_string(),
+                    a.time_zone.to_string(),
+                    describe_hours(&a.working_hours),
+                    describe_status(&a.status),
+                ]);
+            }
+            println!("{t}");
+            Ok(())
+        }
+        AccountCommand::Show { name, json } => {
+            let store = ctx.store(false).await?;
+            let account = store
+                .account_by_name(ctx.settings.workspace(), &name)
+                .await?;
+            if json.json {
+                return print_json(&account);
+            }
+            show(&account);
+            Ok(())
+        }
+    }
+}
+
+async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
+    validate_name(&args.name)?;
+    let kind = match args.kind {
+        KindArg::Linkedin => AccountKind::Linkedin,
+        KindArg::Sandbox => AccountKind::Sandbox,
+        KindArg::Email => AccountKind::Email,
+    };
+    let tier = match args.tier {
+        TierArg::Free => Tier::Free,
+        TierArg::Premium => Tier::Premium,
+        TierArg::SalesNavigator => Tier::SalesNavigator,
+    };
+    let tz = args
+        .tz
+        .clone()
+        .unwrap_or_else(|| ctx.settings.default_time_zone.clone());
+    let time_zone = Zone::parse(&tz).map_err(|e| CliError::input(format!("--tz: {e}")))?;
+    let working_hours = parse_working_hours(&args.days, &args.hours)?;
+    let store = ctx.store(true).await?;
+    let account = store
+        .create_account(NewAccount {
+            workspace_id: ctx.settings.workspace(),
+            name: args.name.clone(),
+            kind,
+            tier,
+            time_zone,
+            working_hours,
+            limits: AccountLimits::for_tier(tier),
+            created_at: ctx.now(),
+        })
+        .await
+        .map_err(|e| match e {
+            overture_store::StoreError::Conflict { .. } => CliError::input(format!(
+                "an account named `{}` already exists (pick another --name, or see `overture account show {}`)",
+                args.name, args.name
+            )),
+            other => CliError::from(other),
+        })?;
+    // Seats that need credentials start paused until they are given (`NeedsCredentials`).
+    let account = if kind == AccountKind::Sandbox {
+        account
+    } else {
+        store
+            .set_account_status(
+                account.workspace_id,
+                account.id,
+                AccountStatus::NeedsCredentials,
+            )
+            .await?;
+        Account {
+            status: AccountStatus::NeedsCredentials,
+            ..account
+        }
+    };
+    if args.json {
+        return print_json(&account);
+    }
+    println!(
+        "Added {} account `{}` ({}, {}, {}).",
+        account.kind,
+        account.name,
+        account.tier,
+        account.time_zone,
+        describe_hours(&account.working_hours)
+    );
+    if account.status == AccountStatus::NeedsCredentials {
+        println!("It waits for credentials before it sends anything.");
+    }
+    Ok(())
+}
+
+fn validate_name(name: &str) -> CliResult {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(CliError::input(format!(
+            "--name `{name}`: use 1 to 64 letters, digits, `-`, `_` or `.`"
+        )))
+    }
+}
+
+const DAYS: [(Day, &str); 7] = [
+    (Day::Mon, "mon"),
+    (Day::Tue, "tue"),
+    (Day::Wed, "wed"),
+    (Day::Thu, "thu"),
+    (Day::Fri, "fri"),
+    (Day::Sat, "sat"),
+    (Day::Sun, "sun"),
+];
+
+fn day_index(text: &str) -> CliResult<usize> {
+    let t = text.trim().to_ascii_lowercase();
+    DAYS.iter()
+        .position(|(_, name)| t.len() >= 3 && name.starts_with(&t[..3]) && name.len() <= t.len())
+        .ok_or_else(|| {
+            CliError::input(format!(
+                "--days: unknown day `{text}` (use mon, tue, wed, thu, fri, sat, sun; ranges like mon-fri)"
+            ))
+        })
+}
+
+/// Parses `--days mon-fri` (ranges and lists) and `--hours 09:00-18:00`.
+fn parse_working_hours(days: &str, hours: &str) -> CliResult<WorkingHours> {
+    let mut set = [false; 7];
+    for part in days.split(',').filter(|p| !p.trim().is_empty()) {
+        match part.split_once('-') {
+            Some((from, to)) => {
+                let (from, to) = (day_index(from)?, day_index(to)?);
+                let mut i = from;
+                loop {
+                    set[i] = true;
+                    if i == to {
+                        break;
+                    }
+                    i = (i + 1) % 7;
+                }
+            }
+            None => set[day_index(part)?] = true,
+        }
+    }
+    let days: Vec<Day> = DAYS
+        .iter()
+        .zip(set)
+        .filter_map(|(&(d, _), on)| on.then_some(d))
+        .collect();
+    let (start, end) = hours.split_once('-').ok_or_else(|| {
+        CliError::input(format!(
+            "--hours `{hours}`: expected a window like 09:00-18:00"
+        ))
+    })?;
+    let parse_time = |t: &str| {
+        t.trim()
+            .parse::<Time>()
+            .map_err(|_| CliError::input(format!("--hours: `{t}` is not a time of day like 09:00")))
+    };
+    WorkingHours::new(days, parse_time(start)?, parse_time(end)?)
+        .map_err(|e| CliError::input(format!("working hours: {e}")))
+}
+
+fn describe_hours(h: &WorkingHours) -> String {
+    let days: Vec<&str> = h
+        .days
+        .iter()
+        .filter_map(|d| DAYS.iter().find(|(x, _)| x == d).map(|(_, n)| *n))
+        .collect();
+    format!(
+        "{} {}-{}",
+        days.join(","),
+        h.start.strftime("%H:%M"),
+        h.end.strftime("%H:%M")
+    )
+}
+
+fn describe_status(s: &AccountStatus) -> String {
+    match s {
+        AccountStatus::Active => "active".into(),
+        AccountStatus::Paused { reason } => format!("paused: {reason}"),
+        AccountStatus::Restricted { until } => format!("restricted until {until}"),
+        AccountStatus::NeedsCredentials => "needs credentials".into(),
+    }
+}
+
+fn show(a: &Account) {
+    println!("{} ({} {}, id {})", a.name, a.tier, a.kind, a.id);
+    println!("  status:        {}", describe_status(&a.status));
+    println!("  time zone:     {}", a.time_zone);
+    println!("  working hours: {}", describe_hours(&a.working_hours));
+    println!("  added:         {}", a.created_at);
+    let w = &a.limits.warm_up;
+    println!(
+        "  warm-up:       {}% of daily caps on day 1, full after {} days",
+        w.start_percent, w.ramp_days
+    );
+    match &a.limits.note_quota {
+        Some(q) => println!("  note quota:    {} notes per 30 days", q.per_30_days),
+        None => println!("  note quota:    none"),
+    }
+    let mut t = table(["action", "per day", "per 7 days", "spacing", "jitter"]);
+    for (kind, l) in &a.limits.kinds {
+        t.add_row([
+            kind.to_string(),
+            l.per_day.to_string(),
+            l.per_week.to_string(),
+            format!("{:#}", l.min_spacing),
+            format!("{:#}", l.jitter),
+        ]);
+    }
+    println!("{t}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(text: &str) -> Vec<Day> {
+        parse_working_hours(text, "09:00-17:00").unwrap().days
+    }
+
+    #[test]
+    fn day_lists_and_ranges() {
+        use Day::*;
+        assert_eq!(days("mon-fri"), [Mon, Tue, Wed, Thu, Fri]);
+        assert_eq!(days("mon,wed,fri"), [Mon, Wed, Fri]);
+        assert_eq!(days("Monday-Wednesday,sat"), [Mon, Tue, Wed, Sat]);
+        assert_eq!(days("fri-mon"), [Mon, Fri, Sat, Sun]);
+        assert!(parse_working_hours("funday", "09:00-17:00").is_err());
+        assert!(parse_working_hours("mon", "9-17h").is_err());
+    }
+
+    #[test]
+    fn account_names() {
+        assert!(validate_name("alice.sales-1").is_ok());
+        assert!(validate_name("").is_err());
+        assert!(validate_name("al ice").is_err());
+    }
+}

@@ -1,0 +1,252 @@
+//! `overture campaign validate|apply|list|show`.
+
+use std::path::Path;
+
+use overture_campaign::{Diagnostic, ValidationContext, parse_campaign};
+use overture_core::sequence::{BranchTarget, CampaignSpec, StepKind};
+use overture_store::{NewCampaignVersion, Store};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::cli::CampaignCommand;
+use crate::error::{CliError, CliResult};
+use crate::output::{print_json, table};
+
+/// What `campaign validate --json` prints.
+#[derive(Debug, Serialize)]
+struct ValidationReport {
+    file: String,
+    valid: bool,
+    problems: Vec<Problem>,
+}
+
+/// One diagnostic, for JSON.
+#[derive(Debug, Serialize)]
+struct Problem {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl From<&Diagnostic> for Problem {
+    fn from(d: &Diagnostic) -> Self {
+        Problem {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+        }
+    }
+}
+
+pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
+    match command {
+        CampaignCommand::Validate { file, json } => {
+            let (source, result) = check(ctx, &file).await?;
+            drop(source);
+            match result {
+                Ok(spec) => {
+                    if json.json {
+                        return print_json(&ValidationReport {
+                            file: file.display().to_string(),
+                            valid: true,
+                            problems: Vec::new(),
+                        });
+                    }
+                    println!(
+                        "{}: ok ({} step(s), sender(s): {})",
+                        file.display(),
+                        spec.steps.len(),
+                        spec.accounts.join(", ")
+                    );
+                    Ok(())
+                }
+                Err(problems) => {
+                    if json.json {
+                        print_json(&ValidationReport {
+                            file: file.display().to_string(),
+                            valid: false,
+                            problems: problems.iter().map(Problem::from).collect(),
+                        })?;
+                    } else {
+                        report(&problems);
+                    }
+                    Err(CliError::Reported)
+                }
+            }
+        }
+        CampaignCommand::Apply { file, json } => {
+            let (source, result) = check(ctx, &file).await?;
+            let spec = match result {
+                Ok(spec) => spec,
+                Err(problems) => {
+                    report(&problems);
+                    eprintln!("nothing stored: fix the problems above and apply again");
+                    return Err(CliError::Reported);
+                }
+            };
+            let store = ctx.store(true).await?;
+            let applied = store
+                .apply_campaign(
+                    ctx.settings.workspace(),
+                    NewCampaignVersion {
+                        name: spec.name.clone(),
+                        source,
+                        spec,
+                    },
+                    ctx.now(),
+                )
+                .await?;
+            if json.json {
+                return print_json(&serde_json::json!({
+                    "name": applied.campaign.name,
+                    "version": applied.campaign.version,
+                    "changed": applied.changed,
+                    "status": applied.campaign.status,
+                }));
+            }
+            let c = &applied.campaign;
+            if applied.changed {
+                println!(
+                    "Stored campaign `{}` version {} ({}).",
+                    c.name, c.version, c.status
+                );
+            } else {
+                println!(
+                    "Campaign `{}` is unchanged (version {}).",
+                    c.name, c.version
+                );
+            }
+            Ok(())
+        }
+        CampaignCommand::List(flag) => {
+            let store = ctx.store(false).await?;
+            let campaigns = store.list_campaigns(ctx.settings.workspace()).await?;
+            if flag.json {
+                return print_json(&campaigns);
+            }
+            if campaigns.is_empty() {
+                println!("No campaigns yet. Store one: overture campaign apply FILE.yaml");
+                return Ok(());
+            }
+            let mut t = table(["name", "version", "status", "steps", "senders", "updated"]);
+            for c in &campaigns {
+                t.add_row([
+                    c.name.clone(),
+                    c.version.to_string(),
+                    c.status.to_string(),
+                    c.spec.steps.len().to_string(),
+                    c.spec.accounts.join(", "),
+                    c.updated_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+                ]);
+            }
+            println!("{t}");
+            Ok(())
+        }
+        CampaignCommand::Show { name, source, json } => {
+            let store = ctx.store(false).await?;
+            let ws = ctx.settings.workspace();
+            let campaign = store
+                .campaign_by_name(ws, &name)
+                .await
+                .map_err(|e| match e {
+                    overture_store::StoreError::NotFound { .. } => CliError::input(format!(
+                        "no campaign named `{name}` (see `overture campaign list`)"
+                    )),
+                    other => CliError::from(other),
+                })?;
+            if source {
+                print!("{}", campaign.source);
+                return Ok(());
+            }
+            if json.json {
+                return print_json(&campaign);
+            }
+            let versions = store.campaign_versions(ws, campaign.id).await?;
+            show(
+                &campaign.spec,
+                &campaign.status.to_string(),
+                campaign.version,
+                versions.len(),
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Reads and validates a campaign file against the accounts in the database.
+async fn check(
+    ctx: &Ctx,
+    file: &Path,
+) -> CliResult<(String, Result<CampaignSpec, Vec<Diagnostic>>)> {
+    let source = std::fs::read_to_string(file)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+    let store = ctx.store(false).await?;
+    let ws = ctx.settings.workspace();
+    let mut context = ValidationContext::default();
+    for account in store.list_accounts(ws).await? {
+        context.accounts.insert(account.name.clone(), account.tier);
+    }
+    // Lists are not checked: a campaign may be applied before its leads are imported.
+    let name = file.display().to_string();
+    let result = parse_campaign(&name, &source, &context);
+    Ok((source, result))
+}
+
+fn report(problems: &[Diagnostic]) {
+    for p in problems {
+        eprintln!("{p}");
+    }
+    eprintln!("{} problem(s)", problems.len());
+}
+
+fn show(spec: &CampaignSpec, status: &str, version: u32, versions: usize) {
+    println!("{} (version {version} of {versions}, {status})", spec.name);
+    println!("  senders: {}", spec.accounts.join(", "));
+    println!("  steps:");
+    for (i, step) in spec.steps.iter().enumerate() {
+        let label = step
+            .label
+            .as_deref()
+            .map(|l| format!(" [{l}]"))
+            .unwrap_or_default();
+        println!("    {:>2}. {}{label}", i + 1, describe(&step.kind));
+    }
+}
+
+/// One line per step: its name and what matters about it.
+fn describe(kind: &StepKind) -> String {
+    let target = |t: &BranchTarget| match t {
+        BranchTarget::Next => "next step".to_owned(),
+        BranchTarget::End => "end".to_owned(),
+        BranchTarget::Withdraw => "withdraw and end".to_owned(),
+        BranchTarget::Label(l) => format!("`{l}`"),
+    };
+    let variants = |n: usize, what: &str| match n {
+        0 => format!("without a {what}"),
+        1 => format!("with a {what}"),
+        n => format!("with {n} {what} variants"),
+    };
+    match kind {
+        StepKind::Invite(i) => {
+            let fallback = if i.without_note_if_quota_exhausted {
+                ", without the note when the quota is used up"
+            } else {
+                ""
+            };
+            format!("invite {}{fallback}", variants(i.notes.len(), "note"))
+        }
+        StepKind::Wait { duration } => format!("wait {duration}"),
+        StepKind::WaitForAcceptance(w) => format!(
+            "wait for acceptance up to {}: accepted -> {}, not accepted -> {}",
+            w.within,
+            target(&w.accepted),
+            target(&w.not_accepted)
+        ),
+        StepKind::Message(m) => format!("message {}", variants(m.texts.len(), "text")),
+        StepKind::Email(e) => format!("email {}", variants(e.variants.len(), "subject/body")),
+        StepKind::Tag { tag } => format!("tag `{tag}`"),
+        other => other.name().replace('_', " "),
+    }
+}

@@ -1,0 +1,56 @@
+//! One module per subcommand.
+
+mod account;
+mod campaign;
+mod config;
+mod init;
+mod leads;
+
+use overture_clock::{Clock, SystemClock};
+
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+use crate::error::CliResult;
+use crate::store::DatabaseUrl;
+
+/// What every command gets: the resolved settings, the database location and the clock.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Effective settings.
+    pub settings: Settings,
+    /// Where the database lives.
+    pub db: DatabaseUrl,
+    /// The wall clock (the only place the CLI reads time).
+    pub clock: SystemClock,
+}
+
+impl Ctx {
+    /// The current instant.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// Opens the store; read commands pass `create = false` so a typo in `--db` is reported
+    /// instead of silently creating an empty database.
+    pub async fn store(&self, create: bool) -> CliResult<overture_store_sqlite::SqliteStore> {
+        crate::store::open(&self.db, create).await
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> CliResult {
+    let settings = Settings::resolve(&cli)?;
+    let db = DatabaseUrl::parse(&settings.database_url)?;
+    let ctx = Ctx {
+        settings,
+        db,
+        clock: SystemClock,
+    };
+    match cli.command {
+        Command::Init => init::run(&ctx).await,
+        Command::Account(c) => account::run(&ctx, c).await,
+        Command::Leads(c) => leads::run(&ctx, c).await,
+        Command::Campaign(c) => campaign::run(&ctx, c).await,
+        Command::Config(c) => config::run(&ctx, c),
+    }
+}

@@ -1,0 +1,109 @@
+//! End-to-end tests of the `overture` binary on temporary SQLite databases.
+
+mod accounts;
+mod campaigns;
+mod leads;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// A scratch directory with its own database; every command runs in it.
+#[derive(Debug)]
+pub(crate) struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    pub(crate) fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub(crate) fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, contents).expect("write fixture");
+        p
+    }
+
+    /// Runs `overture ARGS` with this sandbox's database and no inherited configuration.
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_overture"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("OVERTURE_CONFIG")
+            .env_remove("OVERTURE_WORKSPACE")
+            .env_remove("OVERTURE_DEFAULT_TIME_ZONE")
+            .env_remove("OVERTURE_LOG")
+            .env("OVERTURE_DATABASE_URL", self.path("overture.db"))
+            .output()
+            .expect("run overture");
+        Run(out)
+    }
+
+    /// Runs a command that must succeed and returns its standard output.
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
+        self.run(args).success()
+    }
+
+    /// Runs a read command with `--json` and parses its output.
+    pub(crate) fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.ok(&all);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+
+    /// Adds a sandbox account.
+    pub(crate) fn account(&self, name: &str, tier: &str) {
+        self.ok(&["account", "add", "sandbox", "--name", name, "--tier", tier]);
+    }
+}
+
+/// A finished command.
+#[derive(Debug)]
+pub(crate) struct Run(pub Output);
+
+impl Run {
+    pub(crate) fn code(&self) -> i32 {
+        self.0.status.code().expect("exit code")
+    }
+    pub(crate) fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    pub(crate) fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    pub(crate) fn success(self) -> String {
+        assert_eq!(
+            self.code(),
+            0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self.stdout()
+    }
+    /// Asserts an input error (exit code 2) and returns standard error.
+    pub(crate) fn input_error(self) -> String {
+        assert_eq!(
+            self.code(),
+            2,
+            "expected exit code 2\nstdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self.stderr()
+    }
+}
+
+/// The repository's root, for the shipped examples.
+pub(crate) fn repo_root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
