@@ -242,6 +242,33 @@ pub struct NewAccount {
     pub working_hours: WorkingHours,
     /// Caps, spacing, warm-up and note quota.
     pub limits: AccountLimits,
+    /// Whether it may act from the start (a LinkedIn seat without its session waits for it).
+    pub status: AccountStatus,
     /// When it was added.
     pub created_at: Timestamp,
+}
+
+/// The settings of an account that its owner may change after adding it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSettings {
+    /// LinkedIn tier.
+    pub tier: Tier,
+    /// The account's time zone.
+    pub time_zone: Zone,
+    /// When the account may act.
+    pub working_hours: WorkingHours,
+    /// Caps, spacing, warm-up and note quota.
+    pub limits: AccountLimits,
+}
+
+impl Account {
+    /// The changeable settings, to edit and store back.
+    pub fn settings(&self) -> AccountSettings {
+        AccountSettings {
+            tier: self.tier,
+            time_zone: self.time_zone.clone(),
+            working_hours: self.working_hours.clone(),
+            limits: self.limits.clone(),
+        }
+    }
 }

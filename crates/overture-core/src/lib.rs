@@ -23,7 +23,7 @@ pub mod profile_url;
 pub mod sequence;
 pub mod working_hours;
 
-pub use account::{Account, AccountKind, AccountStatus, NewAccount, Tier};
+pub use account::{Account, AccountKind, AccountSettings, AccountStatus, NewAccount, Tier};
 pub use action::{Action, ActionKind, ActionState, ActionTransitionError};
 pub use campaign::{Campaign, CampaignStatus};
 pub use cooldown::Cooldown;

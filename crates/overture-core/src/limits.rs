@@ -16,10 +16,12 @@ use crate::account::{Tier, Zone};
 use crate::action::ActionKind;
 
 mod allowance;
+mod overrides;
 
 pub use allowance::{
     Allowance, Binding, LimitQuery, NOTE_WINDOW, NoteAllowance, WEEK, allowance, note_allowance,
 };
+pub use overrides::LimitOverrideError;
 
 /// The caps and spacing for one action kind on one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

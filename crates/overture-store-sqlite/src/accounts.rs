@@ -1,7 +1,7 @@
 //! Accounts: sender seats.
 
 use overture_core::account::Zone;
-use overture_core::{Account, AccountId, AccountStatus, NewAccount, WorkspaceId};
+use overture_core::{Account, AccountId, AccountSettings, AccountStatus, NewAccount, WorkspaceId};
 use overture_store::StoreError;
 use sqlx::sqlite::SqliteRow;
 
@@ -37,7 +37,7 @@ fn decode(row: &SqliteRow) -> Result<Account, StoreError> {
 
 impl SqliteStore {
     pub(crate) async fn create_account_impl(&self, new: NewAccount) -> Result<Account, StoreError> {
-        let status = AccountStatus::Active;
+        let status = new.status.clone();
         let mut tx = self.begin().await?;
         require_workspace(&mut tx, new.workspace_id).await?;
         let id: i64 = sqlx::query_scalar(
@@ -136,6 +136,33 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(unavailable)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(WHAT, id));
+        }
+        tx.commit().await.map_err(unavailable)?;
+        self.account_impl(ws, id).await
+    }
+
+    pub(crate) async fn update_account_settings_impl(
+        &self,
+        ws: WorkspaceId,
+        id: AccountId,
+        settings: AccountSettings,
+    ) -> Result<Account, StoreError> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE accounts SET tier = ?3, time_zone = ?4, working_hours = ?5, limits = ?6
+             WHERE workspace_id = ?1 AND id = ?2",
+        )
+        .bind(ws.get())
+        .bind(id.get())
+        .bind(settings.tier.as_str())
+        .bind(settings.time_zone.name())
+        .bind(to_json(WHAT, &settings.working_hours)?)
+        .bind(to_json(WHAT, &settings.limits)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found(WHAT, id));
         }

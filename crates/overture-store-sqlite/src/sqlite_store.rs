@@ -8,9 +8,9 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use overture_core::action::ActionEvent;
 use overture_core::{
-    Account, AccountId, AccountStatus, Action, ActionId, Campaign, CampaignId, CampaignStatus,
-    Cooldown, Event, EventId, Invitation, InvitationEvent, InvitationId, Lead, LeadId, LeadList,
-    NewAccount, NewEvent, NewLead, ProfileUrl, WorkspaceId,
+    Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, Campaign, CampaignId,
+    CampaignStatus, Cooldown, Event, EventId, Invitation, InvitationEvent, InvitationId, Lead,
+    LeadId, LeadList, NewAccount, NewEvent, NewLead, ProfileUrl, WorkspaceId,
 };
 use overture_store::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
@@ -289,6 +289,15 @@ impl Store for SqliteStore {
         status: AccountStatus,
     ) -> Result<Account, StoreError> {
         self.set_account_status_impl(ws, id, status).await
+    }
+
+    async fn update_account_settings(
+        &self,
+        ws: WorkspaceId,
+        id: AccountId,
+        settings: AccountSettings,
+    ) -> Result<Account, StoreError> {
+        self.update_account_settings_impl(ws, id, settings).await
     }
 
     async fn import_leads(

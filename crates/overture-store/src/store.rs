@@ -5,9 +5,9 @@ use std::future::Future;
 use jiff::{SignedDuration, Timestamp};
 use overture_core::action::ActionEvent;
 use overture_core::{
-    Account, AccountId, AccountStatus, Action, ActionId, Campaign, CampaignId, CampaignStatus,
-    Cooldown, Event, EventId, Invitation, InvitationEvent, InvitationId, Lead, LeadId, LeadList,
-    NewAccount, NewEvent, NewLead, ProfileUrl, WorkspaceId,
+    Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, Campaign, CampaignId,
+    CampaignStatus, Cooldown, Event, EventId, Invitation, InvitationEvent, InvitationId, Lead,
+    LeadId, LeadList, NewAccount, NewEvent, NewLead, ProfileUrl, WorkspaceId,
 };
 
 use crate::error::StoreError;
@@ -71,6 +71,15 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         id: AccountId,
         status: AccountStatus,
+    ) -> impl Future<Output = Result<Account, StoreError>> + Send;
+
+    /// Replaces an account's changeable settings (tier, time zone, working hours, limits),
+    /// and returns it.
+    fn update_account_settings(
+        &self,
+        ws: WorkspaceId,
+        id: AccountId,
+        settings: AccountSettings,
     ) -> impl Future<Output = Result<Account, StoreError>> + Send;
 
     // Leads.

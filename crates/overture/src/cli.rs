@@ -70,6 +70,8 @@ pub struct JsonFlag {
 pub enum AccountCommand {
     /// Add a sender account
     Add(AccountAdd),
+    /// Change an account's tier, time zone, working hours or limits
+    Set(AccountSet),
     /// List sender accounts
     List(JsonFlag),
     /// Show one account with its limits and working hours
@@ -124,6 +126,36 @@ pub struct AccountAdd {
     #[arg(long, default_value = "09:00-18:00")]
     pub hours: String,
     /// Print the created account as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `overture account set`
+#[derive(Debug, Args)]
+pub struct AccountSet {
+    /// The account's name
+    pub name: String,
+    /// New LinkedIn tier (limits stay as they are unless --reset-limits is given)
+    #[arg(long, value_enum)]
+    pub tier: Option<TierArg>,
+    /// New IANA time zone
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// New working days, e.g. `mon-fri`
+    #[arg(long)]
+    pub days: Option<String>,
+    /// New daily working window, e.g. `08:00-16:00`
+    #[arg(long)]
+    pub hours: Option<String>,
+    /// Start from the tier's default limits before applying --limit changes
+    #[arg(long)]
+    pub reset_limits: bool,
+    /// Change one limit: KIND.per_day=N, KIND.per_week=N, KIND.min_spacing=3m,
+    /// KIND.jitter=1m, KIND=on|off, warm_up.start_percent=N, warm_up.ramp_days=N,
+    /// note_quota.per_30_days=N|none (KIND: visit, follow, like, invite, withdraw, message, email)
+    #[arg(long = "limit", value_name = "KEY=VALUE")]
+    pub limits: Vec<String>,
+    /// Print the changed account as JSON
     #[arg(long)]
     pub json: bool,
 }

@@ -1,6 +1,8 @@
 //! Workspaces, accounts and workspace isolation.
 
-use overture_core::{AccountStatus, WorkspaceId};
+use overture_core::account::Zone;
+use overture_core::limits::AccountLimits;
+use overture_core::{AccountStatus, Tier, WorkspaceId};
 
 use super::{at, lead, new_account, ok, spec};
 use crate::{EventQuery, LeadQuery, NewCampaignVersion, Store, StoreError};
@@ -101,6 +103,42 @@ pub async fn account_status_changes_and_persists<S: Store>(store: S) {
         store.set_account_status(ws, alice.id, paused.clone()).await,
     );
     assert_eq!(ok("get", store.account(ws, alice.id).await).status, paused);
+}
+
+/// Changing an account's settings replaces exactly those; an account created waiting for
+/// credentials keeps that status.
+pub async fn account_settings_change_and_keep_the_rest<S: Store>(store: S) {
+    let ws = WorkspaceId::DEFAULT;
+    let mut new = new_account(ws, "dana");
+    new.status = AccountStatus::NeedsCredentials;
+    let dana = ok("create", store.create_account(new).await);
+    assert_eq!(dana.status, AccountStatus::NeedsCredentials);
+
+    let mut settings = dana.settings();
+    settings.tier = Tier::Premium;
+    settings.time_zone = Zone::parse("Europe/Berlin").expect("known zone");
+    settings.limits = AccountLimits::for_tier(Tier::Premium);
+    settings.working_hours.days.truncate(2);
+    let changed = ok(
+        "update",
+        store
+            .update_account_settings(ws, dana.id, settings.clone())
+            .await,
+    );
+    assert_eq!(changed.settings(), settings);
+    let stored = ok("get", store.account(ws, dana.id).await);
+    assert_eq!(stored.settings(), settings);
+    assert_eq!(
+        (stored.name.as_str(), &stored.status, stored.created_at),
+        ("dana", &AccountStatus::NeedsCredentials, dana.created_at)
+    );
+
+    let other = ok("workspace", store.create_workspace("other").await);
+    let err = store
+        .update_account_settings(other.id, dana.id, settings)
+        .await
+        .expect_err("another workspace's account is not found");
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
 }
 
 /// Another workspace's accounts, leads, lists, campaigns and events are `NotFound` and never

@@ -25,7 +25,9 @@ use overture_core::account::Zone;
 use overture_core::limits::AccountLimits;
 use overture_core::sequence::CampaignSpec;
 use overture_core::working_hours::WorkingHours;
-use overture_core::{AccountKind, NewAccount, NewLead, ProfileUrl, Tier, WorkspaceId};
+use overture_core::{
+    AccountKind, AccountStatus, NewAccount, NewLead, ProfileUrl, Tier, WorkspaceId,
+};
 
 pub use accounts::*;
 pub use actions::*;
@@ -43,6 +45,7 @@ macro_rules! conformance_tests {
             accounts_create_get_and_list,
             account_name_conflicts_only_within_a_workspace,
             account_status_changes_and_persists,
+            account_settings_change_and_keep_the_rest,
             workspace_isolation_hides_other_workspaces_rows,
             import_inserts_then_reimport_changes_nothing,
             import_present_values_replace_absent_never_erase,
@@ -146,6 +149,7 @@ pub fn new_account(ws: WorkspaceId, name: &str) -> NewAccount {
         time_zone: Zone::utc(),
         working_hours: WorkingHours::default(),
         limits: AccountLimits::for_tier(Tier::Free),
+        status: AccountStatus::Active,
         created_at: at(0),
     }
 }

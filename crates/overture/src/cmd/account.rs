@@ -8,13 +8,14 @@ use overture_core::{Account, AccountKind, AccountStatus, NewAccount, Tier};
 use overture_store::Store;
 
 use super::Ctx;
-use crate::cli::{AccountAdd, AccountCommand, KindArg, TierArg};
+use crate::cli::{AccountAdd, AccountCommand, AccountSet, KindArg, TierArg};
 use crate::error::{CliError, CliResult};
 use crate::output::{print_json, table};
 
 pub async fn run(ctx: &Ctx, command: AccountCommand) -> CliResult {
     match command {
         AccountCommand::Add(args) => add(ctx, args).await,
+        AccountCommand::Set(args) => set(ctx, args).await,
         AccountCommand::List(flag) => {
             let store = ctx.store(false).await?;
             let accounts = store.list_accounts(ctx.settings.workspace()).await?;
@@ -67,17 +68,18 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
         KindArg::Sandbox => AccountKind::Sandbox,
         KindArg::Email => AccountKind::Email,
     };
-    let tier = match args.tier {
-        TierArg::Free => Tier::Free,
-        TierArg::Premium => Tier::Premium,
-        TierArg::SalesNavigator => Tier::SalesNavigator,
-    };
+    let tier = tier_of(args.tier);
     let tz = args
         .tz
         .clone()
         .unwrap_or_else(|| ctx.settings.default_time_zone.clone());
     let time_zone = Zone::parse(&tz).map_err(|e| CliError::input(format!("--tz: {e}")))?;
     let working_hours = parse_working_hours(&args.days, &args.hours)?;
+    // Seats that need credentials wait for them before they act.
+    let status = match kind {
+        AccountKind::Sandbox => AccountStatus::Active,
+        AccountKind::Linkedin | AccountKind::Email => AccountStatus::NeedsCredentials,
+    };
     let store = ctx.store(true).await?;
     let account = store
         .create_account(NewAccount {
@@ -88,6 +90,7 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
             time_zone,
             working_hours,
             limits: AccountLimits::for_tier(tier),
+            status,
             created_at: ctx.now(),
         })
         .await
@@ -129,6 +132,77 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
         println!("It waits for credentials before it sends anything.");
     }
     Ok(())
+}
+
+async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
+    let store = ctx.store(false).await?;
+    let ws = ctx.settings.workspace();
+    let account = store
+        .account_by_name(ws, &args.name)
+        .await
+        .map_err(|e| match e {
+            overture_store::StoreError::NotFound { .. } => CliError::input(format!(
+                "no account named `{}` (see `overture account list`)",
+                args.name
+            )),
+            other => CliError::from(other),
+        })?;
+    let mut settings = account.settings();
+    if let Some(tier) = args.tier {
+        settings.tier = tier_of(tier);
+    }
+    if let Some(tz) = &args.tz {
+        settings.time_zone = Zone::parse(tz).map_err(|e| CliError::input(format!("--tz: {e}")))?;
+    }
+    if args.days.is_some() || args.hours.is_some() {
+        let days = args
+            .days
+            .clone()
+            .unwrap_or_else(|| describe_days(&settings.working_hours));
+        let hours = args.hours.clone().unwrap_or_else(|| {
+            let h = &settings.working_hours;
+            format!("{}-{}", h.start.strftime("%H:%M"), h.end.strftime("%H:%M"))
+        });
+        settings.working_hours = parse_working_hours(&days, &hours)?;
+    }
+    if args.reset_limits {
+        settings.limits = AccountLimits::for_tier(settings.tier);
+    }
+    for change in &args.limits {
+        settings
+            .limits
+            .apply_override(settings.tier, change)
+            .map_err(|e| CliError::input(format!("--limit {change}: {e}")))?;
+    }
+    if settings == account.settings() {
+        return Err(CliError::input(
+            "nothing to change (pass --tier, --tz, --days, --hours, --limit or --reset-limits)",
+        ));
+    }
+    let tier_changed = settings.tier != account.tier;
+    let updated = store
+        .update_account_settings(ws, account.id, settings)
+        .await?;
+    if args.json {
+        return print_json(&updated);
+    }
+    println!("Updated account `{}`.", updated.name);
+    if tier_changed && !args.reset_limits {
+        println!(
+            "Its limits were kept; pass --reset-limits for the {} defaults.",
+            updated.tier
+        );
+    }
+    show(&updated);
+    Ok(())
+}
+
+fn tier_of(arg: TierArg) -> Tier {
+    match arg {
+        TierArg::Free => Tier::Free,
+        TierArg::Premium => Tier::Premium,
+        TierArg::SalesNavigator => Tier::SalesNavigator,
+    }
 }
 
 fn validate_name(name: &str) -> CliResult {
@@ -205,15 +279,19 @@ fn parse_working_hours(days: &str, hours: &str) -> CliResult<WorkingHours> {
         .map_err(|e| CliError::input(format!("working hours: {e}")))
 }
 
-fn describe_hours(h: &WorkingHours) -> String {
+fn describe_days(h: &WorkingHours) -> String {
     let days: Vec<&str> = h
         .days
         .iter()
         .filter_map(|d| DAYS.iter().find(|(x, _)| x == d).map(|(_, n)| *n))
         .collect();
+    days.join(",")
+}
+
+fn describe_hours(h: &WorkingHours) -> String {
     format!(
         "{} {}-{}",
-        days.join(","),
+        describe_days(h),
         h.start.strftime("%H:%M"),
         h.end.strftime("%H:%M")
     )

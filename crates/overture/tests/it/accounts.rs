@@ -107,3 +107,66 @@ fn configuration_file_and_environment_are_layered() {
     let err = s.run(&["account", "list"]).input_error();
     assert!(err.contains("overture.toml"), "{err}");
 }
+
+#[test]
+fn account_set_changes_limits_and_hours_and_refuses_nonsense_without_changing_anything() {
+    let s = Sandbox::new();
+    s.account("alice", "free");
+    let changed = s.json(&[
+        "account",
+        "set",
+        "alice",
+        "--limit",
+        "invite.per_day=15",
+        "--limit",
+        "follow=off",
+        "--limit",
+        "note_quota.per_30_days=none",
+        "--hours",
+        "08:00-16:00",
+    ]);
+    assert_eq!(changed["limits"]["kinds"]["invite"]["per_day"], 15);
+    assert!(changed["limits"]["kinds"]["follow"].is_null());
+    assert!(changed["limits"]["note_quota"].is_null());
+    assert_eq!(changed["working_hours"]["start"], "08:00:00");
+    assert_eq!(
+        changed["working_hours"]["days"],
+        serde_json::json!(["mon", "tue", "wed", "thu", "fri"])
+    );
+
+    let before = s.json(&["account", "show", "alice"]);
+    let err = s
+        .run(&[
+            "account",
+            "set",
+            "alice",
+            "--limit",
+            "invite.per_day=10",
+            "--limit",
+            "visit.min_spacing=-1m",
+        ])
+        .input_error();
+    assert!(err.contains("negative"), "{err}");
+    assert_eq!(
+        s.json(&["account", "show", "alice"]),
+        before,
+        "a refused change stores nothing"
+    );
+
+    let premium = s.json(&[
+        "account",
+        "set",
+        "alice",
+        "--tier",
+        "premium",
+        "--reset-limits",
+    ]);
+    assert_eq!(premium["tier"], "premium");
+    assert_eq!(premium["limits"]["kinds"]["invite"]["per_week"], 180);
+    assert_eq!(premium["limits"]["kinds"]["follow"]["per_day"], 30);
+
+    let err = s
+        .run(&["account", "set", "nobody", "--tier", "free"])
+        .input_error();
+    assert!(err.contains("account list"), "{err}");
+}
