@@ -65,6 +65,24 @@ impl Clock for ManualClock {
     }
 }
 
+/// Waits until `clock` reads `until` (returns at once when it already does).
+///
+/// The wait itself runs on the runtime's timer, so it suits clocks that move on their own
+/// ([`SystemClock`]); a simulation with a [`ManualClock`] moves the clock instead of waiting.
+/// Instants too far ahead for the timer wait as long as it can.
+#[cfg(feature = "tokio")]
+pub async fn sleep_until<K: Clock + ?Sized>(clock: &K, until: Timestamp) {
+    let wait = until.duration_since(clock.now());
+    if !wait.is_positive() {
+        return;
+    }
+    let wait = std::time::Duration::try_from(wait).unwrap_or(std::time::Duration::MAX);
+    // This crate is the one place that may wait on the wall clock; everything else waits
+    // through this function, so a simulation never sleeps for real.
+    #[allow(clippy::disallowed_methods)]
+    tokio::time::sleep(wait).await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

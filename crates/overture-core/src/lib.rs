@@ -19,6 +19,7 @@ pub mod ids;
 pub mod invitation;
 pub mod lead;
 pub mod limits;
+pub mod planner;
 pub mod profile_url;
 pub mod sequence;
 pub mod working_hours;

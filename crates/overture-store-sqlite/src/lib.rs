@@ -12,7 +12,11 @@
 
 mod accounts;
 mod actions;
+mod backoffs;
 mod campaigns;
+mod changes;
+mod effects;
+mod enrollments;
 mod events;
 mod invitations;
 mod leads;

@@ -12,6 +12,11 @@ use overture_core::{
     CampaignStatus, Cooldown, Event, EventId, Invitation, InvitationEvent, InvitationId, Lead,
     LeadId, LeadList, NewAccount, NewEvent, NewLead, ProfileUrl, WorkspaceId,
 };
+use overture_core::{ActionKind, EnrollmentId};
+use overture_store::{
+    ActionHistory, Backoff, Changes, ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord,
+    EnrollmentUpdate, InFlightEffect, Intent, IntentOutcome, NewEnrollment, OpenAccount, PollKind,
+};
 use overture_store::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
     NewAction, NewCampaignVersion, NewInvitation, Store, StoreError, Workspace,
@@ -447,5 +452,161 @@ impl Store for SqliteStore {
         query: ActionQuery,
     ) -> Result<Vec<Action>, StoreError> {
         self.list_actions_impl(ws, query).await
+    }
+
+    async fn enrollable_leads(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        policy: ContactPolicy,
+    ) -> Result<Vec<LeadId>, StoreError> {
+        self.enrollable_leads_impl(ws, campaign, policy).await
+    }
+
+    async fn enrollment_loads(
+        &self,
+        ws: WorkspaceId,
+        accounts: &[AccountId],
+    ) -> Result<Vec<(AccountId, u64)>, StoreError> {
+        self.enrollment_loads_impl(ws, accounts).await
+    }
+
+    async fn enroll_leads(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        leads: &[NewEnrollment],
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.enroll_leads_impl(ws, campaign, leads, now).await
+    }
+
+    async fn enrollment(
+        &self,
+        ws: WorkspaceId,
+        id: EnrollmentId,
+    ) -> Result<EnrollmentRecord, StoreError> {
+        self.enrollment_impl(ws, id).await
+    }
+
+    async fn list_enrollments(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+    ) -> Result<Vec<EnrollmentRecord>, StoreError> {
+        self.list_enrollments_impl(ws, campaign).await
+    }
+
+    async fn open_enrollment(
+        &self,
+        ws: WorkspaceId,
+        lead: LeadId,
+    ) -> Result<Option<EnrollmentRecord>, StoreError> {
+        self.open_enrollment_impl(ws, lead).await
+    }
+
+    async fn due_enrollments(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<EnrollmentRecord>, StoreError> {
+        self.due_enrollments_impl(now, limit).await
+    }
+
+    async fn accounts_with_open_enrollments(&self) -> Result<Vec<OpenAccount>, StoreError> {
+        self.accounts_with_open_enrollments_impl().await
+    }
+
+    async fn update_enrollment(
+        &self,
+        ws: WorkspaceId,
+        update: EnrollmentUpdate,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.update_enrollment_impl(ws, update, now).await
+    }
+
+    async fn apply_changes(
+        &self,
+        ws: WorkspaceId,
+        changes: Changes,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.apply_changes_impl(ws, changes, now).await
+    }
+
+    async fn action_history(
+        &self,
+        account: AccountId,
+        kind: ActionKind,
+        since: Timestamp,
+    ) -> Result<ActionHistory, StoreError> {
+        self.action_history_impl(account, kind, since).await
+    }
+
+    async fn record_intent(&self, intent: Intent) -> Result<IntentOutcome, StoreError> {
+        self.record_intent_impl(intent).await
+    }
+
+    async fn complete_effect(&self, outcome: EffectOutcome) -> Result<Action, StoreError> {
+        self.complete_effect_impl(outcome).await
+    }
+
+    async fn in_flight_intents(
+        &self,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Result<Vec<InFlightEffect>, StoreError> {
+        self.in_flight_intents_impl(now, lease).await
+    }
+
+    async fn effect_log(&self, ws: WorkspaceId) -> Result<Vec<EffectEntry>, StoreError> {
+        self.effect_log_impl(ws).await
+    }
+
+    async fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.next_due_impl().await
+    }
+
+    async fn set_backoff(&self, backoff: Backoff) -> Result<Backoff, StoreError> {
+        self.set_backoff_impl(backoff).await
+    }
+
+    async fn backoffs(&self, account: AccountId) -> Result<Vec<Backoff>, StoreError> {
+        self.backoffs_impl(account).await
+    }
+
+    async fn poll_cursor(
+        &self,
+        account: AccountId,
+        kind: PollKind,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        self.poll_cursor_impl(account, kind).await
+    }
+
+    async fn set_poll_cursor(
+        &self,
+        account: AccountId,
+        kind: PollKind,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_poll_cursor_impl(account, kind, at).await
+    }
+
+    async fn latest_invitation(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        self.latest_invitation_impl(ws, account, lead).await
+    }
+
+    async fn pending_invitations(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        self.pending_invitations_impl(ws, account).await
     }
 }

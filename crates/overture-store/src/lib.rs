@@ -15,6 +15,7 @@
 //! This crate must not depend on any database driver: backends (`overture-store-sqlite`,
 //! later `overture-store-postgres`) depend on it, not the other way round.
 
+mod engine_types;
 mod error;
 mod store;
 mod types;
@@ -22,6 +23,11 @@ mod types;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use engine_types::{
+    ActionHistory, Backoff, BackoffAxis, Changes, ContactPolicy, EffectEntry, EffectOutcome,
+    EffectRecord, EffectResult, EnrollmentRecord, EnrollmentUpdate, InFlightEffect, Intent,
+    IntentOutcome, InvitationChange, NewEnrollment, OpenAccount, PollKind,
+};
 pub use error::StoreError;
 pub use store::Store;
 pub use types::{

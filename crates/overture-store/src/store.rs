@@ -5,11 +5,16 @@ use std::future::Future;
 use jiff::{SignedDuration, Timestamp};
 use overture_core::action::ActionEvent;
 use overture_core::{
-    Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, Campaign, CampaignId,
-    CampaignStatus, Cooldown, Event, EventId, Invitation, InvitationEvent, InvitationId, Lead,
-    LeadId, LeadList, NewAccount, NewEvent, NewLead, ProfileUrl, WorkspaceId,
+    Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, ActionKind, Campaign,
+    CampaignId, CampaignStatus, Cooldown, EnrollmentId, Event, EventId, Invitation,
+    InvitationEvent, InvitationId, Lead, LeadId, LeadList, NewAccount, NewEvent, NewLead,
+    ProfileUrl, WorkspaceId,
 };
 
+use crate::engine_types::{
+    ActionHistory, Backoff, Changes, ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord,
+    EnrollmentUpdate, InFlightEffect, Intent, IntentOutcome, NewEnrollment, OpenAccount, PollKind,
+};
 use crate::error::StoreError;
 use crate::types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
@@ -270,4 +275,180 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         query: ActionQuery,
     ) -> impl Future<Output = Result<Vec<Action>, StoreError>> + Send;
+
+    // Enrollments: leads moving through campaigns (the campaign engine).
+
+    /// The leads of the campaign's list that may be enrolled now, in ascending id order: not
+    /// enrolled in this campaign yet, without an open enrollment in another campaign of the
+    /// workspace, and (with [`ContactPolicy::SkipContactedElsewhere`]) never contacted by
+    /// another campaign. An unknown campaign or list is `NotFound`.
+    fn enrollable_leads(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        policy: ContactPolicy,
+    ) -> impl Future<Output = Result<Vec<LeadId>, StoreError>> + Send;
+
+    /// How many open (`active` or `waiting`) enrollments each account carries, in the order
+    /// given; accounts without any count 0.
+    fn enrollment_loads(
+        &self,
+        ws: WorkspaceId,
+        accounts: &[AccountId],
+    ) -> impl Future<Output = Result<Vec<(AccountId, u64)>, StoreError>> + Send;
+
+    /// Enrolls leads at step 0, `active` and due at `now`, in one transaction. A lead already
+    /// in the campaign, or with an open enrollment in another campaign of the workspace, is
+    /// skipped (one person is never worked by two seats of a workspace at once). Returns how
+    /// many were enrolled.
+    fn enroll_leads(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        leads: &[NewEnrollment],
+        now: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// One enrollment.
+    fn enrollment(
+        &self,
+        ws: WorkspaceId,
+        id: EnrollmentId,
+    ) -> impl Future<Output = Result<EnrollmentRecord, StoreError>> + Send;
+
+    /// A campaign's enrollments, in ascending id order.
+    fn list_enrollments(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+    ) -> impl Future<Output = Result<Vec<EnrollmentRecord>, StoreError>> + Send;
+
+    /// The lead's open enrollment in the workspace, if any (there is at most one).
+    fn open_enrollment(
+        &self,
+        ws: WorkspaceId,
+        lead: LeadId,
+    ) -> impl Future<Output = Result<Option<EnrollmentRecord>, StoreError>> + Send;
+
+    /// Up to `limit` open enrollments of any workspace due at `now`, earliest due first.
+    fn due_enrollments(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<EnrollmentRecord>, StoreError>> + Send;
+
+    /// The accounts that carry open enrollments, in id order (the ones worth polling).
+    fn accounts_with_open_enrollments(
+        &self,
+    ) -> impl Future<Output = Result<Vec<OpenAccount>, StoreError>> + Send;
+
+    /// Changes one enrollment (see [`EnrollmentUpdate`] for when it applies); returns whether
+    /// it applied.
+    fn update_enrollment(
+        &self,
+        ws: WorkspaceId,
+        update: EnrollmentUpdate,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Applies a change set in one transaction: all of it or nothing. Every referenced row must
+    /// belong to `ws` (`NotFound` otherwise).
+    fn apply_changes(
+        &self,
+        ws: WorkspaceId,
+        changes: Changes,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    // The effect ledger.
+
+    /// The instants the account's actions of `kind` count at for the limits, from `since` on
+    /// (see [`ActionHistory`]), each list in ascending order.
+    fn action_history(
+        &self,
+        account: AccountId,
+        kind: ActionKind,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<ActionHistory, StoreError>> + Send;
+
+    /// Commits the intent to carry out a claimed action, before the channel is called. If an
+    /// earlier attempt left an intent without a result, nothing changes and that intent is
+    /// returned. A stale fence is a `Conflict`.
+    fn record_intent(
+        &self,
+        intent: Intent,
+    ) -> impl Future<Output = Result<IntentOutcome, StoreError>> + Send;
+
+    /// Records how an attempt ended, together with every change it causes, in one
+    /// transaction; returns the action as stored. A stale fence is a `Conflict` and changes
+    /// nothing.
+    fn complete_effect(
+        &self,
+        outcome: EffectOutcome,
+    ) -> impl Future<Output = Result<Action, StoreError>> + Send;
+
+    /// Takes over every claimed action of any workspace whose intent is committed without a
+    /// result, whatever its lease (start-up reconciliation: one engine per store), with a new
+    /// lease and fence.
+    fn in_flight_intents(
+        &self,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> impl Future<Output = Result<Vec<InFlightEffect>, StoreError>> + Send;
+
+    /// The workspace's effects that happened or may have happened (done, in doubt, in
+    /// flight), oldest first, for reports.
+    fn effect_log(
+        &self,
+        ws: WorkspaceId,
+    ) -> impl Future<Output = Result<Vec<EffectEntry>, StoreError>> + Send;
+
+    /// The earliest instant something is due: a queued action, an expiring lease or an open
+    /// enrollment; `None` when nothing is.
+    fn next_due(&self) -> impl Future<Output = Result<Option<Timestamp>, StoreError>> + Send;
+
+    // Back-offs, poll cursors and invitations for the engine.
+
+    /// Stores a back-off, or moves a stored one of the same axis later (never earlier), and
+    /// returns it as stored.
+    fn set_backoff(
+        &self,
+        backoff: Backoff,
+    ) -> impl Future<Output = Result<Backoff, StoreError>> + Send;
+
+    /// The account's back-offs, expired ones included, by axis.
+    fn backoffs(
+        &self,
+        account: AccountId,
+    ) -> impl Future<Output = Result<Vec<Backoff>, StoreError>> + Send;
+
+    /// When the account was last polled for `kind`.
+    fn poll_cursor(
+        &self,
+        account: AccountId,
+        kind: PollKind,
+    ) -> impl Future<Output = Result<Option<Timestamp>, StoreError>> + Send;
+
+    /// Moves the poll cursor.
+    fn set_poll_cursor(
+        &self,
+        account: AccountId,
+        kind: PollKind,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The newest invitation from the account to the lead, if any.
+    fn latest_invitation(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+    ) -> impl Future<Output = Result<Option<Invitation>, StoreError>> + Send;
+
+    /// The account's pending invitations, oldest first.
+    fn pending_invitations(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> impl Future<Output = Result<Vec<Invitation>, StoreError>> + Send;
 }

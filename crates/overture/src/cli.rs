@@ -52,9 +52,58 @@ pub enum Command {
     /// Campaigns: validate, apply and read campaign files
     #[command(subcommand)]
     Campaign(CampaignCommand),
+    /// Run the engine in real time until stopped (Ctrl-C or SIGTERM) or for a while
+    Run(RunArgs),
+    /// Per account: state, pending invitations, invitations against the caps, next actions
+    Status(StatusArgs),
+    /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
+    Demo(DemoArgs),
     /// Configuration: print an example or the effective settings
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// `overture run`
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Stop after this long (e.g. `8h`, `30m`, `1d`) [default: until Ctrl-C or SIGTERM]
+    #[arg(long, value_name = "DURATION")]
+    pub until: Option<String>,
+}
+
+/// `overture status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The instant to report at (RFC 3339) [default: now]; a demo database ends in its
+    /// simulated future, so pass the instant its report names
+    #[arg(long, value_name = "INSTANT")]
+    pub at: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `overture demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Sender seats
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub seats: u32,
+    /// Leads to enroll
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub leads: u32,
+    /// Simulated days
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    /// Seed of the simulated world and of every random choice
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Parameters of the simulated world (TOML, see docs/sandbox.md)
+    #[arg(long, value_name = "WORLD.toml")]
+    pub world: Option<PathBuf>,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--json` for read commands.
@@ -214,6 +263,18 @@ pub enum CampaignCommand {
         file: PathBuf,
         #[command(flatten)]
         json: JsonFlag,
+    },
+    /// Start (or resume) a campaign: enroll its list's leads and let `overture run` carry it out
+    Start {
+        /// The campaign's name
+        name: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Pause a campaign: nothing new is planned until it is started again
+    Pause {
+        /// The campaign's name
+        name: String,
     },
     /// List campaigns
     List(JsonFlag),

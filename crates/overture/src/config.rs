@@ -25,6 +25,9 @@ pub struct Settings {
     pub workspace: i64,
     /// Time zone for new accounts when `--tz` is not given.
     pub default_time_zone: String,
+    /// Seed of the engine's random choices (jitter, text variants) and of the sandbox world
+    /// that carries sandbox accounts in `overture run`.
+    pub engine_seed: u64,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
             database_url: "./overture.db".to_owned(),
             workspace: WorkspaceId::DEFAULT.get(),
             default_time_zone: "UTC".to_owned(),
+            engine_seed: 1,
         }
     }
 }
@@ -55,11 +59,12 @@ impl Settings {
         if let Some(file) = &file {
             figment = figment.merge(Toml::file_exact(file));
         }
-        // OVERTURE_DATABASE_URL also reaches us through clap's `--db`; both name the same key.
+        // The `--db` flag, applied below, wins over OVERTURE_DATABASE_URL.
         figment = figment.merge(Env::prefixed("OVERTURE_").only(&[
             "database_url",
             "workspace",
             "default_time_zone",
+            "engine_seed",
         ]));
         let mut settings: Settings = figment.extract().map_err(|e| {
             CliError::input(format!(
@@ -106,6 +111,11 @@ workspace = 1
 # Time zone for new accounts when `overture account add` gets no --tz (an IANA name).
 # Environment: OVERTURE_DEFAULT_TIME_ZONE.
 default_time_zone = "UTC"
+
+# Seed of the engine's random choices (spacing jitter, note and message variants) and of the
+# sandbox world that carries sandbox accounts in `overture run`.
+# Environment: OVERTURE_ENGINE_SEED.
+engine_seed = 1
 "#;
 
 #[cfg(test)]
@@ -122,5 +132,6 @@ mod tests {
         assert_eq!(parsed.database_url, defaults.database_url);
         assert_eq!(parsed.workspace, defaults.workspace);
         assert_eq!(parsed.default_time_zone, defaults.default_time_zone);
+        assert_eq!(parsed.engine_seed, defaults.engine_seed);
     }
 }

@@ -17,6 +17,7 @@
 mod accounts;
 mod actions;
 mod campaigns;
+mod engine;
 mod invitations;
 mod leads;
 
@@ -32,6 +33,7 @@ use overture_core::{
 pub use accounts::*;
 pub use actions::*;
 pub use campaigns::*;
+pub use engine::*;
 pub use invitations::*;
 pub use leads::*;
 
@@ -71,6 +73,12 @@ macro_rules! conformance_tests {
             stale_fence_cannot_finish,
             action_state_machine_refusals_change_nothing,
             released_action_is_claimed_again,
+            enrollments_are_one_open_per_lead,
+            enrollment_updates_are_guarded,
+            effect_ledger_intent_then_result,
+            effect_retry_requeues_without_intent,
+            backoffs_and_cursors_persist,
+            change_sets_are_all_or_nothing,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

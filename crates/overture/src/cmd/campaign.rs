@@ -4,6 +4,7 @@ use std::path::Path;
 
 use overture_campaign::{Diagnostic, ValidationContext, parse_campaign};
 use overture_core::sequence::{BranchTarget, CampaignSpec, StepKind};
+use overture_core::{Campaign, CampaignStatus, WorkspaceId};
 use overture_store::{NewCampaignVersion, Store};
 use serde::Serialize;
 
@@ -120,6 +121,37 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
             }
             Ok(())
         }
+        CampaignCommand::Start { name, json } => {
+            let store = ctx.store(false).await?;
+            let ws = ctx.settings.workspace();
+            let campaign = find(&store, ws, &name).await?;
+            let enrolled = overture_engine::start_campaign(
+                &store,
+                ws,
+                campaign.id,
+                ctx.settings.engine_seed,
+                ctx.now(),
+            )
+            .await
+            .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+            if json.json {
+                return print_json(&serde_json::json!({ "name": name, "enrolled": enrolled }));
+            }
+            println!(
+                "Campaign `{name}` is active; {enrolled} new lead(s) enrolled. `overture run` carries it out."
+            );
+            Ok(())
+        }
+        CampaignCommand::Pause { name } => {
+            let store = ctx.store(false).await?;
+            let ws = ctx.settings.workspace();
+            let campaign = find(&store, ws, &name).await?;
+            store
+                .set_campaign_status(ws, campaign.id, CampaignStatus::Paused)
+                .await?;
+            println!("Campaign `{name}` is paused; start it again to resume.");
+            Ok(())
+        }
         CampaignCommand::List(flag) => {
             let store = ctx.store(false).await?;
             let campaigns = store.list_campaigns(ctx.settings.workspace()).await?;
@@ -173,6 +205,16 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// The campaign named `name`, or an error that says how to find the names.
+async fn find(store: &impl Store, ws: WorkspaceId, name: &str) -> CliResult<Campaign> {
+    store.campaign_by_name(ws, name).await.map_err(|e| match e {
+        overture_store::StoreError::NotFound { .. } => CliError::input(format!(
+            "no campaign named `{name}` (see `overture campaign list`)"
+        )),
+        other => CliError::from(other),
+    })
 }
 
 /// Reads and validates a campaign file against the accounts in the database.

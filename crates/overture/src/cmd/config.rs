@@ -20,6 +20,7 @@ pub fn run(ctx: &Ctx, command: ConfigCommand) -> CliResult {
             println!("database_url = {:?}", s.database_url);
             println!("workspace = {}", s.workspace);
             println!("default_time_zone = {:?}", s.default_time_zone);
+            println!("engine_seed = {}", s.engine_seed);
             Ok(())
         }
     }

@@ -3,8 +3,11 @@
 mod account;
 mod campaign;
 mod config;
+mod demo;
 mod init;
 mod leads;
+mod run;
+mod status;
 
 use overture_clock::{Clock, SystemClock};
 
@@ -40,6 +43,7 @@ impl Ctx {
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> CliResult {
     let settings = Settings::resolve(&cli)?;
+    let cli_db = cli.db.clone();
     let db = DatabaseUrl::parse(&settings.database_url)?;
     let ctx = Ctx {
         settings,
@@ -52,5 +56,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Leads(c) => leads::run(&ctx, c).await,
         Command::Campaign(c) => campaign::run(&ctx, c).await,
         Command::Config(c) => config::run(&ctx, c),
+        Command::Run(args) => run::run(&ctx, args).await,
+        Command::Status(args) => status::run(&ctx, args).await,
+        Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
     }
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod campaigns;
+mod engine;
 mod leads;
 
 use std::path::{Path, PathBuf};

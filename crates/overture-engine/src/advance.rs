@@ -1,0 +1,483 @@
+//! Advancing enrollments: steps without actions run at once, waits and branches move the
+//! enrollment on, and steps with actions become candidates for the planner.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::{SignedDuration, Timestamp};
+use overture_channel::Channels;
+use overture_clock::Clock;
+use overture_core::limits::NOTE_WINDOW;
+use overture_core::planner::{
+    Candidate, LeadSignals, NotePolicy, PlanInput, choose_variant, lead_score, plan_account,
+};
+use overture_core::sequence::{CampaignSpec, Jump, StepKind};
+use overture_core::{
+    AccountId, ActionKind, CampaignStatus, EnrollmentId, EnrollmentState, InvitationState, LeadId,
+    WorkspaceId,
+};
+use overture_store::{Changes, EnrollmentRecord, EnrollmentUpdate, NewAction, Store};
+
+use crate::payload::{Payload, render};
+use crate::{Engine, EngineError, TickReport, plus};
+
+/// The chosen variant per step for a lead.
+pub(crate) fn choose_variants(seed: u64, spec: &CampaignSpec, lead: LeadId) -> Vec<u32> {
+    spec.steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let n = match &step.kind {
+                StepKind::Invite(invite) => invite.notes.len(),
+                StepKind::Message(message) => message.texts.len(),
+                StepKind::Email(email) => email.variants.len(),
+                _ => 0,
+            };
+            choose_variant(seed, lead.get(), i, n)
+        })
+        .collect()
+}
+
+/// The idempotency key of a step's action: the same effect always has the same key.
+pub(crate) fn idempotency_key(enrollment: EnrollmentId, step: u32, attempt: u32) -> String {
+    format!("enrollment:{enrollment}:step:{step}:attempt:{attempt}")
+}
+
+/// Where an enrollment goes after its step `step` is done.
+pub(crate) fn after_step(spec: &CampaignSpec, step: u32) -> (u32, EnrollmentState) {
+    let index = usize::try_from(step).unwrap_or(usize::MAX);
+    if index >= spec.steps.len() {
+        return (step, EnrollmentState::Completed);
+    }
+    match spec.next_in_order(index) {
+        Jump::To(next) => (to_u32(next), EnrollmentState::Active),
+        _ => (step, EnrollmentState::Completed),
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// What advancing one enrollment came to.
+enum Advanced {
+    /// A change of the enrollment (with tags to put on the lead).
+    Update(EnrollmentUpdate, Vec<String>),
+    /// Its step needs an action: plan it.
+    Candidate(Box<Pending>),
+}
+
+/// An enrollment waiting to be planned.
+struct Pending {
+    record: EnrollmentRecord,
+    step: u32,
+    kind: ActionKind,
+    priority: i32,
+    note: NotePolicy,
+    payload: Payload,
+    tags: Vec<String>,
+}
+
+impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
+    /// Advances every due enrollment and plans the ones that need an action.
+    pub(crate) async fn advance(
+        &mut self,
+        now: Timestamp,
+        report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        // Every enrollment handled here leaves the due set (planned, deferred or moved to a
+        // later instant), so a few passes drain it; the bound guards against a store that does
+        // not apply an update.
+        for _ in 0..64 {
+            let due = self.store.due_enrollments(now, self.config.batch).await?;
+            let full = due.len() >= usize::try_from(self.config.batch).unwrap_or(usize::MAX);
+            let mut changes: BTreeMap<WorkspaceId, Changes> = BTreeMap::new();
+            let mut pending: BTreeMap<AccountId, Vec<Pending>> = BTreeMap::new();
+            for record in due {
+                let ws = record.enrollment.workspace_id;
+                let lead = record.enrollment.lead_id;
+                match self.advance_one(record, now).await? {
+                    Advanced::Update(update, tags) => {
+                        let set = changes.entry(ws).or_default();
+                        set.tags.extend(tags.into_iter().map(|t| (lead, t)));
+                        set.enrollments.push(update);
+                        report.advanced += 1;
+                    }
+                    Advanced::Candidate(p) => match p.record.enrollment.account_id {
+                        Some(account) => pending.entry(account).or_default().push(*p),
+                        None => changes.entry(ws).or_default().enrollments.push(stop(
+                            &p.record,
+                            "no sender account",
+                            now,
+                        )),
+                    },
+                }
+            }
+            for (account, list) in pending {
+                self.plan(account, list, now, &mut changes, report).await?;
+            }
+            for (ws, set) in changes {
+                if !set.is_empty() {
+                    self.store.apply_changes(ws, set, now).await?;
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves one enrollment through steps without actions until it needs an action, waits,
+    /// or ends.
+    async fn advance_one(
+        &mut self,
+        record: EnrollmentRecord,
+        now: Timestamp,
+    ) -> Result<Advanced, EngineError> {
+        let e = &record.enrollment;
+        let ws = e.workspace_id;
+        let campaign = self.campaign(ws, e.campaign_id).await?;
+        let update =
+            |step: u32, state, due: Option<Timestamp>, reason: Option<&str>| EnrollmentUpdate {
+                id: e.id,
+                expect_step: e.step,
+                step,
+                state,
+                next_due_at: due,
+                attempt: if step == e.step { record.attempt } else { 0 },
+                reason: reason.map(str::to_owned),
+            };
+        match campaign.status {
+            CampaignStatus::Active => {}
+            CampaignStatus::Archived => {
+                let u = update(
+                    e.step,
+                    EnrollmentState::Stopped,
+                    None,
+                    Some("campaign archived"),
+                );
+                return Ok(Advanced::Update(u, Vec::new()));
+            }
+            CampaignStatus::Draft | CampaignStatus::Paused => {
+                let later = plus(now, self.config.paused_recheck);
+                return Ok(Advanced::Update(
+                    update(e.step, e.state, Some(later), None),
+                    vec![],
+                ));
+            }
+        }
+        let spec = &campaign.spec;
+        let len = to_u32(spec.steps.len());
+        let mut step = e.step;
+        // Whether the current step was started before (a wait that ran out, a deadline).
+        let mut started = e.state == EnrollmentState::Waiting;
+        let mut tags = Vec::new();
+        for _ in 0..=spec.steps.len() + 1 {
+            let jump = |from: u32, target| {
+                spec.resolve(usize::try_from(from).unwrap_or(usize::MAX), target)
+                    .unwrap_or(Jump::End)
+            };
+            if step >= len {
+                // The implicit withdrawal of a `not_accepted: withdraw` branch.
+                let withdraw = self.pending_withdrawal(&record, step, spec.settings.priority);
+                return match withdraw.await? {
+                    Some(p) if step == len && !started => Ok(Advanced::Candidate(Box::new(p))),
+                    _ => Ok(Advanced::Update(
+                        update(step, EnrollmentState::Completed, None, None),
+                        tags,
+                    )),
+                };
+            }
+            let kind = &spec.steps[usize::try_from(step).unwrap_or(0)].kind;
+            let next = match kind {
+                StepKind::VisitProfile
+                | StepKind::Follow
+                | StepKind::LikeRecentPost
+                | StepKind::Invite(_)
+                | StepKind::Message(_) => {
+                    let mut p = self.candidate(&record, spec, step).await?;
+                    p.tags = tags;
+                    return Ok(Advanced::Candidate(Box::new(p)));
+                }
+                StepKind::Withdraw => {
+                    match self
+                        .pending_withdrawal(&record, step, spec.settings.priority)
+                        .await?
+                    {
+                        Some(mut p) => {
+                            p.tags = tags;
+                            return Ok(Advanced::Candidate(Box::new(p)));
+                        }
+                        None => spec.next_in_order(usize::try_from(step).unwrap_or(0)),
+                    }
+                }
+                // Email needs a mail channel, which does not exist yet: the step is skipped,
+                // as for a lead without an address.
+                StepKind::Email(_) => spec.next_in_order(usize::try_from(step).unwrap_or(0)),
+                StepKind::Tag { tag } => {
+                    tags.push(tag.clone());
+                    spec.next_in_order(usize::try_from(step).unwrap_or(0))
+                }
+                StepKind::End => Jump::End,
+                StepKind::Wait { duration } => {
+                    if !started {
+                        let due = plus(now, duration.to_signed_duration());
+                        let u = update(step, EnrollmentState::Waiting, Some(due), None);
+                        return Ok(Advanced::Update(u, tags));
+                    }
+                    spec.next_in_order(usize::try_from(step).unwrap_or(0))
+                }
+                StepKind::WaitForAcceptance(wait) => {
+                    let account = e.account_id.unwrap_or(AccountId(0));
+                    let invitation = self.store.latest_invitation(ws, account, e.lead_id).await?;
+                    let state = invitation.map(|i| i.state);
+                    match state {
+                        Some(InvitationState::Accepted) => jump(step, &wait.accepted),
+                        Some(InvitationState::Pending) if !started => {
+                            let due = plus(now, wait.within.to_signed_duration());
+                            let u = update(step, EnrollmentState::Waiting, Some(due), None);
+                            return Ok(Advanced::Update(u, tags));
+                        }
+                        _ => jump(step, &wait.not_accepted),
+                    }
+                }
+            };
+            started = false;
+            match next {
+                Jump::To(index) => step = to_u32(index),
+                Jump::End => {
+                    let u = update(step, EnrollmentState::Completed, None, None);
+                    return Ok(Advanced::Update(u, tags));
+                }
+                Jump::WithdrawAndEnd => step = len,
+            }
+        }
+        Ok(Advanced::Update(
+            update(step, EnrollmentState::Completed, None, None),
+            tags,
+        ))
+    }
+
+    /// The candidate for an action step, with its text rendered for the lead.
+    async fn candidate(
+        &self,
+        record: &EnrollmentRecord,
+        spec: &CampaignSpec,
+        step: u32,
+    ) -> Result<Pending, EngineError> {
+        let e = &record.enrollment;
+        let lead = self.store.lead(e.workspace_id, e.lead_id).await?;
+        let index = usize::try_from(step).unwrap_or(0);
+        let variant = record
+            .variants
+            .get(index)
+            .map_or(0, |&v| usize::try_from(v).unwrap_or(0));
+        let mut payload = Payload {
+            step,
+            profile: lead.data.profile_url.to_string(),
+            ..Payload::default()
+        };
+        let (kind, note) = match &spec.steps[index].kind {
+            StepKind::VisitProfile => (ActionKind::Visit, NotePolicy::NoNote),
+            StepKind::Follow => (ActionKind::Follow, NotePolicy::NoNote),
+            StepKind::LikeRecentPost => (ActionKind::Like, NotePolicy::NoNote),
+            StepKind::Invite(invite) => {
+                let text = invite.notes.get(variant).or(invite.notes.first());
+                payload.note = text.map(|t| render(t, &lead));
+                payload.without_note_if_quota_exhausted = invite.without_note_if_quota_exhausted;
+                let policy = match (&payload.note, invite.without_note_if_quota_exhausted) {
+                    (None, _) => NotePolicy::NoNote,
+                    (Some(_), true) => NotePolicy::DropWhenExhausted,
+                    (Some(_), false) => NotePolicy::Required,
+                };
+                (ActionKind::Invite, policy)
+            }
+            StepKind::Message(message) => {
+                let text = message.texts.get(variant).or(message.texts.first());
+                payload.text = text.map(|t| render(t, &lead));
+                (ActionKind::Message, NotePolicy::NoNote)
+            }
+            _ => (ActionKind::Withdraw, NotePolicy::NoNote),
+        };
+        Ok(Pending {
+            record: record.clone(),
+            step,
+            kind,
+            priority: spec.settings.priority,
+            note,
+            payload,
+            tags: Vec::new(),
+        })
+    }
+
+    /// The withdrawal candidate when the sender has a pending invitation to the lead.
+    async fn pending_withdrawal(
+        &self,
+        record: &EnrollmentRecord,
+        step: u32,
+        priority: i32,
+    ) -> Result<Option<Pending>, EngineError> {
+        let e = &record.enrollment;
+        let Some(account) = e.account_id else {
+            return Ok(None);
+        };
+        let invitation = self
+            .store
+            .latest_invitation(e.workspace_id, account, e.lead_id)
+            .await?;
+        let Some(invitation) = invitation.filter(|i| i.state == InvitationState::Pending) else {
+            return Ok(None);
+        };
+        let lead = self.store.lead(e.workspace_id, e.lead_id).await?;
+        Ok(Some(Pending {
+            record: record.clone(),
+            step,
+            kind: ActionKind::Withdraw,
+            priority,
+            note: NotePolicy::NoNote,
+            payload: Payload {
+                step,
+                profile: lead.data.profile_url.to_string(),
+                invitation: Some(invitation.id.get()),
+                invitation_external: invitation.external_id,
+                ..Payload::default()
+            },
+            tags: Vec::new(),
+        }))
+    }
+
+    /// Plans one account's candidates and adds the actions and deferrals to `changes`.
+    async fn plan(
+        &mut self,
+        account_id: AccountId,
+        list: Vec<Pending>,
+        now: Timestamp,
+        changes: &mut BTreeMap<WorkspaceId, Changes>,
+        report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        let Some(first) = list.first() else {
+            return Ok(());
+        };
+        let ws = first.record.enrollment.workspace_id;
+        let account = self.account(ws, account_id).await?;
+        let since = plus(now, -NOTE_WINDOW);
+        let mut history = BTreeMap::new();
+        let mut notes = Vec::new();
+        for kind in list
+            .iter()
+            .map(|p| p.kind)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let h = self.store.action_history(account_id, kind, since).await?;
+            if kind == ActionKind::Invite {
+                notes = h.notes.clone();
+            }
+            let mut all = h.effects;
+            all.extend(h.planned);
+            history.insert(kind, all);
+        }
+        let candidates: Vec<Candidate> = list
+            .iter()
+            .map(|p| Candidate {
+                enrollment: p.record.enrollment.id,
+                kind: p.kind,
+                ready_at: p.record.enrollment.next_due_at.unwrap_or(now).max(now),
+                priority: p.priority,
+                score: lead_score(LeadSignals {
+                    warmed_up: p.record.warmed_up,
+                    ..LeadSignals::default()
+                }),
+                note: p.note,
+            })
+            .collect();
+        let plan = plan_account(&PlanInput {
+            account: &account,
+            history: &history,
+            notes: &notes,
+            candidates: &candidates,
+            seed: self.config.seed,
+            now,
+        });
+        let mut by_id: HashMap<EnrollmentId, Pending> = list
+            .into_iter()
+            .map(|p| (p.record.enrollment.id, p))
+            .collect();
+        let set = changes.entry(ws).or_default();
+        for s in plan.scheduled {
+            let Some(mut p) = by_id.remove(&s.enrollment) else {
+                continue;
+            };
+            let e = &p.record.enrollment;
+            if !s.with_note && p.kind == ActionKind::Invite {
+                // The planner already knows the quota is used up and the step allows it.
+                p.payload.without_note_if_quota_exhausted = true;
+            }
+            let payload = serde_json::to_string(&p.payload).unwrap_or_default();
+            set.actions.push(NewAction {
+                workspace_id: ws,
+                account_id,
+                lead_id: Some(e.lead_id),
+                campaign_id: Some(e.campaign_id),
+                enrollment_id: Some(e.id),
+                kind: p.kind,
+                payload,
+                due_at: s.due_at,
+                idempotency_key: idempotency_key(e.id, p.step, p.record.attempt),
+            });
+            set.enrollments.push(EnrollmentUpdate {
+                id: e.id,
+                expect_step: e.step,
+                step: p.step,
+                state: EnrollmentState::Waiting,
+                next_due_at: None,
+                attempt: if p.step == e.step {
+                    p.record.attempt
+                } else {
+                    0
+                },
+                reason: None,
+            });
+            set.tags.extend(p.tags.drain(..).map(|t| (e.lead_id, t)));
+            report.planned += 1;
+        }
+        let floor = plus(now, SignedDuration::from_mins(1));
+        for d in plan.deferred {
+            let Some(mut p) = by_id.remove(&d.enrollment) else {
+                continue;
+            };
+            let e = &p.record.enrollment;
+            let until = d
+                .until
+                .unwrap_or(plus(now, self.config.paused_recheck))
+                .max(floor);
+            set.enrollments.push(EnrollmentUpdate {
+                id: e.id,
+                expect_step: e.step,
+                step: p.step,
+                state: EnrollmentState::Active,
+                next_due_at: Some(until),
+                attempt: if p.step == e.step {
+                    p.record.attempt
+                } else {
+                    0
+                },
+                reason: None,
+            });
+            set.tags.extend(p.tags.drain(..).map(|t| (e.lead_id, t)));
+        }
+        Ok(())
+    }
+}
+
+/// Stops an enrollment for `reason`.
+pub(crate) fn stop(record: &EnrollmentRecord, reason: &str, _now: Timestamp) -> EnrollmentUpdate {
+    EnrollmentUpdate {
+        id: record.enrollment.id,
+        expect_step: record.enrollment.step,
+        step: record.enrollment.step,
+        state: EnrollmentState::Stopped,
+        next_due_at: None,
+        attempt: record.attempt,
+        reason: Some(reason.to_owned()),
+    }
+}

@@ -1,0 +1,53 @@
+//! How the engine runs.
+
+use jiff::SignedDuration;
+
+/// A named point in the execution of an action where a test can make the engine stop as if
+/// the process died there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Failpoint {
+    /// The intent is committed, the channel not called yet.
+    AfterIntent,
+    /// The channel answered, the result is not recorded yet.
+    AfterChannelCall,
+}
+
+/// The engine's settings; every duration is simulated or real time alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineConfig {
+    /// The seed of every random choice (jitter, text variants), so a run replays exactly.
+    pub seed: u64,
+    /// How long a claim on an action lasts before another worker may take it over.
+    pub lease: SignedDuration,
+    /// How often each account with open enrollments is polled for acceptances and replies
+    /// (inside its working hours).
+    pub poll_every: SignedDuration,
+    /// How many attempts an action gets when the channel fails transiently.
+    pub max_attempts: u32,
+    /// The first wait after a transient failure; it doubles with each further failure.
+    pub backoff_base: SignedDuration,
+    /// How long a restriction lasts when the channel does not say.
+    pub default_restriction: SignedDuration,
+    /// How long before a paused account's actions are looked at again.
+    pub paused_recheck: SignedDuration,
+    /// How many actions or enrollments one store call takes at most.
+    pub batch: u32,
+    /// Stop at this point, for crash tests; `None` in production.
+    pub failpoint: Option<Failpoint>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            lease: SignedDuration::from_mins(5),
+            poll_every: SignedDuration::from_hours(3),
+            max_attempts: 4,
+            backoff_base: SignedDuration::from_mins(2),
+            default_restriction: SignedDuration::from_hours(7 * 24),
+            paused_recheck: SignedDuration::from_hours(24),
+            batch: 200,
+            failpoint: None,
+        }
+    }
+}

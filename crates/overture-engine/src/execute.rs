@@ -1,0 +1,422 @@
+//! Executing due actions: gates (account, back-offs, limits, note quota, cooldown), the
+//! intent, the channel call, and the result with its state changes in one transaction.
+
+use jiff::Timestamp;
+use overture_channel::{Channel, ChannelError, Channels, InviteRequest, MessageRequest};
+use overture_clock::Clock;
+use overture_core::cooldown::DEFAULT_REINVITE_COOLDOWN;
+use overture_core::limits::{LimitQuery, NOTE_WINDOW, allowance};
+use overture_core::sequence::CampaignSpec;
+use overture_core::{
+    Account, AccountStatus, ActionKind, Cooldown, EnrollmentState, EventKind, InvitationEvent,
+    InvitationId, ProfileUrl,
+};
+use overture_store::{
+    BackoffAxis, Changes, ClaimedAction, EffectOutcome, EffectResult, EnrollmentRecord,
+    EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewInvitation, Store, StoreError,
+};
+use serde_json::json;
+
+use crate::advance::after_step;
+use crate::config::Failpoint;
+use crate::payload::Payload;
+use crate::{Engine, EngineError, TickReport, plus};
+
+/// A claimed action with everything needed to carry it out.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub claim: ClaimedAction,
+    pub account: Account,
+    pub payload: Payload,
+    pub profile: ProfileUrl,
+    pub enrollment: Option<EnrollmentRecord>,
+    pub spec: Option<CampaignSpec>,
+}
+
+impl Job {
+    /// The enrollment change that stops it for `reason`.
+    pub(crate) fn stop(&self, reason: &str) -> Option<EnrollmentUpdate> {
+        self.enrollment.as_ref().map(|r| EnrollmentUpdate {
+            id: r.enrollment.id,
+            expect_step: self.payload.step,
+            step: self.payload.step,
+            state: EnrollmentState::Stopped,
+            next_due_at: None,
+            attempt: r.attempt,
+            reason: Some(reason.to_owned()),
+        })
+    }
+}
+
+impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
+    /// Claims due actions in batches and executes them until none is due.
+    pub(crate) async fn execute(&mut self, report: &mut TickReport) -> Result<(), EngineError> {
+        // Every executed action leaves the due set (done, failed, or released to a later
+        // instant); the bound only guards against a store that does not.
+        for _ in 0..10_000 {
+            let now = self.clock.now();
+            let claims = self
+                .store
+                .claim_due_actions(now, self.config.batch, self.config.lease)
+                .await?;
+            if claims.is_empty() {
+                break;
+            }
+            for claim in claims {
+                let Some(job) = self.job(claim, report).await? else {
+                    continue;
+                };
+                self.execute_one(job, report).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads what an action needs; a malformed action fails at once.
+    pub(crate) async fn job(
+        &mut self,
+        claim: ClaimedAction,
+        report: &mut TickReport,
+    ) -> Result<Option<Job>, EngineError> {
+        let action = &claim.action;
+        let ws = action.workspace_id;
+        let account = self.account(ws, action.account_id).await?;
+        let parsed = serde_json::from_str::<Payload>(&action.payload)
+            .map_err(|e| e.to_string())
+            .and_then(|p| {
+                let url = ProfileUrl::parse(&p.profile).map_err(|e| e.to_string())?;
+                Ok((p, url))
+            });
+        let (payload, profile) = match parsed {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                let error = format!("malformed action payload: {error}");
+                let result = EffectResult::Failed { error };
+                self.finish(&claim, result, Changes::default(), report)
+                    .await?;
+                return Ok(None);
+            }
+        };
+        let enrollment = match action.enrollment_id {
+            Some(id) => self.store.enrollment(ws, id).await.ok(),
+            None => None,
+        };
+        let spec = match action.campaign_id {
+            Some(id) => Some(self.campaign(ws, id).await?.spec),
+            None => None,
+        };
+        Ok(Some(Job {
+            claim,
+            account,
+            payload,
+            profile,
+            enrollment,
+            spec,
+        }))
+    }
+
+    async fn execute_one(&mut self, job: Job, report: &mut TickReport) -> Result<(), EngineError> {
+        let now = self.clock.now();
+        let action = &job.claim.action;
+        let kind = action.kind;
+        let account = &job.account;
+        if !account.status.may_act(now) {
+            let due = match &account.status {
+                AccountStatus::Restricted { until } => *until,
+                _ => plus(now, self.config.paused_recheck),
+            };
+            return self.release(&job, due, report).await;
+        }
+        let backoffs = self.store.backoffs(account.id).await?;
+        let active = |axis| {
+            backoffs
+                .iter()
+                .find(|b| b.axis == axis && b.until > now)
+                .map(|b| b.until)
+        };
+        if let Some(until) = active(BackoffAxis::Action(kind)) {
+            return self.release(&job, until, report).await;
+        }
+        let history = self
+            .store
+            .action_history(account.id, kind, plus(now, -NOTE_WINDOW))
+            .await?;
+        let answer = allowance(&LimitQuery {
+            kind,
+            limits: &account.limits,
+            zone: &account.time_zone,
+            hours: &account.working_hours,
+            created_at: account.created_at,
+            history: &history.effects,
+            notes: &history.notes,
+            jitter_sample: 0.0,
+            now,
+        });
+        if answer.next_allowed != Some(now) {
+            let due = answer
+                .next_allowed
+                .unwrap_or(plus(now, self.config.paused_recheck));
+            return self.release(&job, due, report).await;
+        }
+        let mut with_note = kind == ActionKind::Invite && job.payload.note.is_some();
+        if with_note {
+            let quota_ok = answer.note.is_none_or(|n| n.may_attach_now(now));
+            let note_backoff = active(BackoffAxis::InviteNote);
+            if !quota_ok || note_backoff.is_some() {
+                if job.payload.without_note_if_quota_exhausted {
+                    with_note = false;
+                } else {
+                    // Never drop a note silently: wait for the quota.
+                    let quota = answer.note.and_then(|n| n.next_allowed);
+                    let due = quota.max(note_backoff).unwrap_or(plus(now, NOTE_WINDOW));
+                    return self
+                        .release(&job, due.max(plus(now, self.config.lease)), report)
+                        .await;
+                }
+            }
+        }
+        if kind == ActionKind::Invite
+            && let Some(lead) = action.lead_id
+            && let Some(cooldown) = self
+                .store
+                .cooldown(action.workspace_id, account.id, lead)
+                .await?
+            && !cooldown.allows(now)
+        {
+            let mut changes = Changes::default();
+            changes.enrollments.extend(job.stop("cooling_down"));
+            let error = "the person cannot be invited again yet (cooldown)".to_owned();
+            report.actions_failed += 1;
+            return self
+                .finish(&job.claim, EffectResult::Failed { error }, changes, report)
+                .await;
+        }
+        let intent = Intent {
+            action: action.id,
+            fence: job.claim.fence,
+            at: now,
+            with_note,
+        };
+        let effect = match self.store.record_intent(intent).await {
+            Ok(IntentOutcome::Recorded(effect)) => effect,
+            Ok(IntentOutcome::AlreadyRecorded(effect)) => {
+                return self.reconcile(&job, &effect, report).await;
+            }
+            // Another worker took the action over: it is theirs now.
+            Err(StoreError::Conflict { .. }) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        self.failpoint(Failpoint::AfterIntent)?;
+        let result = match self.channels.channel(account) {
+            Ok(channel) => call(&channel, &job, with_note).await,
+            Err(e) => Err(e),
+        };
+        self.failpoint(Failpoint::AfterChannelCall)?;
+        match result {
+            Ok(external_id) => {
+                let changes = self.success(&job, with_note, external_id.clone(), now);
+                report.actions_done += 1;
+                let result = EffectResult::Done { external_id };
+                self.finish(&job.claim, result, changes, report).await
+            }
+            Err(error) => self.react(&job, &effect, error, report).await,
+        }
+    }
+
+    /// Stops here when the configured failpoint is `point`.
+    fn failpoint(&self, point: Failpoint) -> Result<(), EngineError> {
+        match self.config.failpoint {
+            Some(p) if p == point => Err(EngineError::Failpoint(p)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Puts the action back in the queue, due at `due` (at least a second from now).
+    pub(crate) async fn release(
+        &mut self,
+        job: &Job,
+        due: Timestamp,
+        report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        let now = self.clock.now();
+        let due = due.max(plus(now, jiff::SignedDuration::from_secs(1)));
+        report.actions_released += 1;
+        let result = EffectResult::Retry {
+            due_at: due,
+            error: None,
+        };
+        self.finish(&job.claim, result, Changes::default(), report)
+            .await
+    }
+
+    /// Records an attempt's end with its changes; a lost claim is left to its new holder.
+    pub(crate) async fn finish(
+        &mut self,
+        claim: &ClaimedAction,
+        result: EffectResult,
+        changes: Changes,
+        _report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        for (account, status) in &changes.account_status {
+            if let Some(cached) = self.accounts.get_mut(account) {
+                cached.status = status.clone();
+            }
+        }
+        let outcome = EffectOutcome {
+            action: claim.action.id,
+            fence: claim.fence,
+            at: self.clock.now(),
+            result,
+            changes,
+        };
+        match self.store.complete_effect(outcome).await {
+            Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The changes of an effect that happened: its facts, and the enrollment's next step.
+    pub(crate) fn success(
+        &self,
+        job: &Job,
+        with_note: bool,
+        external_id: Option<String>,
+        now: Timestamp,
+    ) -> Changes {
+        let action = &job.claim.action;
+        let ws = action.workspace_id;
+        let mut changes = Changes::default();
+        let kind = match action.kind {
+            ActionKind::Visit => EventKind::ProfileVisited,
+            ActionKind::Follow => EventKind::Followed,
+            ActionKind::Like => EventKind::PostLiked,
+            ActionKind::Invite => EventKind::InviteSent,
+            ActionKind::Withdraw => EventKind::InviteWithdrawn,
+            ActionKind::Message => EventKind::MessageSent,
+            ActionKind::Email => EventKind::EmailSent,
+        };
+        let data = json!({ "action": action.id, "with_note": with_note });
+        changes.events.push(Self::event(
+            ws,
+            kind,
+            now,
+            Some(action.account_id),
+            action.lead_id,
+            action.campaign_id,
+            data,
+        ));
+        if let Some(lead) = action.lead_id {
+            match action.kind {
+                ActionKind::Invite => {
+                    changes
+                        .invitations
+                        .push(InvitationChange::Sent(NewInvitation {
+                            workspace_id: ws,
+                            account_id: action.account_id,
+                            lead_id: lead,
+                            campaign_id: action.campaign_id,
+                            external_id,
+                            note: job.payload.note.clone().filter(|_| with_note),
+                            sent_at: now,
+                        }));
+                }
+                ActionKind::Withdraw => {
+                    if let Some(id) = job.payload.invitation {
+                        changes.invitations.push(InvitationChange::Transition {
+                            id: InvitationId(id),
+                            event: InvitationEvent::Withdraw,
+                            at: now,
+                        });
+                    }
+                    changes.cooldowns.push(Cooldown {
+                        workspace_id: ws,
+                        account_id: action.account_id,
+                        lead_id: lead,
+                        reinvite_not_before: plus(now, DEFAULT_REINVITE_COOLDOWN),
+                    });
+                }
+                _ => {}
+            }
+        }
+        if let (Some(record), Some(spec)) = (&job.enrollment, &job.spec) {
+            let (step, state) = after_step(spec, job.payload.step);
+            changes.enrollments.push(EnrollmentUpdate {
+                id: record.enrollment.id,
+                expect_step: job.payload.step,
+                step,
+                state,
+                next_due_at: (state == EnrollmentState::Active).then_some(now),
+                attempt: 0,
+                reason: None,
+            });
+        }
+        changes
+    }
+}
+
+/// Carries out the action on the channel; the answer is the id of what it created, if any.
+pub(crate) async fn call<Ch: Channel>(
+    channel: &Ch,
+    job: &Job,
+    with_note: bool,
+) -> Result<Option<String>, ChannelError> {
+    let profile = &job.profile;
+    let key = job.claim.action.idempotency_key.clone();
+    match job.claim.action.kind {
+        ActionKind::Visit => channel.visit(profile).await.map(|()| None),
+        ActionKind::Follow => channel.follow(profile).await.map(|()| None),
+        ActionKind::Like => channel.like_recent_post(profile).await.map(|_| None),
+        ActionKind::Invite => {
+            let request = InviteRequest {
+                profile: profile.clone(),
+                note: job.payload.note.clone().filter(|_| with_note),
+                idempotency_key: key,
+            };
+            channel.invite(request).await.map(|s| Some(s.invitation_id))
+        }
+        ActionKind::Message => {
+            let request = MessageRequest {
+                profile: profile.clone(),
+                text: job.payload.text.clone().unwrap_or_default(),
+                idempotency_key: key,
+            };
+            channel
+                .send_message(request)
+                .await
+                .map(|m| Some(m.message_id))
+        }
+        ActionKind::Withdraw => {
+            let id = match &job.payload.invitation_external {
+                Some(id) => Some(id.clone()),
+                None => find_invitation(channel, profile).await?,
+            };
+            match id {
+                Some(id) => channel.withdraw(&id).await.map(|()| Some(id)),
+                // Nothing pending at the network: there is nothing left to withdraw.
+                None => Ok(None),
+            }
+        }
+        ActionKind::Email => Err(ChannelError::Permanent {
+            detail: "email sending is not supported yet".into(),
+        }),
+    }
+}
+
+/// The id of the seat's pending invitation to `profile`, from the sent list (a bounded scan).
+pub(crate) async fn find_invitation<Ch: Channel>(
+    channel: &Ch,
+    profile: &ProfileUrl,
+) -> Result<Option<String>, ChannelError> {
+    let mut cursor = None;
+    for _ in 0..50 {
+        let page = channel.sent_invitations(cursor, 100).await?;
+        if let Some(found) = page.items.iter().find(|i| &i.profile_url == profile) {
+            return Ok(Some(found.invitation_id.clone()));
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}

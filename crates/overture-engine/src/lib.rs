@@ -1,0 +1,282 @@
+//! Overture's campaign engine: the runtime that turns running campaigns into actions and
+//! carries them out through channels without ever leaving an account's limits.
+//!
+//! [`Engine`] is generic over a [`Store`], a set of [`Channels`] and a [`Clock`]. Each
+//! [`Engine::tick`] polls the channels for acceptances and replies, advances the enrollments
+//! whose step is due, plans new actions with the pure planner of `overture-core`, and claims
+//! and executes due actions: the intent is committed to the effect ledger before the channel is
+//! called, and the result with every state change after it, in one transaction. Actions whose
+//! intent has no result (the process died, or a write failed transiently) are reconciled by
+//! asking the channel, never retried blindly. `docs/engine.md` describes the tick, the ledger,
+//! the reactions to every channel error, idempotency keys, sender rotation and planning.
+//!
+//! This crate must not depend on a concrete store or channel (SQLite, the sandbox, LinkedIn):
+//! the binary composes them. It reads time only through the [`Clock`].
+
+mod advance;
+mod config;
+mod error;
+mod execute;
+mod metrics;
+mod payload;
+mod poll;
+mod reactions;
+mod reconcile;
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use jiff::{SignedDuration, Timestamp};
+use overture_channel::Channels;
+use overture_clock::{Clock, ManualClock};
+use overture_core::{
+    Account, AccountId, Campaign, CampaignId, CampaignStatus, EventKind, LeadId, NewEvent,
+    WorkspaceId,
+};
+use overture_store::{ContactPolicy, NewEnrollment, Store};
+use serde::Serialize;
+
+pub use config::{EngineConfig, Failpoint};
+pub use error::EngineError;
+pub use metrics::{AccountMetrics, Counts, Report, metrics};
+
+/// What one [`Engine::tick`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TickReport {
+    /// When the engine has something to do next (`None`: nothing is scheduled).
+    pub next_wakeup: Option<Timestamp>,
+    /// Actions whose effect happened in this tick.
+    pub actions_done: u32,
+    /// Actions that failed for good in this tick.
+    pub actions_failed: u32,
+    /// Actions put back in the queue for later (limits, back-offs, retries).
+    pub actions_released: u32,
+    /// Actions reconciled with the channel (intent without result).
+    pub reconciled: u32,
+    /// Actions that nobody can tell happened; shown to the user.
+    pub in_doubt: u32,
+    /// Actions planned in this tick.
+    pub planned: u32,
+    /// Enrollments moved in this tick (steps without actions, branches, stops).
+    pub advanced: u32,
+    /// Accounts polled for acceptances and replies.
+    pub polled: u32,
+}
+
+/// The campaign engine. See the crate documentation.
+#[derive(Debug)]
+pub struct Engine<S, C, K> {
+    store: S,
+    channels: C,
+    clock: K,
+    config: EngineConfig,
+    /// Whether the start-up reconciliation ran.
+    started: bool,
+    /// Accounts and campaigns read in this tick.
+    accounts: HashMap<AccountId, Account>,
+    campaigns: HashMap<CampaignId, Campaign>,
+    /// When each account with open enrollments is polled next.
+    next_poll: HashMap<AccountId, Timestamp>,
+    /// The accounts with open enrollments, and when that list was read.
+    open_accounts: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
+}
+
+impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
+    /// An engine on `store`, `channels` and `clock`.
+    pub fn new(store: S, channels: C, clock: K, config: EngineConfig) -> Self {
+        Self {
+            store,
+            channels,
+            clock,
+            config,
+            started: false,
+            accounts: HashMap::new(),
+            campaigns: HashMap::new(),
+            next_poll: HashMap::new(),
+            open_accounts: None,
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &K {
+        &self.clock
+    }
+
+    /// Starts a campaign (see [`start_campaign`]) at the clock's instant, with this engine's
+    /// seed.
+    pub async fn start_campaign(
+        &mut self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+    ) -> Result<u64, EngineError> {
+        let now = self.clock.now();
+        let enrolled = start_campaign(&self.store, ws, campaign, self.config.seed, now).await?;
+        self.campaigns.remove(&campaign);
+        Ok(enrolled)
+    }
+
+    /// One round of work at the clock's current instant: reconcile (at start), poll, advance
+    /// and plan enrollments, execute due actions. Returns what it did and when to wake up.
+    pub async fn tick(&mut self) -> Result<TickReport, EngineError> {
+        let now = self.clock.now();
+        let mut report = TickReport::default();
+        self.accounts.clear();
+        self.campaigns.clear();
+        if !self.started {
+            self.reconcile_all(&mut report).await?;
+            self.started = true;
+        }
+        self.poll(now, &mut report).await?;
+        self.advance(now, &mut report).await?;
+        self.execute(&mut report).await?;
+        report.next_wakeup = self.next_wakeup().await?;
+        Ok(report)
+    }
+
+    /// Runs until `shutdown` completes, in real time: tick, then wait for the next wake-up
+    /// (at most `poll_every`). An action being executed when `shutdown` completes finishes
+    /// first; nothing else is left claimed.
+    pub async fn run(&mut self, shutdown: impl Future<Output = ()>) -> Result<(), EngineError> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let report = self.tick().await?;
+            let now = self.clock.now();
+            let cap = plus(now, self.config.poll_every);
+            let wake = report.next_wakeup.map_or(cap, |t| t.min(cap)).max(now);
+            tokio::select! {
+                () = &mut shutdown => return Ok(()),
+                () = overture_clock::sleep_until(&self.clock, wake) => {}
+            }
+        }
+    }
+
+    /// Appends an event built from its parts.
+    fn event(
+        ws: WorkspaceId,
+        kind: EventKind,
+        at: Timestamp,
+        account: Option<AccountId>,
+        lead: Option<LeadId>,
+        campaign: Option<CampaignId>,
+        data: serde_json::Value,
+    ) -> NewEvent {
+        NewEvent {
+            workspace_id: ws,
+            kind,
+            at,
+            account_id: account,
+            lead_id: lead,
+            campaign_id: campaign,
+            data: data.to_string(),
+        }
+    }
+
+    /// The account, read once per tick.
+    async fn account(&mut self, ws: WorkspaceId, id: AccountId) -> Result<Account, EngineError> {
+        if let Some(account) = self.accounts.get(&id) {
+            return Ok(account.clone());
+        }
+        let account = self.store.account(ws, id).await?;
+        self.accounts.insert(id, account.clone());
+        Ok(account)
+    }
+
+    /// The campaign, read once per tick.
+    async fn campaign(&mut self, ws: WorkspaceId, id: CampaignId) -> Result<Campaign, EngineError> {
+        if let Some(campaign) = self.campaigns.get(&id) {
+            return Ok(campaign.clone());
+        }
+        let campaign = self.store.campaign(ws, id).await?;
+        self.campaigns.insert(id, campaign.clone());
+        Ok(campaign)
+    }
+
+    /// The earliest of the store's next due instant and the next poll.
+    async fn next_wakeup(&mut self) -> Result<Option<Timestamp>, EngineError> {
+        let due = self.store.next_due().await?;
+        let poll = self.next_poll.values().min().copied();
+        Ok(match (due, poll) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+}
+
+impl<S: Store, C: Channels> Engine<S, C, ManualClock> {
+    /// Runs a simulation until `until`: tick, then move the clock straight to the next
+    /// wake-up (never back, at least a second forward), until nothing is due before `until`.
+    /// The clock ends at `until`.
+    pub async fn run_until(&mut self, until: Timestamp) -> Result<TickReport, EngineError> {
+        let mut total = TickReport::default();
+        loop {
+            let report = self.tick().await?;
+            total.actions_done += report.actions_done;
+            total.actions_failed += report.actions_failed;
+            total.actions_released += report.actions_released;
+            total.reconciled += report.reconciled;
+            total.in_doubt += report.in_doubt;
+            total.planned += report.planned;
+            total.advanced += report.advanced;
+            total.polled += report.polled;
+            total.next_wakeup = report.next_wakeup;
+            let now = self.clock.now();
+            let next = report
+                .next_wakeup
+                .map(|t| t.max(plus(now, SignedDuration::from_secs(1))));
+            let Some(next) = next.filter(|&t| t <= until) else {
+                self.clock.set(until.max(now));
+                return Ok(total);
+            };
+            self.clock.set(next);
+        }
+    }
+}
+
+/// Starts a campaign: sets it active and enrolls its list's leads, each assigned to the
+/// least-loaded of the campaign's accounts (ties to the one listed first), with its text
+/// variants chosen from `seed`. Returns how many leads were enrolled. Calling it again enrolls
+/// leads added to the list since. It needs no channel, so the CLI can start a campaign that a
+/// running engine (`overture run`) then carries out.
+pub async fn start_campaign<S: Store>(
+    store: &S,
+    ws: WorkspaceId,
+    campaign: CampaignId,
+    seed: u64,
+    now: Timestamp,
+) -> Result<u64, EngineError> {
+    let stored = store
+        .set_campaign_status(ws, campaign, CampaignStatus::Active)
+        .await?;
+    let spec = &stored.spec;
+    let policy = if spec.settings.skip_if_contacted_by_any_campaign {
+        ContactPolicy::SkipContactedElsewhere
+    } else {
+        ContactPolicy::IncludeContactedElsewhere
+    };
+    let leads = store.enrollable_leads(ws, campaign, policy).await?;
+    let mut accounts = Vec::with_capacity(spec.accounts.len());
+    for name in &spec.accounts {
+        accounts.push(store.account_by_name(ws, name).await?.id);
+    }
+    let loads = store.enrollment_loads(ws, &accounts).await?;
+    let assigned = overture_core::planner::assign_senders(&loads, &leads);
+    let new: Vec<NewEnrollment> = assigned
+        .into_iter()
+        .map(|(lead, account)| NewEnrollment {
+            lead,
+            account,
+            variants: advance::choose_variants(seed, spec, lead),
+        })
+        .collect();
+    Ok(store.enroll_leads(ws, campaign, &new, now).await?)
+}
+
+/// `t + d`, saturating at the largest instant.
+pub(crate) fn plus(t: Timestamp, d: SignedDuration) -> Timestamp {
+    t.checked_add(d).unwrap_or(Timestamp::MAX)
+}

@@ -1,0 +1,246 @@
+//! Polling the channels for acceptances and replies, at the configured cadence, inside each
+//! account's working hours.
+
+use jiff::{SignedDuration, Timestamp};
+use overture_channel::{Channel, ChannelError, Channels};
+use overture_clock::Clock;
+use overture_core::sequence::StepKind;
+use overture_core::{
+    Account, AccountStatus, EnrollmentState, EventKind, InvitationEvent, InvitationState,
+    WorkspaceId,
+};
+use overture_store::{Changes, EnrollmentUpdate, InvitationChange, PollKind, Store};
+use serde_json::json;
+
+use crate::{Engine, EngineError, TickReport, plus};
+
+/// How far back the first poll of an account looks.
+const FIRST_POLL: SignedDuration = SignedDuration::from_hours(30 * 24);
+
+impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
+    /// Polls every account with open enrollments whose poll is due.
+    pub(crate) async fn poll(
+        &mut self,
+        now: Timestamp,
+        report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        let stale = self
+            .open_accounts
+            .as_ref()
+            .is_none_or(|(read, _)| plus(*read, self.config.poll_every) <= now);
+        if stale {
+            let open = self.store.accounts_with_open_enrollments().await?;
+            let list: Vec<_> = open.iter().map(|o| (o.workspace, o.account)).collect();
+            self.next_poll
+                .retain(|id, _| list.iter().any(|(_, account)| account == id));
+            for &(_, account) in &list {
+                if !self.next_poll.contains_key(&account) {
+                    let last = self.store.poll_cursor(account, PollKind::Replies).await?;
+                    let next = last.map_or(now, |t| plus(t, self.config.poll_every));
+                    self.next_poll.insert(account, next);
+                }
+            }
+            self.open_accounts = Some((now, list));
+        }
+        let accounts = self
+            .open_accounts
+            .as_ref()
+            .map(|(_, list)| list.clone())
+            .unwrap_or_default();
+        for (ws, id) in accounts {
+            if self.next_poll.get(&id).is_some_and(|&t| t > now) {
+                continue;
+            }
+            let account = self.account(ws, id).await?;
+            let mut next = plus(now, self.config.poll_every);
+            if account.status.may_act(now) {
+                if account.working_hours.contains(&account.time_zone, now) {
+                    self.poll_account(ws, &account, now).await?;
+                    report.polled += 1;
+                }
+                if let Some(open) = account.working_hours.next_open(&account.time_zone, next) {
+                    next = open;
+                }
+            }
+            self.next_poll.insert(id, next);
+        }
+        Ok(())
+    }
+
+    /// Reads one account's new connections and replies and records what they change.
+    async fn poll_account(
+        &mut self,
+        ws: WorkspaceId,
+        account: &Account,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        let channel = match self.channels.channel(account) {
+            Ok(channel) => channel,
+            Err(e) => return self.poll_failed(ws, account, &e, now).await,
+        };
+        let mut changes = Changes::default();
+        let cursor = self
+            .store
+            .poll_cursor(account.id, PollKind::Connections)
+            .await?;
+        let since = cursor.unwrap_or(plus(now, -FIRST_POLL));
+        let connections = match channel.connections_since(since).await {
+            Ok(list) => list,
+            Err(e) => return self.poll_failed(ws, account, &e, now).await,
+        };
+        for connection in connections {
+            if cursor.is_some_and(|c| connection.connected_at <= c) {
+                continue;
+            }
+            let Some(lead) = self.store.lead_by_url(ws, &connection.profile_url).await? else {
+                continue;
+            };
+            let invitation = self
+                .store
+                .latest_invitation(ws, account.id, lead.id)
+                .await?;
+            let Some(invitation) = invitation.filter(|i| {
+                matches!(
+                    i.state,
+                    InvitationState::Pending | InvitationState::Vanished
+                )
+            }) else {
+                continue;
+            };
+            changes.invitations.push(InvitationChange::Transition {
+                id: invitation.id,
+                event: InvitationEvent::Accept,
+                at: connection.connected_at.min(now),
+            });
+            changes.events.push(Self::event(
+                ws,
+                EventKind::InviteAccepted,
+                now,
+                Some(account.id),
+                Some(lead.id),
+                invitation.campaign_id,
+                json!({ "invitation": invitation.id, "connected_at": connection.connected_at }),
+            ));
+            // An enrollment waiting for this acceptance takes its branch now.
+            if let Some(record) = self.store.open_enrollment(ws, lead.id).await? {
+                let e = &record.enrollment;
+                let campaign = self.campaign(ws, e.campaign_id).await?;
+                let waits = campaign
+                    .spec
+                    .steps
+                    .get(usize::try_from(e.step).unwrap_or(usize::MAX))
+                    .is_some_and(|s| matches!(s.kind, StepKind::WaitForAcceptance(_)));
+                if waits && e.state == EnrollmentState::Waiting && e.account_id == Some(account.id)
+                {
+                    changes.enrollments.push(EnrollmentUpdate {
+                        id: e.id,
+                        expect_step: e.step,
+                        step: e.step,
+                        state: EnrollmentState::Waiting,
+                        next_due_at: Some(now),
+                        attempt: record.attempt,
+                        reason: None,
+                    });
+                }
+            }
+        }
+        changes
+            .poll_cursors
+            .push((account.id, PollKind::Connections, now));
+
+        let cursor = self
+            .store
+            .poll_cursor(account.id, PollKind::Replies)
+            .await?;
+        let since = cursor.unwrap_or(plus(now, -FIRST_POLL));
+        let replies = match channel.replies_since(since).await {
+            Ok(list) => list,
+            Err(e) => return self.poll_failed(ws, account, &e, now).await,
+        };
+        for reply in replies {
+            if cursor.is_some_and(|c| reply.received_at <= c) {
+                continue;
+            }
+            let Some(lead) = self.store.lead_by_url(ws, &reply.profile_url).await? else {
+                continue;
+            };
+            let open = self.store.open_enrollment(ws, lead.id).await?;
+            let campaign_id = open.as_ref().map(|r| r.enrollment.campaign_id);
+            changes.events.push(Self::event(
+                ws,
+                EventKind::ReplyReceived,
+                now,
+                Some(account.id),
+                Some(lead.id),
+                campaign_id,
+                json!({ "received_at": reply.received_at }),
+            ));
+            let Some(record) = open else {
+                continue;
+            };
+            let e = &record.enrollment;
+            let campaign = self.campaign(ws, e.campaign_id).await?;
+            if campaign.spec.settings.stop_on_reply {
+                changes.enrollments.push(EnrollmentUpdate {
+                    id: e.id,
+                    expect_step: e.step,
+                    step: e.step,
+                    state: EnrollmentState::Replied,
+                    next_due_at: None,
+                    attempt: record.attempt,
+                    reason: Some("replied".into()),
+                });
+            }
+        }
+        changes
+            .poll_cursors
+            .push((account.id, PollKind::Replies, now));
+        self.store.apply_changes(ws, changes, now).await?;
+        Ok(())
+    }
+
+    /// A poll failed: errors about the account pause or restrict it; others wait for the next
+    /// poll.
+    async fn poll_failed(
+        &mut self,
+        ws: WorkspaceId,
+        account: &Account,
+        error: &ChannelError,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        let (status, kind) = match error {
+            ChannelError::SessionExpired => {
+                (AccountStatus::NeedsCredentials, EventKind::AccountPaused)
+            }
+            ChannelError::Challenge { detail } => (
+                AccountStatus::Paused {
+                    reason: format!("security challenge: {detail}"),
+                },
+                EventKind::AccountPaused,
+            ),
+            ChannelError::Restricted { until } => (
+                AccountStatus::Restricted {
+                    until: until.unwrap_or(plus(now, self.config.default_restriction)),
+                },
+                EventKind::AccountRestricted,
+            ),
+            _ => return Ok(()),
+        };
+        let mut changes = Changes::default();
+        changes.account_status.push((account.id, status.clone()));
+        changes.events.push(Self::event(
+            ws,
+            kind,
+            now,
+            Some(account.id),
+            None,
+            None,
+            json!({ "reason": error.code() }),
+        ));
+        if let Some(cached) = self.accounts.get_mut(&account.id) {
+            cached.status = status;
+        }
+        self.store.apply_changes(ws, changes, now).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! Sequences end to end: branches, stop-on-reply, limits across restarts, metrics.
+
+use jiff::SignedDuration;
+use overture_clock::Clock;
+use overture_core::{EnrollmentState, InvitationState};
+use overture_engine::{EngineConfig, metrics};
+use overture_store::{InvitationQuery, Store};
+use serde_json::json;
+
+use crate::{WS, World, assert_paced, days, limits, start, step};
+
+fn invite_then_message() -> serde_json::Value {
+    json!([
+        step(json!({ "type": "visit_profile" })),
+        step(
+            json!({ "type": "invite", "notes": ["Hi {{ first_name }} at {{ company }}"],
+                     "without_note_if_quota_exhausted": false })
+        ),
+        step(json!({ "type": "wait_for_acceptance", "within": "7d",
+                     "accepted": "next", "not_accepted": "withdraw" })),
+        step(json!({ "type": "tag", "tag": "connected" })),
+        step(json!({ "type": "message", "texts": ["Thanks, {{ first_name }}!"] })),
+    ])
+}
+
+#[tokio::test]
+async fn wait_for_acceptance_takes_both_branches() {
+    let w = World::new(3, invite_then_message()).await;
+    let mut engine = w.engine(EngineConfig::default());
+    assert_eq!(engine.start_campaign(WS, w.campaign).await.unwrap(), 3);
+    engine.run_until(start() + days(1)).await.unwrap();
+    let invites = w.fake.effects_of("invite");
+    assert_eq!(invites.len(), 3);
+    assert_eq!(w.fake.effects_of("visit").len(), 3);
+    assert!(
+        invites
+            .iter()
+            .any(|e| e.note.as_deref() == Some("Hi Lead0 at Example"))
+    );
+
+    // Lead 0 accepts; the others never do.
+    w.fake.accept(w.account.id, &w.urls[0]);
+    engine.run_until(start() + days(2)).await.unwrap();
+    let messages = w.fake.effects_of("message");
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].text.as_deref(), Some("Thanks, Lead0!"));
+    let lead = w.store.lead(WS, w.leads[0]).await.unwrap();
+    assert!(lead.data.tags.contains("connected"));
+
+    engine.run_until(start() + days(10)).await.unwrap();
+    let withdrawn = w.fake.effects_of("withdraw");
+    assert_eq!(withdrawn.len(), 2, "{withdrawn:?}");
+    assert!(!w.fake.is_pending(w.account.id, &w.urls[1]));
+    let states: Vec<_> = w.enrollments().await.iter().map(|e| e.state).collect();
+    assert_eq!(states, [EnrollmentState::Completed; 3]);
+    let all = InvitationQuery {
+        account: None,
+        state: None,
+        sent_before: None,
+        limit: 100,
+    };
+    let invitations = w.store.list_invitations(WS, all).await.unwrap();
+    let mut states: Vec<_> = invitations.iter().map(|i| i.state).collect();
+    states.sort();
+    assert_eq!(
+        states,
+        [
+            InvitationState::Accepted,
+            InvitationState::Withdrawn,
+            InvitationState::Withdrawn
+        ]
+    );
+    let cooldown = w
+        .store
+        .cooldown(WS, w.account.id, w.leads[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(cooldown.reinvite_not_before > w.clock.now() + days(10));
+
+    let report = metrics(&w.store, WS, w.clock.now()).await.unwrap();
+    assert_eq!(report.totals.invites_sent, 3);
+    assert_eq!(report.totals.invites_accepted, 1);
+    assert_eq!(report.totals.invites_withdrawn, 2);
+    assert_eq!(report.totals.messages_sent, 1);
+    assert_eq!(report.totals.max_pending, 3);
+    assert_eq!(report.totals.cap_violations, 0);
+    assert!(
+        serde_json::to_string(&report)
+            .unwrap()
+            .contains("acceptance_rate")
+    );
+}
+
+#[tokio::test]
+async fn a_reply_stops_the_sequence() {
+    let steps = json!([
+        step(json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": false })),
+        step(json!({ "type": "wait", "duration": "2d" })),
+        step(json!({ "type": "message", "texts": ["Following up"] })),
+    ]);
+    let w = World::new(2, steps).await;
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(1)).await.unwrap();
+    w.fake.accept(w.account.id, &w.urls[0]);
+    w.fake.accept(w.account.id, &w.urls[1]);
+    w.fake.reply(w.account.id, &w.urls[0]);
+    engine.run_until(start() + days(5)).await.unwrap();
+    let messages = w.fake.effects_of("message");
+    assert_eq!(
+        messages.len(),
+        1,
+        "only the lead who did not reply: {messages:?}"
+    );
+    assert!(messages[0].profile.ends_with("engine-lead-1"));
+    let enrollments = w.enrollments().await;
+    assert_eq!(enrollments[0].state, EnrollmentState::Replied);
+    assert_eq!(enrollments[1].state, EnrollmentState::Completed);
+    let report = metrics(&w.store, WS, w.clock.now()).await.unwrap();
+    assert_eq!(report.totals.replies, 1);
+}
+
+#[tokio::test]
+async fn limits_hold_across_restarts() {
+    let steps = json!([step(
+        json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": false })
+    ),]);
+    let w = World::with(90, steps, json!({}), limits(None)).await;
+    let mut engine = w.engine(EngineConfig {
+        seed: 3,
+        ..EngineConfig::default()
+    });
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    // Stop mid-day, restart with another seed, and again the next day.
+    engine
+        .run_until(start() + SignedDuration::from_hours(6))
+        .await
+        .unwrap();
+    drop(engine);
+    let mut engine = w
+        .restart(EngineConfig {
+            seed: 9,
+            ..EngineConfig::default()
+        })
+        .await;
+    engine
+        .run_until(start() + days(1) + SignedDuration::from_hours(4))
+        .await
+        .unwrap();
+    drop(engine);
+    let mut engine = w.restart(EngineConfig::default()).await;
+    engine.run_until(start() + days(9)).await.unwrap();
+    let times: Vec<_> = w.fake.effects_of("invite").iter().map(|e| e.at).collect();
+    assert_paced(&times, 20, SignedDuration::from_mins(3));
+    // 100 a rolling week: 90 leads fit in five days of 20, none goes out twice.
+    assert_eq!(times.len(), 90);
+    let report = metrics(&w.store, WS, w.clock.now()).await.unwrap();
+    assert_eq!(report.totals.cap_violations, 0);
+    assert_eq!(report.totals.invites_sent, 90);
+}
+
+#[tokio::test]
+async fn the_weekly_cap_spreads_invites_over_weeks() {
+    let steps = json!([step(
+        json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": false })
+    ),]);
+    let w = World::with(130, steps, json!({}), limits(None)).await;
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(6)).await.unwrap();
+    assert_eq!(
+        w.fake.effects_of("invite").len(),
+        100,
+        "the rolling week is full"
+    );
+    engine.run_until(start() + days(12)).await.unwrap();
+    assert_eq!(w.fake.effects_of("invite").len(), 130);
+    let report = metrics(&w.store, WS, w.clock.now()).await.unwrap();
+    assert_eq!(report.totals.cap_violations, 0);
+}

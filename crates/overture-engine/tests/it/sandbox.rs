@@ -1,0 +1,162 @@
+//! Properties over many seeds in the simulated network: caps, working hours, spacing, no
+//! duplicates, and faults injected at the channel.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::SignedDuration;
+use jiff::civil::Time;
+use overture_clock::{Clock, ManualClock};
+use overture_core::account::Zone;
+use overture_core::working_hours::{Day, WorkingHours};
+use overture_core::{AccountKind, AccountStatus, NewAccount, Tier};
+use overture_engine::{Engine, EngineConfig, metrics};
+use overture_sandbox::{FaultPlan, Op, SandboxNetwork, SeatProfile, WorldParams};
+use overture_store::{NewCampaignVersion, Store};
+use overture_store_sqlite::{SqliteOptions, SqliteStore};
+use proptest::prelude::*;
+use serde_json::json;
+
+use crate::{WS, assert_paced, days, limits, spec, start, step};
+
+const SEATS: [&str; 2] = ["alice", "bob"];
+
+/// Runs a two-seat campaign over `people` leads for `span` in a sandbox world of `seed`, with
+/// an optional fault plan; returns the network and the store.
+async fn simulate(
+    seed: u64,
+    people: u32,
+    span: SignedDuration,
+    fault: Option<FaultPlan>,
+) -> (SandboxNetwork, SqliteStore, tempfile::TempDir, ManualClock) {
+    let clock = ManualClock::new(start());
+    let mut params = WorldParams::default();
+    params.population.people = people;
+    let net = SandboxNetwork::new(params, seed, Arc::new(clock.clone())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("sandbox.db"), SqliteOptions::default())
+        .await
+        .unwrap();
+    for name in SEATS {
+        net.add_seat(name, Tier::Free, SeatProfile::default())
+            .unwrap();
+        store
+            .create_account(NewAccount {
+                workspace_id: WS,
+                name: name.into(),
+                kind: AccountKind::Sandbox,
+                tier: Tier::Free,
+                time_zone: Zone::utc(),
+                working_hours: WorkingHours::new(
+                    Day::ALL.to_vec(),
+                    Time::constant(8, 0, 0, 0),
+                    Time::constant(20, 0, 0, 0),
+                )
+                .unwrap(),
+                limits: limits(Some(5)),
+                status: AccountStatus::Active,
+                created_at: start() - days(30),
+            })
+            .await
+            .unwrap();
+    }
+    if let Some(plan) = fault {
+        net.inject(plan);
+    }
+    store
+        .import_leads(WS, "prospects", &net.population(), start(), &|_| {})
+        .await
+        .unwrap();
+    let steps = json!([
+        step(json!({ "type": "visit_profile" })),
+        step(json!({ "type": "invite", "notes": ["Hi {{ first_name }}"],
+                     "without_note_if_quota_exhausted": true })),
+        step(json!({ "type": "wait_for_acceptance", "within": "10d",
+                     "accepted": "next", "not_accepted": "withdraw" })),
+        step(json!({ "type": "message", "texts": ["Thanks {{ first_name }}!"] })),
+    ]);
+    let mut spec = spec(steps, json!({}));
+    spec.accounts = SEATS.iter().map(|s| s.to_string()).collect();
+    let version = NewCampaignVersion {
+        name: "spring".into(),
+        source: "spring".into(),
+        spec,
+    };
+    let campaign = store
+        .apply_campaign(WS, version, start())
+        .await
+        .unwrap()
+        .campaign
+        .id;
+    let mut engine = Engine::new(
+        store.clone(),
+        net.channels(),
+        clock.clone(),
+        EngineConfig {
+            seed,
+            ..EngineConfig::default()
+        },
+    );
+    engine.start_campaign(WS, campaign).await.unwrap();
+    engine.run_until(start() + span).await.unwrap();
+    (net, store, dir, clock)
+}
+
+/// The invariants every run keeps, whatever the seed.
+async fn check_invariants(net: &SandboxNetwork, store: &SqliteStore, clock: &ManualClock) {
+    assert!(net.duplicates().is_empty(), "{:?}", net.duplicates());
+    let mut invites: BTreeMap<String, Vec<jiff::Timestamp>> = BTreeMap::new();
+    for r in net.request_log() {
+        if r.op == Op::Invite && r.effect {
+            invites.entry(r.seat.clone()).or_default().push(r.at);
+        }
+    }
+    for times in invites.values() {
+        assert_paced(times, 20, SignedDuration::from_mins(3));
+    }
+    let report = metrics(store, WS, clock.now()).await.unwrap();
+    assert_eq!(report.totals.cap_violations, 0);
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+
+    /// Caps, working hours and spacing hold, and nothing goes out twice.
+    #[test]
+    fn sandbox_runs_keep_every_limit(seed in 0u64..1_000, people in 100u32..200) {
+        runtime().block_on(async {
+            let (net, store, _dir, clock) = simulate(seed, people, days(20), None).await;
+            check_invariants(&net, &store, &clock).await;
+            let sent: u32 = SEATS.iter().map(|s| net.stats(s).unwrap().invites_sent).sum();
+            assert!(sent > 0, "the campaign sent invitations");
+        });
+    }
+}
+
+#[tokio::test]
+async fn lost_answers_in_the_sandbox_cause_no_duplicates() {
+    let plan = FaultPlan::lose_answer().on(Op::Invite).times(5);
+    let (net, store, _dir, clock) = simulate(7, 120, days(10), Some(plan)).await;
+    check_invariants(&net, &store, &clock).await;
+}
+
+#[tokio::test]
+async fn an_expired_session_in_the_sandbox_pauses_the_seat() {
+    let plan = FaultPlan::fail(overture_channel::ChannelError::SessionExpired)
+        .on(Op::Invite)
+        .for_seat("bob")
+        .times(1);
+    let (net, store, _dir, clock) = simulate(11, 120, days(5), Some(plan)).await;
+    check_invariants(&net, &store, &clock).await;
+    let bob = store.account_by_name(WS, "bob").await.unwrap();
+    assert_eq!(bob.status, AccountStatus::NeedsCredentials);
+    let alice = store.account_by_name(WS, "alice").await.unwrap();
+    assert_eq!(alice.status, AccountStatus::Active);
+}

@@ -1,0 +1,471 @@
+//! What the campaign engine needs: enrollments, the effect ledger, back-offs and cursors.
+
+use jiff::SignedDuration;
+use overture_core::{
+    AccountId, ActionKind, ActionState, CampaignId, EnrollmentState, EventKind, InvitationState,
+    LeadId, NewEvent, WorkspaceId,
+};
+
+use super::invitations::seed;
+use super::{at, ok, spec};
+use crate::{
+    ActionQuery, Backoff, BackoffAxis, Changes, ContactPolicy, EffectOutcome, EffectResult,
+    EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewAction, NewCampaignVersion,
+    NewEnrollment, NewInvitation, PollKind, Store, StoreError,
+};
+
+const WS: WorkspaceId = WorkspaceId::DEFAULT;
+const LEASE: SignedDuration = SignedDuration::from_mins(5);
+
+async fn campaign<S: Store>(store: &S, name: &str) -> CampaignId {
+    let version = NewCampaignVersion {
+        name: name.into(),
+        source: format!("name: {name}"),
+        spec: spec(name, "prospects"),
+    };
+    ok("campaign", store.apply_campaign(WS, version, at(0)).await)
+        .campaign
+        .id
+}
+
+fn enrollments(account: AccountId, leads: &[LeadId]) -> Vec<NewEnrollment> {
+    leads
+        .iter()
+        .map(|&lead| NewEnrollment {
+            lead,
+            account,
+            variants: vec![0, 1],
+        })
+        .collect()
+}
+
+fn invite(account: AccountId, lead: LeadId, key: &str) -> NewAction {
+    NewAction {
+        workspace_id: WS,
+        account_id: account,
+        lead_id: Some(lead),
+        campaign_id: None,
+        enrollment_id: None,
+        kind: ActionKind::Invite,
+        payload: "{}".into(),
+        due_at: at(10),
+        idempotency_key: key.into(),
+    }
+}
+
+/// A person has at most one open enrollment per workspace, across campaigns; enrollable leads
+/// leave out enrolled ones and, by policy, those contacted by another campaign.
+pub async fn enrollments_are_one_open_per_lead<S: Store>(store: S) {
+    let (alice, leads) = seed(&store, 3).await;
+    let spring = campaign(&store, "spring").await;
+    let autumn = campaign(&store, "autumn").await;
+    let all = ok(
+        "enrollable",
+        store
+            .enrollable_leads(WS, spring, ContactPolicy::SkipContactedElsewhere)
+            .await,
+    );
+    assert_eq!(all, leads);
+    let n = ok(
+        "enroll",
+        store
+            .enroll_leads(WS, spring, &enrollments(alice, &leads[..2]), at(1))
+            .await,
+    );
+    assert_eq!(n, 2);
+    let again = store
+        .enroll_leads(WS, autumn, &enrollments(alice, &leads), at(2))
+        .await;
+    assert_eq!(
+        ok("again", again),
+        1,
+        "only the lead without an open enrollment"
+    );
+    let for_spring = store
+        .enrollable_leads(WS, spring, ContactPolicy::IncludeContactedElsewhere)
+        .await;
+    assert!(ok("spring", for_spring).is_empty());
+
+    let listed = ok("list", store.list_enrollments(WS, spring).await);
+    assert_eq!(listed.len(), 2);
+    let first = &listed[0];
+    assert_eq!(first.enrollment.state, EnrollmentState::Active);
+    assert_eq!(first.enrollment.step, 0);
+    assert_eq!(first.enrollment.next_due_at, Some(at(1)));
+    assert_eq!(first.enrollment.account_id, Some(alice));
+    assert_eq!(first.variants, [0, 1]);
+    let open = ok("open", store.open_enrollment(WS, leads[0]).await);
+    assert_eq!(open.map(|e| e.enrollment.id), Some(first.enrollment.id));
+    let loads = ok("loads", store.enrollment_loads(WS, &[alice]).await);
+    assert_eq!(loads, [(alice, 3)]);
+
+    // An invitation from another campaign makes the lead contacted elsewhere.
+    let other = ok("ws", store.create_workspace("other").await).id;
+    assert!(matches!(
+        store
+            .enrollable_leads(other, spring, ContactPolicy::SkipContactedElsewhere)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let winter = campaign(&store, "winter").await;
+    let close = EnrollmentUpdate {
+        id: first.enrollment.id,
+        expect_step: 0,
+        step: 0,
+        state: EnrollmentState::Completed,
+        next_due_at: None,
+        attempt: 0,
+        reason: None,
+    };
+    assert!(ok("close", store.update_enrollment(WS, close, at(3)).await));
+    let sent = Changes {
+        invitations: vec![InvitationChange::Sent(NewInvitation {
+            workspace_id: WS,
+            account_id: alice,
+            lead_id: leads[0],
+            campaign_id: Some(spring),
+            external_id: None,
+            note: None,
+            sent_at: at(3),
+        })],
+        ..Changes::default()
+    };
+    ok("sent", store.apply_changes(WS, sent, at(3)).await);
+    let skip = store
+        .enrollable_leads(WS, winter, ContactPolicy::SkipContactedElsewhere)
+        .await;
+    assert!(ok("skip", skip).is_empty());
+    let include = store
+        .enrollable_leads(WS, winter, ContactPolicy::IncludeContactedElsewhere)
+        .await;
+    assert_eq!(ok("include", include), [leads[0]]);
+}
+
+/// Due enrollments come earliest first; an update applies only at the expected step of an
+/// open enrollment, and closing one cancels its queued actions.
+pub async fn enrollment_updates_are_guarded<S: Store>(store: S) {
+    let (alice, leads) = seed(&store, 2).await;
+    let spring = campaign(&store, "spring").await;
+    ok(
+        "enroll",
+        store
+            .enroll_leads(WS, spring, &enrollments(alice, &leads), at(5))
+            .await,
+    );
+    assert!(ok("none due", store.due_enrollments(at(4), 10).await).is_empty());
+    let due = ok("due", store.due_enrollments(at(5), 10).await);
+    assert_eq!(due.len(), 2);
+    let id = due[0].enrollment.id;
+    let waiting = EnrollmentUpdate {
+        id,
+        expect_step: 0,
+        step: 1,
+        state: EnrollmentState::Waiting,
+        next_due_at: None,
+        attempt: 0,
+        reason: None,
+    };
+    let mut action = invite(alice, leads[0], "enrollment:1:step:1:attempt:0");
+    action.enrollment_id = Some(id);
+    let changes = Changes {
+        actions: vec![action],
+        enrollments: vec![waiting.clone()],
+        ..Changes::default()
+    };
+    ok("schedule", store.apply_changes(WS, changes, at(6)).await);
+    assert_eq!(ok("due", store.due_enrollments(at(100), 10).await).len(), 1);
+    assert_eq!(ok("next", store.next_due().await), Some(at(5)));
+    assert!(
+        !ok("stale", store.update_enrollment(WS, waiting, at(7)).await),
+        "the enrollment is no longer at step 0"
+    );
+    let stop = EnrollmentUpdate {
+        id,
+        expect_step: 1,
+        step: 1,
+        state: EnrollmentState::Replied,
+        next_due_at: None,
+        attempt: 0,
+        reason: Some("replied".into()),
+    };
+    assert!(ok(
+        "stop",
+        store.update_enrollment(WS, stop.clone(), at(8)).await
+    ));
+    assert!(!ok(
+        "closed",
+        store.update_enrollment(WS, stop, at(9)).await
+    ));
+    let record = ok("get", store.enrollment(WS, id).await);
+    assert_eq!(record.enrollment.state, EnrollmentState::Replied);
+    assert_eq!(record.reason.as_deref(), Some("replied"));
+    let actions = store
+        .list_actions(
+            WS,
+            ActionQuery {
+                state: None,
+                account: None,
+                limit: 10,
+            },
+        )
+        .await;
+    assert_eq!(ok("actions", actions)[0].state, ActionState::Cancelled);
+}
+
+/// The intent is committed before the call; a second claim finds it instead of a fresh
+/// start; the result and its changes land in one transaction; history counts effects.
+pub async fn effect_ledger_intent_then_result<S: Store>(store: S) {
+    let (alice, leads) = seed(&store, 1).await;
+    ok(
+        "enqueue",
+        store
+            .enqueue_actions(&[invite(alice, leads[0], "invite-1")])
+            .await,
+    );
+    let claim = ok("claim", store.claim_due_actions(at(10), 5, LEASE).await).remove(0);
+    let intent = Intent {
+        action: claim.action.id,
+        fence: claim.fence,
+        at: at(11),
+        with_note: true,
+    };
+    assert!(matches!(
+        ok("intent", store.record_intent(intent).await),
+        IntentOutcome::Recorded(_)
+    ));
+    let history = ok(
+        "history",
+        store.action_history(alice, ActionKind::Invite, at(0)).await,
+    );
+    assert_eq!(history.effects, [at(11)]);
+    assert_eq!(history.notes, [at(11)]);
+    assert!(history.planned.is_empty());
+
+    // A restart takes the in-flight intent over with a new fence.
+    let in_flight = ok("in flight", store.in_flight_intents(at(12), LEASE).await);
+    assert_eq!(in_flight.len(), 1);
+    let taken = &in_flight[0];
+    assert_eq!(taken.effect.intent_at, at(11));
+    assert!(taken.claim.fence > claim.fence);
+    let stale = store
+        .complete_effect(EffectOutcome {
+            action: claim.action.id,
+            fence: claim.fence,
+            at: at(13),
+            result: EffectResult::Done { external_id: None },
+            changes: Changes::default(),
+        })
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "{stale:?}"
+    );
+    let again = Intent {
+        fence: taken.claim.fence,
+        ..intent
+    };
+    assert!(matches!(
+        ok("again", store.record_intent(again).await),
+        IntentOutcome::AlreadyRecorded(_)
+    ));
+
+    let changes = Changes {
+        invitations: vec![InvitationChange::Sent(NewInvitation {
+            workspace_id: WS,
+            account_id: alice,
+            lead_id: leads[0],
+            campaign_id: None,
+            external_id: Some("inv-1".into()),
+            note: Some("Hello".into()),
+            sent_at: at(11),
+        })],
+        events: vec![NewEvent {
+            workspace_id: WS,
+            kind: EventKind::InviteSent,
+            at: at(11),
+            account_id: Some(alice),
+            lead_id: Some(leads[0]),
+            campaign_id: None,
+            data: "{}".into(),
+        }],
+        ..Changes::default()
+    };
+    let done = store
+        .complete_effect(EffectOutcome {
+            action: claim.action.id,
+            fence: taken.claim.fence,
+            at: at(14),
+            result: EffectResult::Done {
+                external_id: Some("inv-1".into()),
+            },
+            changes,
+        })
+        .await;
+    assert_eq!(ok("done", done).state, ActionState::Done);
+    let invitation = ok(
+        "invitation",
+        store.latest_invitation(WS, alice, leads[0]).await,
+    );
+    let invitation = invitation.unwrap_or_else(|| panic!("the invitation is stored"));
+    assert_eq!(invitation.state, InvitationState::Pending);
+    assert_eq!(invitation.external_id.as_deref(), Some("inv-1"));
+    assert_eq!(
+        ok("pending", store.pending_invitations(WS, alice).await).len(),
+        1
+    );
+    let log = ok("log", store.effect_log(WS).await);
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].kind, log[0].at), (ActionKind::Invite, at(11)));
+    assert!(ok("none", store.in_flight_intents(at(15), LEASE).await).is_empty());
+}
+
+/// A retry clears the intent, queues the action again at its new due time and counts the
+/// failure; a failed effect does not count for the limits.
+pub async fn effect_retry_requeues_without_intent<S: Store>(store: S) {
+    let (alice, leads) = seed(&store, 1).await;
+    ok(
+        "enqueue",
+        store.enqueue_actions(&[invite(alice, leads[0], "k")]).await,
+    );
+    let claim = ok("claim", store.claim_due_actions(at(10), 5, LEASE).await).remove(0);
+    let intent = Intent {
+        action: claim.action.id,
+        fence: claim.fence,
+        at: at(10),
+        with_note: false,
+    };
+    ok("intent", store.record_intent(intent).await);
+    let retry = EffectOutcome {
+        action: claim.action.id,
+        fence: claim.fence,
+        at: at(11),
+        result: EffectResult::Retry {
+            due_at: at(100),
+            error: Some("timeout".into()),
+        },
+        changes: Changes::default(),
+    };
+    let action = ok("retry", store.complete_effect(retry).await);
+    assert_eq!(action.state, ActionState::Queued);
+    assert_eq!(action.due_at, at(100));
+    let history = ok(
+        "history",
+        store.action_history(alice, ActionKind::Invite, at(0)).await,
+    );
+    assert!(history.effects.is_empty());
+    assert_eq!(history.planned, [at(100)]);
+    assert!(ok("early", store.claim_due_actions(at(99), 5, LEASE).await).is_empty());
+    let claim = ok("claim", store.claim_due_actions(at(100), 5, LEASE).await).remove(0);
+    let IntentOutcome::Recorded(record) = ok(
+        "intent",
+        store
+            .record_intent(Intent {
+                fence: claim.fence,
+                ..intent
+            })
+            .await,
+    ) else {
+        panic!("a retried action starts a fresh intent");
+    };
+    assert_eq!(record.failures, 1);
+    let failed = EffectOutcome {
+        action: claim.action.id,
+        fence: claim.fence,
+        at: at(101),
+        result: EffectResult::Failed {
+            error: "permanent".into(),
+        },
+        changes: Changes::default(),
+    };
+    assert_eq!(
+        ok("fail", store.complete_effect(failed).await).state,
+        ActionState::Failed
+    );
+    let history = ok(
+        "history",
+        store.action_history(alice, ActionKind::Invite, at(0)).await,
+    );
+    assert_eq!(history, Default::default());
+}
+
+/// Back-offs only move later; poll cursors move to what they are set to.
+pub async fn backoffs_and_cursors_persist<S: Store>(store: S) {
+    let (alice, _) = seed(&store, 0).await;
+    let backoff = |until, reason: &str| Backoff {
+        account: alice,
+        axis: BackoffAxis::Action(ActionKind::Invite),
+        until: at(until),
+        reason: reason.into(),
+    };
+    ok("set", store.set_backoff(backoff(100, "rate_limited")).await);
+    let kept = ok("earlier", store.set_backoff(backoff(50, "other")).await);
+    assert_eq!(
+        (kept.until, kept.reason.as_str()),
+        (at(100), "rate_limited")
+    );
+    let note = Backoff {
+        axis: BackoffAxis::InviteNote,
+        ..backoff(70, "note_quota_exhausted")
+    };
+    ok("note", store.set_backoff(note).await);
+    let all = ok("all", store.backoffs(alice).await);
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().any(|b| b.axis == BackoffAxis::InviteNote));
+
+    assert_eq!(
+        ok("none", store.poll_cursor(alice, PollKind::Replies).await),
+        None
+    );
+    ok(
+        "set",
+        store.set_poll_cursor(alice, PollKind::Replies, at(5)).await,
+    );
+    ok(
+        "move",
+        store.set_poll_cursor(alice, PollKind::Replies, at(9)).await,
+    );
+    assert_eq!(
+        ok("get", store.poll_cursor(alice, PollKind::Replies).await),
+        Some(at(9))
+    );
+    assert_eq!(
+        ok(
+            "other",
+            store.poll_cursor(alice, PollKind::Connections).await
+        ),
+        None
+    );
+}
+
+/// A change set is all or nothing: one bad part leaves everything as it was.
+pub async fn change_sets_are_all_or_nothing<S: Store>(store: S) {
+    let (alice, leads) = seed(&store, 1).await;
+    let changes = Changes {
+        actions: vec![invite(alice, leads[0], "a")],
+        tags: vec![(leads[0], "warm".into()), (LeadId(999_999), "x".into())],
+        ..Changes::default()
+    };
+    let refused = store.apply_changes(WS, changes, at(1)).await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound { .. })),
+        "{refused:?}"
+    );
+    let actions = store
+        .list_actions(
+            WS,
+            ActionQuery {
+                state: None,
+                account: None,
+                limit: 10,
+            },
+        )
+        .await;
+    assert!(ok("actions", actions).is_empty());
+    let changes = Changes {
+        tags: vec![(leads[0], "warm".into())],
+        ..Changes::default()
+    };
+    ok("tag", store.apply_changes(WS, changes, at(1)).await);
+    let lead = ok("lead", store.lead(WS, leads[0]).await);
+    assert!(lead.data.tags.contains("warm"));
+}
