@@ -62,11 +62,17 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             if claims.is_empty() {
                 break;
             }
+            // Nothing executed here becomes due again at this instant (a release is at least
+            // a second later), so a short batch was the last one.
+            let last = claims.len() < usize::try_from(self.config.batch).unwrap_or(usize::MAX);
             for claim in claims {
                 let Some(job) = self.job(claim, report).await? else {
                     continue;
                 };
                 self.execute_one(job, report).await?;
+            }
+            if last {
+                break;
             }
         }
         Ok(())

@@ -40,6 +40,9 @@ pub use config::{EngineConfig, Failpoint};
 pub use error::EngineError;
 pub use metrics::{AccountMetrics, Counts, Report, metrics};
 
+/// How long the engine keeps its copies of accounts and campaigns before reading them again.
+const CACHE_FOR: SignedDuration = SignedDuration::from_secs(60);
+
 /// What one [`Engine::tick`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TickReport {
@@ -72,9 +75,11 @@ pub struct Engine<S, C, K> {
     config: EngineConfig,
     /// Whether the start-up reconciliation ran.
     started: bool,
-    /// Accounts and campaigns read in this tick.
+    /// Accounts and campaigns read since `cached_at`.
     accounts: HashMap<AccountId, Account>,
     campaigns: HashMap<CampaignId, Campaign>,
+    /// When the account and campaign copies were started.
+    cached_at: Option<Timestamp>,
     /// When each account with open enrollments is polled next.
     next_poll: HashMap<AccountId, Timestamp>,
     /// The accounts with open enrollments, and when that list was read.
@@ -92,6 +97,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             started: false,
             accounts: HashMap::new(),
             campaigns: HashMap::new(),
+            cached_at: None,
             next_poll: HashMap::new(),
             open_accounts: None,
         }
@@ -125,15 +131,30 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     pub async fn tick(&mut self) -> Result<TickReport, EngineError> {
         let now = self.clock.now();
         let mut report = TickReport::default();
-        self.accounts.clear();
-        self.campaigns.clear();
+        // Accounts and campaigns change rarely, and the engine updates its copies of what it
+        // changes itself; changes made elsewhere (a paused account, an archived campaign) are
+        // seen within `CACHE_FOR`.
+        if self
+            .cached_at
+            .is_none_or(|at| plus(at, CACHE_FOR) <= now || now < at)
+        {
+            self.accounts.clear();
+            self.campaigns.clear();
+            self.cached_at = Some(now);
+        }
         if !self.started {
             self.reconcile_all(&mut report).await?;
             self.started = true;
         }
         self.poll(now, &mut report).await?;
         self.advance(now, &mut report).await?;
+        let done = report.actions_done;
         self.execute(&mut report).await?;
+        if report.actions_done > done {
+            // A done action makes its enrollment due at once: move it on in this tick rather
+            // than in another one a second later.
+            self.advance(now, &mut report).await?;
+        }
         report.next_wakeup = self.next_wakeup().await?;
         Ok(report)
     }
@@ -176,7 +197,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
     }
 
-    /// The account, read once per tick.
+    /// The account, read at most once per `CACHE_FOR`.
     async fn account(&mut self, ws: WorkspaceId, id: AccountId) -> Result<Account, EngineError> {
         if let Some(account) = self.accounts.get(&id) {
             return Ok(account.clone());
@@ -186,7 +207,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         Ok(account)
     }
 
-    /// The campaign, read once per tick.
+    /// The campaign, read at most once per `CACHE_FOR`.
     async fn campaign(&mut self, ws: WorkspaceId, id: CampaignId) -> Result<Campaign, EngineError> {
         if let Some(campaign) = self.campaigns.get(&id) {
             return Ok(campaign.clone());

@@ -23,7 +23,8 @@ macro_rules! columns {
     };
 }
 
-fn decode(row: &SqliteRow) -> Result<Action, StoreError> {
+/// An action from a row that has the action columns (the effect ledger reads it too).
+pub(crate) fn decode(row: &SqliteRow) -> Result<Action, StoreError> {
     let attempts: i64 = col(row, WHAT, "attempts")?;
     Ok(Action {
         id: ActionId(col(row, WHAT, "id")?),
@@ -97,6 +98,19 @@ impl SqliteStore {
         let lease_until = now
             .checked_add(lease)
             .map_err(|e| StoreError::conflict("lease", e))?;
+        // Most calls find nothing due: a plain read answers those without taking the write
+        // lock. An action that becomes due right after it is claimed by the next call.
+        let any: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM actions WHERE state = 'queued' AND due_at <= ?1)
+                 OR EXISTS (SELECT 1 FROM actions WHERE state = 'claimed' AND lease_until <= ?1)",
+        )
+        .bind(ms(now))
+        .fetch_one(&self.write)
+        .await
+        .map_err(unavailable)?;
+        if !any {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin().await?;
         // BEGIN IMMEDIATE holds the write lock from the select to the update, so two workers
         // can never claim the same action.

@@ -4,10 +4,12 @@ use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 use overture_core::{AccountId, CampaignId, EnrollmentId, InvitationState, LeadId, WorkspaceId};
-use overture_store::{Backoff, Changes, InvitationChange, NewAction, NewInvitation, StoreError};
+use overture_store::{
+    Backoff, Changes, EnrollmentUpdate, InvitationChange, NewAction, NewInvitation, StoreError,
+};
 use sqlx::SqliteConnection;
 
-use crate::enrollments::update_in_tx;
+use crate::enrollments::{is_open, update_in_tx};
 use crate::invitations::require_owned;
 use crate::sqlite_store::{SqliteStore, col, db_err, ms, to_json, unavailable};
 
@@ -22,10 +24,26 @@ pub(crate) async fn apply_in_tx(
         if action.workspace_id != ws {
             return Err(StoreError::not_found("workspace", action.workspace_id));
         }
-        enqueue(tx, action).await?;
     }
-    for update in &changes.enrollments {
-        update_in_tx(tx, ws, update, now).await?;
+    if changes.actions.len() > 1 {
+        enqueue_many(tx, ws, &changes.actions).await?;
+    } else {
+        for action in &changes.actions {
+            enqueue(tx, action).await?;
+        }
+    }
+    // Updates that keep their enrollment open touch nothing else, so they go in one
+    // statement when each enrollment appears once; the rest go one by one, in order.
+    let ids: BTreeSet<EnrollmentId> = changes.enrollments.iter().map(|u| u.id).collect();
+    if changes.enrollments.len() > 1
+        && ids.len() == changes.enrollments.len()
+        && changes.enrollments.iter().all(|u| is_open(u.state))
+    {
+        update_open_many(tx, ws, &changes.enrollments, now).await?;
+    } else {
+        for update in &changes.enrollments {
+            update_in_tx(tx, ws, update, now).await?;
+        }
     }
     for change in &changes.invitations {
         match change {
@@ -142,13 +160,18 @@ pub(crate) async fn apply_in_tx(
 /// Queues one action; a key already queued in the workspace inserts nothing.
 async fn enqueue(tx: &mut SqliteConnection, new: &NewAction) -> Result<(), StoreError> {
     let ws = new.workspace_id;
-    require_owned(tx, ws, new.account_id, new.lead_id, new.campaign_id).await?;
     let stamp = ms(new.due_at);
-    sqlx::query(
+    // The ownership checks ride along with the insert (one statement per action); only when
+    // nothing was inserted is it worth finding out why.
+    let done = sqlx::query(
         "INSERT INTO actions
             (workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload,
              due_at, idempotency_key, state, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8, ?8)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8, ?8
+          WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?2 AND workspace_id = ?1)
+            AND (?3 IS NULL OR EXISTS (SELECT 1 FROM leads WHERE id = ?3 AND workspace_id = ?1))
+            AND (?4 IS NULL OR
+                 EXISTS (SELECT 1 FROM campaigns WHERE id = ?4 AND workspace_id = ?1))
          ON CONFLICT (workspace_id, idempotency_key) DO NOTHING",
     )
     .bind(ws.get())
@@ -163,6 +186,113 @@ async fn enqueue(tx: &mut SqliteConnection, new: &NewAction) -> Result<(), Store
     .execute(&mut *tx)
     .await
     .map_err(db_err("action", &new.idempotency_key))?;
+    if done.rows_affected() == 0 {
+        // Either something is not the workspace's (an error), or the key is queued already.
+        require_owned(tx, ws, new.account_id, new.lead_id, new.campaign_id).await?;
+    }
+    Ok(())
+}
+
+/// Queues many actions of workspace `ws` in one statement (sqlx hands each statement to
+/// SQLite's thread separately, so one per action is slow); like [`enqueue`], a key already
+/// queued inserts nothing.
+async fn enqueue_many(
+    tx: &mut SqliteConnection,
+    ws: WorkspaceId,
+    actions: &[NewAction],
+) -> Result<(), StoreError> {
+    let rows: Vec<serde_json::Value> = actions
+        .iter()
+        .map(|new| {
+            serde_json::json!([
+                new.account_id.get(),
+                new.lead_id.map(LeadId::get),
+                new.campaign_id.map(CampaignId::get),
+                new.enrollment_id.map(EnrollmentId::get),
+                new.kind.as_str(),
+                new.payload,
+                ms(new.due_at),
+                new.idempotency_key,
+            ])
+        })
+        .collect();
+    let rows = to_json("action", &rows)?;
+    let done = sqlx::query(
+        "INSERT INTO actions
+            (workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload,
+             due_at, idempotency_key, state, created_at, updated_at)
+         SELECT ?1, account, lead, campaign, enrollment, kind, payload, due, key, 'queued',
+                due, due
+           FROM (SELECT j.key AS n, j.value ->> 0 AS account, j.value ->> 1 AS lead,
+                        j.value ->> 2 AS campaign, j.value ->> 3 AS enrollment,
+                        j.value ->> 4 AS kind, j.value ->> 5 AS payload, j.value ->> 6 AS due,
+                        j.value ->> 7 AS key
+                   FROM json_each(?2) j)
+          WHERE EXISTS (SELECT 1 FROM accounts WHERE id = account AND workspace_id = ?1)
+            AND (lead IS NULL OR
+                 EXISTS (SELECT 1 FROM leads WHERE id = lead AND workspace_id = ?1))
+            AND (campaign IS NULL OR
+                 EXISTS (SELECT 1 FROM campaigns WHERE id = campaign AND workspace_id = ?1))
+          ORDER BY n
+         ON CONFLICT (workspace_id, idempotency_key) DO NOTHING",
+    )
+    .bind(ws.get())
+    .bind(rows)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err("action", "a batch"))?;
+    if done.rows_affected() < actions.len() as u64 {
+        // Either something is not the workspace's (an error), or a key is queued already.
+        for new in actions {
+            require_owned(tx, ws, new.account_id, new.lead_id, new.campaign_id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies updates that keep their enrollments open (each enrollment once) in one statement,
+/// with the same guard as `update_in_tx`: the expected step, and the enrollment still open.
+async fn update_open_many(
+    tx: &mut SqliteConnection,
+    ws: WorkspaceId,
+    updates: &[EnrollmentUpdate],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let rows: Vec<serde_json::Value> = updates
+        .iter()
+        .map(|u| {
+            serde_json::json!([
+                u.id.get(),
+                u.expect_step,
+                u.step,
+                u.state.as_str(),
+                u.next_due_at.map(ms),
+                u.attempt,
+                u.reason,
+            ])
+        })
+        .collect();
+    let rows = to_json("enrollment", &rows)?;
+    sqlx::query(
+        "UPDATE enrollments
+            SET step = u.step, state = u.state, next_due_at = u.due, attempt = u.attempt,
+                reason = coalesce(u.reason, enrollments.reason), updated_at = ?3
+           FROM (SELECT j.value ->> 0 AS id, j.value ->> 1 AS expect_step,
+                        j.value ->> 2 AS step, j.value ->> 3 AS state, j.value ->> 4 AS due,
+                        j.value ->> 5 AS attempt, j.value ->> 6 AS reason
+                   FROM json_each(?2) j) AS u
+          -- The unary `+` keeps SQLite from scanning an index of enrollments for each
+          -- row: every row is looked up by its id.
+          WHERE enrollments.id = u.id AND +enrollments.workspace_id = ?1
+            AND +enrollments.step = u.expect_step
+            AND +enrollments.state IN ('active', 'waiting')",
+    )
+    .bind(ws.get())
+    .bind(rows)
+    .bind(ms(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(unavailable)?;
     Ok(())
 }
 

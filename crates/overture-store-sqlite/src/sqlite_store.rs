@@ -81,7 +81,10 @@ impl SqliteStore {
             .busy_timeout(options.busy_timeout)
             .pragma("cache_size", format!("-{}", options.cache_kib))
             .pragma("temp_store", "memory");
+        // No ping before handing out a connection: with SQLite it is one more round trip to
+        // the connection's thread for every statement, and a local file does not drop.
         let write = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(options.acquire_timeout)
@@ -97,6 +100,7 @@ impl SqliteStore {
                 message: format!("migrating {}: {e}", path.display()),
             })?;
         let read = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(options.readers.max(1))
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect.read_only(true))

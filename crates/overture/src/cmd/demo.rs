@@ -287,6 +287,19 @@ fn print_report(args: &DemoArgs, path: &Path, report: &Report) {
         ]);
     }
     println!("{t}");
+    if args.seats >= 2 {
+        println!(
+            "Free seats ({}) may attach a note to 5 invitations per 30 days; the campaign never drops a\n\
+             note (without_note_if_quota_exhausted: false), so their invitations wait for the quota.",
+            seat_names(args.seats)
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| TIERS[i % TIERS.len()] == Tier::Free)
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     println!(
         "Explore it: overture --db {} status --at {}",
         path.display(),

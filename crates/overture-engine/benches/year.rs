@@ -1,0 +1,139 @@
+//! A simulated year: 20 sandbox seats work 10,000 leads through a visit, invite,
+//! wait-for-acceptance, message campaign for 365 days, on a SQLite file in a temporary
+//! directory. Prints the wall time and the simulated actions per second.
+//!
+//! Run with `cargo bench -p overture-engine --bench year`. Speed is measured here, never
+//! asserted by a test.
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use overture_clock::ManualClock;
+use overture_core::account::Zone;
+use overture_core::limits::AccountLimits;
+use overture_core::working_hours::WorkingHours;
+use overture_core::{AccountKind, AccountStatus, NewAccount, Tier, WorkspaceId};
+use overture_engine::{Engine, EngineConfig, metrics};
+use overture_sandbox::{SandboxNetwork, SeatProfile, WorldParams};
+use overture_store::{NewCampaignVersion, Store};
+use overture_store_sqlite::{SqliteOptions, SqliteStore};
+use serde_json::json;
+
+const SEATS: usize = 20;
+const LEADS: u32 = 10_000;
+const DAYS: i64 = 365;
+const SEED: u64 = 7;
+const ZONES: [&str; 3] = ["Europe/Paris", "America/New_York", "Asia/Singapore"];
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(year());
+}
+
+async fn year() {
+    let ws = WorkspaceId::DEFAULT;
+    let start: Timestamp = "2026-01-05T00:00:00Z".parse().expect("a valid instant");
+    let clock = ManualClock::new(start);
+    let mut params = WorldParams::default();
+    params.population.people = LEADS;
+    let net = SandboxNetwork::new(params, SEED, Arc::new(clock.clone())).expect("a world");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = SqliteStore::open(&dir.path().join("year.db"), SqliteOptions::default())
+        .await
+        .expect("a store");
+    let tiers = [Tier::Free, Tier::Premium, Tier::SalesNavigator];
+    let mut names = Vec::new();
+    for i in 0..SEATS {
+        let name = format!("seat-{i:03}");
+        let tier = tiers[i % tiers.len()];
+        net.add_seat(&name, tier, SeatProfile::default())
+            .expect("a seat");
+        store
+            .create_account(NewAccount {
+                workspace_id: ws,
+                name: name.clone(),
+                kind: AccountKind::Sandbox,
+                tier,
+                time_zone: Zone::parse(ZONES[i % ZONES.len()]).expect("a zone"),
+                working_hours: WorkingHours::default(),
+                limits: AccountLimits::for_tier(tier),
+                status: AccountStatus::Active,
+                created_at: start,
+            })
+            .await
+            .expect("an account");
+        names.push(name);
+    }
+    store
+        .import_leads(ws, "prospects", &net.population(), start, &|_| {})
+        .await
+        .expect("leads");
+    let step = |kind: serde_json::Value| json!({ "label": null, "kind": kind });
+    let spec = serde_json::from_value(json!({
+        "name": "year",
+        "accounts": names,
+        "leads": { "list": "prospects" },
+        "settings": { "stop_on_reply": true, "skip_if_contacted_by_any_campaign": true },
+        "steps": [
+            step(json!({ "type": "visit_profile" })),
+            step(json!({ "type": "invite", "notes": ["Hi {{ first_name }}"],
+                         "without_note_if_quota_exhausted": true })),
+            step(json!({ "type": "wait_for_acceptance", "within": "14d",
+                         "accepted": "next", "not_accepted": "withdraw" })),
+            step(json!({ "type": "message", "texts": ["Thanks {{ first_name }}!"] })),
+        ],
+    }))
+    .expect("a campaign spec");
+    let version = NewCampaignVersion {
+        name: "year".into(),
+        source: "year".into(),
+        spec,
+    };
+    let campaign = store
+        .apply_campaign(ws, version, start)
+        .await
+        .expect("a campaign")
+        .campaign
+        .id;
+    let config = EngineConfig {
+        seed: SEED,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(store.clone(), net.channels(), clock.clone(), config);
+    engine
+        .start_campaign(ws, campaign)
+        .await
+        .expect("a started campaign");
+
+    // A benchmark measures wall time; the engine itself only sees the manual clock.
+    #[allow(clippy::disallowed_methods)]
+    let began = std::time::Instant::now();
+    let mut actions = 0u64;
+    for day in 1..=DAYS {
+        let until = start + SignedDuration::from_hours(24 * day);
+        let report = engine.run_until(until).await.expect("a simulated day");
+        actions += u64::from(report.actions_done + report.actions_failed);
+        if day % 30 == 0 {
+            let wall = began.elapsed().as_secs_f64();
+            println!("day {day}: {wall:.1} s, {actions} actions");
+        }
+    }
+    let wall = began.elapsed().as_secs_f64();
+    let report = metrics(&store, ws, until_end(start))
+        .await
+        .expect("a report");
+    println!(
+        "year: {SEATS} seats, {LEADS} leads, {DAYS} days in {wall:.1} s; {actions} actions \
+         ({:.0} simulated actions/s); cap violations: {}",
+        actions as f64 / wall.max(f64::EPSILON),
+        report.totals.cap_violations,
+    );
+    store.close().await;
+}
+
+fn until_end(start: Timestamp) -> Timestamp {
+    start + SignedDuration::from_hours(24 * DAYS)
+}
