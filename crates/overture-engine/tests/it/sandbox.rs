@@ -114,6 +114,25 @@ async fn check_invariants(net: &SandboxNetwork, store: &SqliteStore, clock: &Man
     for times in invites.values() {
         assert_paced(times, 20, SignedDuration::from_mins(3));
     }
+    // Nobody is invited again by the same seat within 21 days of a withdrawal.
+    let mut withdrawn: BTreeMap<(String, String), jiff::Timestamp> = BTreeMap::new();
+    for r in net.request_log() {
+        let Some(profile) = r.profile.as_ref().map(ToString::to_string) else {
+            continue;
+        };
+        let key = (r.seat.clone(), profile);
+        if r.op == Op::Withdraw && r.effect {
+            withdrawn.insert(key, r.at);
+        } else if r.op == Op::Invite && r.effect {
+            if let Some(at) = withdrawn.get(&key) {
+                assert!(
+                    r.at.duration_since(*at) >= SignedDuration::from_hours(21 * 24),
+                    "{key:?} re-invited at {} after a withdrawal at {at}",
+                    r.at
+                );
+            }
+        }
+    }
     let report = metrics(store, WS, clock.now()).await.unwrap();
     assert_eq!(report.totals.cap_violations, 0);
 }
@@ -126,9 +145,10 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
-    /// Caps, working hours and spacing hold, and nothing goes out twice.
+    /// Caps, working hours, spacing and the re-invite cooldown hold, and nothing goes out twice
+    /// (no invitation while one is pending, no effect repeated), over many seeds.
     #[test]
     fn sandbox_runs_keep_every_limit(seed in 0u64..1_000, people in 100u32..200) {
         runtime().block_on(async {
