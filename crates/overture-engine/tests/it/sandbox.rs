@@ -123,14 +123,15 @@ async fn check_invariants(net: &SandboxNetwork, store: &SqliteStore, clock: &Man
         let key = (r.seat.clone(), profile);
         if r.op == Op::Withdraw && r.effect {
             withdrawn.insert(key, r.at);
-        } else if r.op == Op::Invite && r.effect {
-            if let Some(at) = withdrawn.get(&key) {
-                assert!(
-                    r.at.duration_since(*at) >= SignedDuration::from_hours(21 * 24),
-                    "{key:?} re-invited at {} after a withdrawal at {at}",
-                    r.at
-                );
-            }
+        } else if r.op == Op::Invite
+            && r.effect
+            && let Some(at) = withdrawn.get(&key)
+        {
+            assert!(
+                r.at.duration_since(*at) >= SignedDuration::from_hours(21 * 24),
+                "{key:?} re-invited at {} after a withdrawal at {at}",
+                r.at
+            );
         }
     }
     let report = metrics(store, WS, clock.now()).await.unwrap();
