@@ -6,7 +6,7 @@ use overture_store::StoreError;
 use sqlx::sqlite::SqliteRow;
 
 use crate::sqlite_store::{
-    SqliteStore, col, col_json, col_parse, col_ts, db_err, ms, require_workspace, to_json,
+    SqliteStore, col, col_json, col_parse, col_ts, db_err, found, ms, require_workspace, to_json,
     unavailable,
 };
 
@@ -78,10 +78,7 @@ impl SqliteStore {
         .fetch_optional(&self.read)
         .await
         .map_err(unavailable)?;
-        match row {
-            Some(row) => decode(&row),
-            None => Err(StoreError::not_found(WHAT, id)),
-        }
+        found(row, WHAT, id, decode)
     }
 
     pub(crate) async fn account_by_name_impl(
@@ -99,10 +96,7 @@ impl SqliteStore {
         .fetch_optional(&self.read)
         .await
         .map_err(unavailable)?;
-        match row {
-            Some(row) => decode(&row),
-            None => Err(StoreError::not_found(WHAT, name)),
-        }
+        found(row, WHAT, name, decode)
     }
 
     pub(crate) async fn list_accounts_impl(

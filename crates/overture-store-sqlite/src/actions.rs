@@ -43,7 +43,8 @@ pub(crate) fn decode(row: &SqliteRow) -> Result<Action, StoreError> {
     })
 }
 
-fn decode_claim(row: &SqliteRow) -> Result<ClaimedAction, StoreError> {
+/// A claimed action with its lease and fence.
+pub(crate) fn decode_claim(row: &SqliteRow) -> Result<ClaimedAction, StoreError> {
     let lease_until = col_opt_ts(row, WHAT, "lease_until")?
         .ok_or_else(|| StoreError::corrupt(WHAT, "a claimed action without a lease"))?;
     Ok(ClaimedAction {

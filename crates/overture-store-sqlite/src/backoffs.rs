@@ -1,35 +1,19 @@
 //! Back-offs per account and axis, poll cursors, and the invitation look-ups of the engine.
 
 use jiff::Timestamp;
-use overture_core::{AccountId, CampaignId, Invitation, InvitationId, LeadId, WorkspaceId};
+use overture_core::{AccountId, Invitation, LeadId, WorkspaceId};
 use overture_store::{Backoff, PollKind, StoreError};
-use sqlx::sqlite::SqliteRow;
 
 use crate::changes::{set_cursor, upsert_backoff};
-use crate::sqlite_store::{SqliteStore, col, col_opt_ts, col_parse, col_ts, from_ms, unavailable};
+use crate::invitations::decode as decode_invitation;
+use crate::sqlite_store::{SqliteStore, col, col_parse, col_ts, from_ms, unavailable};
 
-/// The invitation columns `decode_invitation` reads, as a literal for `concat!`.
+/// The invitation columns `invitations::decode` reads, as a literal for `concat!`.
 macro_rules! invitation_columns {
     () => {
         "id, workspace_id, account_id, lead_id, campaign_id, external_id, note, sent_at, state, \
          resolved_at"
     };
-}
-
-fn decode_invitation(row: &SqliteRow) -> Result<Invitation, StoreError> {
-    const WHAT: &str = "invitation";
-    Ok(Invitation {
-        id: InvitationId(col(row, WHAT, "id")?),
-        workspace_id: WorkspaceId(col(row, WHAT, "workspace_id")?),
-        account_id: AccountId(col(row, WHAT, "account_id")?),
-        lead_id: LeadId(col(row, WHAT, "lead_id")?),
-        campaign_id: col::<Option<i64>>(row, WHAT, "campaign_id")?.map(CampaignId),
-        external_id: col(row, WHAT, "external_id")?,
-        note: col(row, WHAT, "note")?,
-        sent_at: col_ts(row, WHAT, "sent_at")?,
-        state: col_parse(row, WHAT, "state")?,
-        resolved_at: col_opt_ts(row, WHAT, "resolved_at")?,
-    })
 }
 
 impl SqliteStore {

@@ -6,7 +6,7 @@ use overture_store::{Applied, NewCampaignVersion, StoreError};
 use sqlx::sqlite::SqliteRow;
 
 use crate::sqlite_store::{
-    SqliteStore, col, col_json, col_parse, col_ts, db_err, ms, require_workspace, to_json,
+    SqliteStore, col, col_json, col_parse, col_ts, db_err, found, ms, require_workspace, to_json,
     unavailable,
 };
 
@@ -139,10 +139,7 @@ impl SqliteStore {
         .fetch_optional(&self.read)
         .await
         .map_err(unavailable)?;
-        match row {
-            Some(row) => decode(&row),
-            None => Err(StoreError::not_found(WHAT, id)),
-        }
+        found(row, WHAT, id, decode)
     }
 
     pub(crate) async fn campaign_by_name_impl(
@@ -159,10 +156,7 @@ impl SqliteStore {
         .fetch_optional(&self.read)
         .await
         .map_err(unavailable)?;
-        match row {
-            Some(row) => decode(&row),
-            None => Err(StoreError::not_found(WHAT, name)),
-        }
+        found(row, WHAT, name, decode)
     }
 
     pub(crate) async fn list_campaigns_impl(

@@ -4,12 +4,12 @@ use jiff::{SignedDuration, Timestamp};
 use overture_core::action::ActionEvent;
 use overture_core::{AccountId, Action, ActionId, ActionKind, ActionState, LeadId, WorkspaceId};
 use overture_store::{
-    ActionHistory, ClaimedAction, EffectEntry, EffectOutcome, EffectRecord, EffectResult,
-    InFlightEffect, Intent, IntentOutcome, StoreError,
+    ActionHistory, EffectEntry, EffectOutcome, EffectRecord, EffectResult, InFlightEffect, Intent,
+    IntentOutcome, StoreError,
 };
 use sqlx::sqlite::SqliteRow;
 
-use crate::actions::decode;
+use crate::actions::{decode, decode_claim};
 use crate::changes::apply_in_tx;
 use crate::enrollments::is_open;
 use crate::sqlite_store::{
@@ -18,7 +18,7 @@ use crate::sqlite_store::{
 
 const WHAT: &str = "action";
 
-/// The columns `decode`, `decode_effect` and `decode_claim` read, as a literal for `concat!`.
+/// The columns `decode`, `decode_effect` and `decode_claim` (in `actions`) read, as a literal for `concat!`.
 macro_rules! columns {
     () => {
         "id, workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload, \
@@ -38,16 +38,6 @@ fn decode_effect(row: &SqliteRow) -> Result<Option<EffectRecord>, StoreError> {
         with_note: col(row, WHAT, "with_note")?,
         failures: u32::try_from(failures).map_err(|e| StoreError::corrupt(WHAT, e))?,
     }))
-}
-
-fn decode_claim(row: &SqliteRow) -> Result<ClaimedAction, StoreError> {
-    let lease_until = col_opt_ts(row, WHAT, "lease_until")?
-        .ok_or_else(|| StoreError::corrupt(WHAT, "a claimed action without a lease"))?;
-    Ok(ClaimedAction {
-        action: decode(row)?,
-        lease_until,
-        fence: col(row, WHAT, "fence")?,
-    })
 }
 
 /// Records an attempt's result on the action, if it is held with the outcome's fence and is

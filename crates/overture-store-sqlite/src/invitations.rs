@@ -22,7 +22,8 @@ macro_rules! columns {
     };
 }
 
-fn decode(row: &SqliteRow) -> Result<Invitation, StoreError> {
+/// An invitation from a row with the invitation columns (the engine's look-ups read it too).
+pub(crate) fn decode(row: &SqliteRow) -> Result<Invitation, StoreError> {
     Ok(Invitation {
         id: InvitationId(col(row, WHAT, "id")?),
         workspace_id: WorkspaceId(col(row, WHAT, "workspace_id")?),

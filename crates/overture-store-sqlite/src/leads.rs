@@ -6,7 +6,7 @@ use overture_core::{Lead, LeadId, LeadList, LeadListId, NewLead, ProfileUrl, Wor
 use overture_store::{LeadQuery, StoreError};
 use sqlx::sqlite::SqliteRow;
 
-use crate::sqlite_store::{SqliteStore, col, col_json, col_ts, limit, unavailable};
+use crate::sqlite_store::{SqliteStore, col, col_json, col_ts, found, limit, unavailable};
 
 const WHAT: &str = "lead";
 
@@ -105,10 +105,7 @@ impl SqliteStore {
         .fetch_optional(&self.read)
         .await
         .map_err(unavailable)?;
-        match row {
-            Some(row) => decode(&row),
-            None => Err(StoreError::not_found(WHAT, id)),
-        }
+        found(row, WHAT, id, decode)
     }
 
     pub(crate) async fn lead_by_url_impl(

@@ -236,6 +236,19 @@ pub(crate) fn to_json<T: serde::Serialize + ?Sized>(
 }
 
 /// A timestamp as integer Unix milliseconds (sub-millisecond precision is dropped).
+/// The decoded row, or `NotFound` naming `what` and `key` when the look-up found none.
+pub(crate) fn found<T>(
+    row: Option<SqliteRow>,
+    what: &'static str,
+    key: impl Display,
+    decode: fn(&SqliteRow) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    match row {
+        Some(row) => decode(&row),
+        None => Err(StoreError::not_found(what, key)),
+    }
+}
+
 pub(crate) fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
