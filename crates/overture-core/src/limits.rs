@@ -19,7 +19,8 @@ mod allowance;
 mod overrides;
 
 pub use allowance::{
-    Allowance, Binding, LimitQuery, NOTE_WINDOW, NoteAllowance, WEEK, allowance, note_allowance,
+    Allowance, Binding, LimitQuery, NOTE_WINDOW, NoteAllowance, WEEK, allowance, history_window,
+    note_allowance,
 };
 pub use overrides::LimitOverrideError;
 

@@ -19,9 +19,39 @@ use overture_store::{NewCampaignVersion, Store};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
 use serde_json::json;
 
-const SEATS: usize = 20;
-const LEADS: u32 = 10_000;
+/// Seats, leads and days; `OVERTURE_BENCH_SEATS`, `OVERTURE_BENCH_LEADS` and
+/// `OVERTURE_BENCH_DAYS` change them for a quicker look.
+/// The allocator the `overture` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const SEATS: usize = 100;
+const LEADS: u32 = 50_000;
 const DAYS: i64 = 365;
+
+/// The size of the simulated year.
+#[derive(Clone, Copy)]
+struct Size {
+    seats: usize,
+    leads: u32,
+    days: i64,
+}
+
+impl Size {
+    fn from_env() -> Self {
+        fn var<T: std::str::FromStr>(name: &str, default: T) -> T {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        }
+        Self {
+            seats: var("OVERTURE_BENCH_SEATS", SEATS),
+            leads: var("OVERTURE_BENCH_LEADS", LEADS),
+            days: var("OVERTURE_BENCH_DAYS", DAYS),
+        }
+    }
+}
 const SEED: u64 = 7;
 const ZONES: [&str; 3] = ["Europe/Paris", "America/New_York", "Asia/Singapore"];
 
@@ -30,23 +60,29 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    runtime.block_on(year());
+    runtime.block_on(year(Size::from_env()));
 }
 
-async fn year() {
+async fn year(size: Size) {
+    let Size { seats, leads, days } = size;
     let ws = WorkspaceId::DEFAULT;
     let start: Timestamp = "2026-01-05T00:00:00Z".parse().expect("a valid instant");
     let clock = ManualClock::new(start);
     let mut params = WorldParams::default();
-    params.population.people = LEADS;
+    params.population.people = leads;
     let net = SandboxNetwork::new(params, SEED, Arc::new(clock.clone())).expect("a world");
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = SqliteStore::open(&dir.path().join("year.db"), SqliteOptions::default())
+    // Like `overture demo`: a scratch database that need not survive a power loss.
+    let options = SqliteOptions {
+        scratch: true,
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open(&dir.path().join("year.db"), options)
         .await
         .expect("a store");
     let tiers = [Tier::Free, Tier::Premium, Tier::SalesNavigator];
     let mut names = Vec::new();
-    for i in 0..SEATS {
+    for i in 0..seats {
         let name = format!("seat-{i:03}");
         let tier = tiers[i % tiers.len()];
         net.add_seat(&name, tier, SeatProfile::default())
@@ -112,7 +148,7 @@ async fn year() {
     #[allow(clippy::disallowed_methods)]
     let began = std::time::Instant::now();
     let mut actions = 0u64;
-    for day in 1..=DAYS {
+    for day in 1..=days {
         let until = start + SignedDuration::from_hours(24 * day);
         let report = engine.run_until(until).await.expect("a simulated day");
         actions += u64::from(report.actions_done + report.actions_failed);
@@ -122,18 +158,28 @@ async fn year() {
         }
     }
     let wall = began.elapsed().as_secs_f64();
-    let report = metrics(&store, ws, until_end(start))
+    let report = metrics(&store, ws, start + SignedDuration::from_hours(24 * days))
         .await
         .expect("a report");
     println!(
-        "year: {SEATS} seats, {LEADS} leads, {DAYS} days in {wall:.1} s; {actions} actions \
+        "year: {seats} seats, {leads} leads, {days} days in {wall:.1} s; {actions} actions \
          ({:.0} simulated actions/s); cap violations: {}",
         actions as f64 / wall.max(f64::EPSILON),
         report.totals.cap_violations,
     );
     store.close().await;
+    println!("peak resident memory: {}", peak_memory());
 }
 
-fn until_end(start: Timestamp) -> Timestamp {
-    start + SignedDuration::from_hours(24 * DAYS)
+/// The process's peak resident set size, as Linux reports it (`VmHWM`).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown (no /proc/self/status)".to_owned())
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::Channels;
 use overture_clock::Clock;
-use overture_core::limits::NOTE_WINDOW;
+use overture_core::limits::history_window;
 use overture_core::planner::{
     Candidate, LeadSignals, NotePolicy, PlanInput, choose_variant, lead_score, plan_account,
 };
@@ -360,7 +360,6 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         };
         let ws = first.record.enrollment.workspace_id;
         let account = self.account(ws, account_id).await?;
-        let since = plus(now, -NOTE_WINDOW);
         let mut history = BTreeMap::new();
         let mut notes = Vec::new();
         for kind in list
@@ -368,6 +367,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             .map(|p| p.kind)
             .collect::<std::collections::BTreeSet<_>>()
         {
+            let since = plus(now, -history_window(kind, &account.limits));
             let h = self.store.action_history(account_id, kind, since).await?;
             if kind == ActionKind::Invite {
                 notes = h.notes.clone();

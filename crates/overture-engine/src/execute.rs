@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use overture_channel::{Channel, ChannelError, Channels, InviteRequest, MessageRequest};
 use overture_clock::Clock;
 use overture_core::cooldown::DEFAULT_REINVITE_COOLDOWN;
-use overture_core::limits::{LimitQuery, NOTE_WINDOW, allowance};
+use overture_core::limits::{LimitQuery, NOTE_WINDOW, allowance, history_window};
 use overture_core::sequence::CampaignSpec;
 use overture_core::{
     Account, AccountStatus, ActionKind, Cooldown, EnrollmentState, EventKind, InvitationEvent,
@@ -145,7 +145,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
         let history = self
             .store
-            .action_history(account.id, kind, plus(now, -NOTE_WINDOW))
+            .effect_history(
+                account.id,
+                kind,
+                plus(now, -history_window(kind, &account.limits)),
+            )
             .await?;
         let answer = allowance(&LimitQuery {
             kind,

@@ -3,11 +3,11 @@
 use overture_core::account::Zone;
 use overture_core::{Account, AccountId, AccountSettings, AccountStatus, NewAccount, WorkspaceId};
 use overture_store::StoreError;
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{Row, params};
 
 use crate::sqlite_store::{
-    SqliteStore, col, col_json, col_parse, col_ts, db_err, found, ms, require_workspace, to_json,
-    unavailable,
+    SqliteStore, col, col_json, col_parse, col_str, col_ts, db_err, exec, found, ms,
+    require_workspace, row, row_or, rows, to_json, unavailable,
 };
 
 const WHAT: &str = "account";
@@ -19,15 +19,15 @@ macro_rules! columns {
     };
 }
 
-fn decode(row: &SqliteRow) -> Result<Account, StoreError> {
-    let zone: String = col(row, WHAT, "time_zone")?;
+fn decode(row: &Row<'_>) -> Result<Account, StoreError> {
     Ok(Account {
         id: AccountId(col(row, WHAT, "id")?),
         workspace_id: WorkspaceId(col(row, WHAT, "workspace_id")?),
         name: col(row, WHAT, "name")?,
         kind: col_parse(row, WHAT, "kind")?,
         tier: col_parse(row, WHAT, "tier")?,
-        time_zone: Zone::parse(&zone).map_err(|e| StoreError::corrupt(WHAT, e))?,
+        time_zone: Zone::parse(col_str(row, WHAT, "time_zone")?)
+            .map_err(|e| StoreError::corrupt(WHAT, e))?,
         working_hours: col_json(row, WHAT, "working_hours")?,
         limits: col_json(row, WHAT, "limits")?,
         status: col_json(row, WHAT, "status")?,
@@ -36,131 +36,143 @@ fn decode(row: &SqliteRow) -> Result<Account, StoreError> {
 }
 
 impl SqliteStore {
-    pub(crate) async fn create_account_impl(&self, new: NewAccount) -> Result<Account, StoreError> {
-        let status = new.status.clone();
-        let mut tx = self.begin().await?;
-        require_workspace(&mut tx, new.workspace_id).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts
-                (workspace_id, name, kind, tier, time_zone, working_hours, limits, status,
-                 created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             RETURNING id",
-        )
-        .bind(new.workspace_id.get())
-        .bind(&new.name)
-        .bind(new.kind.as_str())
-        .bind(new.tier.as_str())
-        .bind(new.time_zone.name())
-        .bind(to_json(WHAT, &new.working_hours)?)
-        .bind(to_json(WHAT, &new.limits)?)
-        .bind(to_json(WHAT, &status)?)
-        .bind(ms(new.created_at))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err(WHAT, &new.name))?;
-        tx.commit().await.map_err(unavailable)?;
-        self.account_impl(new.workspace_id, AccountId(id)).await
+    pub(crate) fn create_account_impl(&self, new: NewAccount) -> Result<Account, StoreError> {
+        let id: i64 = self.write(|tx| {
+            require_workspace(tx, new.workspace_id)?;
+            found(
+                row_or(
+                    tx,
+                    "INSERT INTO accounts
+                        (workspace_id, name, kind, tier, time_zone, working_hours, limits, status,
+                         created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     RETURNING id",
+                    params![
+                        new.workspace_id.get(),
+                        new.name,
+                        new.kind.as_str(),
+                        new.tier.as_str(),
+                        new.time_zone.name(),
+                        to_json(WHAT, &new.working_hours)?,
+                        to_json(WHAT, &new.limits)?,
+                        to_json(WHAT, &new.status)?,
+                        ms(new.created_at),
+                    ],
+                    db_err(WHAT, &new.name),
+                    |row| col(row, WHAT, "id"),
+                )?,
+                WHAT,
+                &new.name,
+            )
+        })?;
+        self.account_impl(new.workspace_id, AccountId(id))
     }
 
-    pub(crate) async fn account_impl(
+    pub(crate) fn account_impl(
         &self,
         ws: WorkspaceId,
         id: AccountId,
     ) -> Result<Account, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM accounts WHERE workspace_id = ?1 AND id = ?2"
-        ))
-        .bind(ws.get())
-        .bind(id.get())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(unavailable)?;
-        found(row, WHAT, id, decode)
+        let account = self.read(|c| {
+            row(
+                c,
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM accounts WHERE workspace_id = ?1 AND id = ?2"
+                ),
+                [ws.get(), id.get()],
+                decode,
+            )
+        })?;
+        found(account, WHAT, id)
     }
 
-    pub(crate) async fn account_by_name_impl(
+    pub(crate) fn account_by_name_impl(
         &self,
         ws: WorkspaceId,
         name: &str,
     ) -> Result<Account, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM accounts WHERE workspace_id = ?1 AND name = ?2"
-        ))
-        .bind(ws.get())
-        .bind(name)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(unavailable)?;
-        found(row, WHAT, name, decode)
+        let account = self.read(|c| {
+            row(
+                c,
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM accounts WHERE workspace_id = ?1 AND name = ?2"
+                ),
+                params![ws.get(), name],
+                decode,
+            )
+        })?;
+        found(account, WHAT, name)
     }
 
-    pub(crate) async fn list_accounts_impl(
-        &self,
-        ws: WorkspaceId,
-    ) -> Result<Vec<Account>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM accounts WHERE workspace_id = ?1 ORDER BY id"
-        ))
-        .bind(ws.get())
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        rows.iter().map(decode).collect()
+    pub(crate) fn list_accounts_impl(&self, ws: WorkspaceId) -> Result<Vec<Account>, StoreError> {
+        self.read(|c| {
+            rows(
+                c,
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM accounts WHERE workspace_id = ?1 ORDER BY id"
+                ),
+                [ws.get()],
+                decode,
+            )
+        })
     }
 
-    pub(crate) async fn set_account_status_impl(
+    pub(crate) fn set_account_status_impl(
         &self,
         ws: WorkspaceId,
         id: AccountId,
         status: AccountStatus,
     ) -> Result<Account, StoreError> {
-        let mut tx = self.begin().await?;
-        let done =
-            sqlx::query("UPDATE accounts SET status = ?3 WHERE workspace_id = ?1 AND id = ?2")
-                .bind(ws.get())
-                .bind(id.get())
-                .bind(to_json(WHAT, &status)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(WHAT, id));
-        }
-        tx.commit().await.map_err(unavailable)?;
-        self.account_impl(ws, id).await
+        let status = to_json(WHAT, &status)?;
+        self.write(|tx| {
+            let changed = exec(
+                tx,
+                "UPDATE accounts SET status = ?3 WHERE workspace_id = ?1 AND id = ?2",
+                params![ws.get(), id.get(), status],
+                unavailable,
+            )?;
+            if changed == 0 {
+                return Err(StoreError::not_found(WHAT, id));
+            }
+            Ok(())
+        })?;
+        self.account_impl(ws, id)
     }
 
-    pub(crate) async fn update_account_settings_impl(
+    pub(crate) fn update_account_settings_impl(
         &self,
         ws: WorkspaceId,
         id: AccountId,
         settings: AccountSettings,
     ) -> Result<Account, StoreError> {
-        let mut tx = self.begin().await?;
-        let done = sqlx::query(
-            "UPDATE accounts SET tier = ?3, time_zone = ?4, working_hours = ?5, limits = ?6
-             WHERE workspace_id = ?1 AND id = ?2",
-        )
-        .bind(ws.get())
-        .bind(id.get())
-        .bind(settings.tier.as_str())
-        .bind(settings.time_zone.name())
-        .bind(to_json(WHAT, &settings.working_hours)?)
-        .bind(to_json(WHAT, &settings.limits)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(WHAT, id));
-        }
-        tx.commit().await.map_err(unavailable)?;
-        self.account_impl(ws, id).await
+        let working_hours = to_json(WHAT, &settings.working_hours)?;
+        let limits = to_json(WHAT, &settings.limits)?;
+        self.write(|tx| {
+            let changed = exec(
+                tx,
+                "UPDATE accounts SET tier = ?3, time_zone = ?4, working_hours = ?5, limits = ?6
+                 WHERE workspace_id = ?1 AND id = ?2",
+                params![
+                    ws.get(),
+                    id.get(),
+                    settings.tier.as_str(),
+                    settings.time_zone.name(),
+                    working_hours,
+                    limits,
+                ],
+                unavailable,
+            )?;
+            if changed == 0 {
+                return Err(StoreError::not_found(WHAT, id));
+            }
+            Ok(())
+        })?;
+        self.account_impl(ws, id)
     }
 }

@@ -6,11 +6,11 @@ use overture_core::{
     AccountId, Action, ActionId, ActionState, CampaignId, EnrollmentId, LeadId, WorkspaceId,
 };
 use overture_store::{ActionQuery, ClaimedAction, NewAction, StoreError};
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{Row, params};
 
-use crate::invitations::require_owned;
+use crate::changes::enqueue;
 use crate::sqlite_store::{
-    SqliteStore, col, col_opt_ts, col_parse, col_ts, db_err, limit, ms, unavailable,
+    SqliteStore, col, col_opt_ts, col_parse, col_ts, found, limit, ms, row, rows, scalar,
 };
 
 const WHAT: &str = "action";
@@ -24,7 +24,7 @@ macro_rules! columns {
 }
 
 /// An action from a row that has the action columns (the effect ledger reads it too).
-pub(crate) fn decode(row: &SqliteRow) -> Result<Action, StoreError> {
+pub(crate) fn decode(row: &Row<'_>) -> Result<Action, StoreError> {
     let attempts: i64 = col(row, WHAT, "attempts")?;
     Ok(Action {
         id: ActionId(col(row, WHAT, "id")?),
@@ -44,7 +44,7 @@ pub(crate) fn decode(row: &SqliteRow) -> Result<Action, StoreError> {
 }
 
 /// A claimed action with its lease and fence.
-pub(crate) fn decode_claim(row: &SqliteRow) -> Result<ClaimedAction, StoreError> {
+pub(crate) fn decode_claim(row: &Row<'_>) -> Result<ClaimedAction, StoreError> {
     let lease_until = col_opt_ts(row, WHAT, "lease_until")?
         .ok_or_else(|| StoreError::corrupt(WHAT, "a claimed action without a lease"))?;
     Ok(ClaimedAction {
@@ -55,42 +55,17 @@ pub(crate) fn decode_claim(row: &SqliteRow) -> Result<ClaimedAction, StoreError>
 }
 
 impl SqliteStore {
-    pub(crate) async fn enqueue_actions_impl(
-        &self,
-        actions: &[NewAction],
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut inserted = 0;
-        for new in actions {
-            let ws = new.workspace_id;
-            require_owned(&mut tx, ws, new.account_id, new.lead_id, new.campaign_id).await?;
-            let stamp = ms(new.due_at);
-            let done = sqlx::query(
-                "INSERT INTO actions
-                    (workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload,
-                     due_at, idempotency_key, state, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8, ?8)
-                 ON CONFLICT (workspace_id, idempotency_key) DO NOTHING",
-            )
-            .bind(ws.get())
-            .bind(new.account_id.get())
-            .bind(new.lead_id.map(LeadId::get))
-            .bind(new.campaign_id.map(CampaignId::get))
-            .bind(new.enrollment_id.map(EnrollmentId::get))
-            .bind(new.kind.as_str())
-            .bind(&new.payload)
-            .bind(stamp)
-            .bind(&new.idempotency_key)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err(WHAT, &new.idempotency_key))?;
-            inserted += done.rows_affected();
-        }
-        tx.commit().await.map_err(unavailable)?;
-        Ok(inserted)
+    pub(crate) fn enqueue_actions_impl(&self, actions: &[NewAction]) -> Result<u64, StoreError> {
+        self.write(|tx| {
+            let mut inserted = 0;
+            for new in actions {
+                inserted += u64::from(enqueue(tx, new)?);
+            }
+            Ok(inserted)
+        })
     }
 
-    pub(crate) async fn claim_due_actions_impl(
+    pub(crate) fn claim_due_actions_impl(
         &self,
         now: Timestamp,
         max: u32,
@@ -101,49 +76,45 @@ impl SqliteStore {
             .map_err(|e| StoreError::conflict("lease", e))?;
         // Most calls find nothing due: a plain read answers those without taking the write
         // lock. An action that becomes due right after it is claimed by the next call.
-        let any: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM actions WHERE state = 'queued' AND due_at <= ?1)
-                 OR EXISTS (SELECT 1 FROM actions WHERE state = 'claimed' AND lease_until <= ?1)",
-        )
-        .bind(ms(now))
-        .fetch_one(&self.write)
-        .await
-        .map_err(unavailable)?;
+        let any: bool = self.on_writer(|c| {
+            Ok(scalar(
+                c,
+                "SELECT EXISTS (SELECT 1 FROM actions WHERE state = 'queued' AND due_at <= ?1)
+                     OR EXISTS (SELECT 1 FROM actions WHERE state = 'claimed' AND lease_until <= ?1)",
+                [ms(now)],
+            )?
+            .unwrap_or(false))
+        })?;
         if !any {
             return Ok(Vec::new());
         }
-        let mut tx = self.begin().await?;
         // BEGIN IMMEDIATE holds the write lock from the select to the update, so two workers
         // can never claim the same action.
-        let rows = sqlx::query(concat!(
-            "UPDATE actions
-                SET state = 'claimed', lease_until = ?2, fence = fence + 1,
-                    attempts = attempts + 1, updated_at = ?1
-              WHERE id IN (
-                SELECT id FROM actions
-                 WHERE (state = 'queued' AND due_at <= ?1)
-                    OR (state = 'claimed' AND lease_until <= ?1)
-                 ORDER BY due_at, id LIMIT ?3)
-              RETURNING ",
-            columns!()
-        ))
-        .bind(ms(now))
-        .bind(ms(lease_until))
-        .bind(limit(max))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        let mut claimed = rows
-            .iter()
-            .map(decode_claim)
-            .collect::<Result<Vec<_>, _>>()?;
-        tx.commit().await.map_err(unavailable)?;
+        let mut claimed = self.write(|tx| {
+            rows(
+                tx,
+                concat!(
+                    "UPDATE actions
+                        SET state = 'claimed', lease_until = ?2, fence = fence + 1,
+                            attempts = attempts + 1, updated_at = ?1
+                      WHERE id IN (
+                        SELECT id FROM actions
+                         WHERE (state = 'queued' AND due_at <= ?1)
+                            OR (state = 'claimed' AND lease_until <= ?1)
+                         ORDER BY due_at, id LIMIT +?3)
+                      RETURNING ",
+                    columns!()
+                ),
+                params![ms(now), ms(lease_until), limit(max)],
+                decode_claim,
+            )
+        })?;
         // RETURNING gives no order; the queue's order is oldest due first.
         claimed.sort_by_key(|c| (c.action.due_at, c.action.id));
         Ok(claimed)
     }
 
-    pub(crate) async fn finish_action_impl(
+    pub(crate) fn finish_action_impl(
         &self,
         id: ActionId,
         fence: i64,
@@ -157,74 +128,76 @@ impl SqliteStore {
                 "actions are claimed through claim_due_actions",
             ));
         }
-        let mut tx = self.begin().await?;
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM actions WHERE id = ?1"
-        ))
-        .bind(id.get())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        let Some(row) = row else {
-            return Err(StoreError::not_found(WHAT, id));
-        };
-        let current: i64 = col(&row, WHAT, "fence")?;
-        if current != fence {
-            return Err(StoreError::conflict(
+        self.write(|tx| {
+            let (action, current) = found(
+                row(
+                    tx,
+                    concat!("SELECT ", columns!(), " FROM actions WHERE id = ?1"),
+                    [id.get()],
+                    |row| Ok((decode(row)?, col::<i64>(row, WHAT, "fence")?)),
+                )?,
                 WHAT,
-                format!("{id}: fence {fence} is stale (the action is held with fence {current})"),
-            ));
-        }
-        let action = decode(&row)?;
-        let next = action
-            .state
-            .apply(event)
-            .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
-        let row = sqlx::query(concat!(
-            "UPDATE actions
-                SET state = ?2,
-                    lease_until = CASE WHEN ?2 = 'claimed' THEN lease_until END,
-                    last_error = coalesce(?3, last_error),
-                    updated_at = ?4
-              WHERE id = ?1
-              RETURNING ",
-            columns!()
-        ))
-        .bind(id.get())
-        .bind(next.as_str())
-        .bind(error)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        let action = decode(&row)?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(action)
+                id,
+            )?;
+            if current != fence {
+                return Err(StoreError::conflict(
+                    WHAT,
+                    format!(
+                        "{id}: fence {fence} is stale (the action is held with fence {current})"
+                    ),
+                ));
+            }
+            let next = action
+                .state
+                .apply(event)
+                .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
+            found(
+                row(
+                    tx,
+                    concat!(
+                        "UPDATE actions
+                            SET state = ?2,
+                                lease_until = CASE WHEN ?2 = 'claimed' THEN lease_until END,
+                                last_error = coalesce(?3, last_error),
+                                updated_at = ?4
+                          WHERE id = ?1
+                          RETURNING ",
+                        columns!()
+                    ),
+                    params![id.get(), next.as_str(), error, ms(now)],
+                    decode,
+                )?,
+                WHAT,
+                id,
+            )
+        })
     }
 
-    pub(crate) async fn list_actions_impl(
+    pub(crate) fn list_actions_impl(
         &self,
         ws: WorkspaceId,
         query: ActionQuery,
     ) -> Result<Vec<Action>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM actions
-              WHERE workspace_id = ?1
-                AND (?2 IS NULL OR state = ?2)
-                AND (?3 IS NULL OR account_id = ?3)
-              ORDER BY id LIMIT ?4"
-        ))
-        .bind(ws.get())
-        .bind(query.state.map(ActionState::as_str))
-        .bind(query.account.map(AccountId::get))
-        .bind(limit(query.limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        rows.iter().map(decode).collect()
+        self.read(|c| {
+            rows(
+                c,
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM actions
+                      WHERE workspace_id = ?1
+                        AND (?2 IS NULL OR state = ?2)
+                        AND (?3 IS NULL OR account_id = ?3)
+                      ORDER BY id LIMIT +?4"
+                ),
+                params![
+                    ws.get(),
+                    query.state.map(ActionState::as_str),
+                    query.account.map(AccountId::get),
+                    limit(query.limit),
+                ],
+                decode,
+            )
+        })
     }
 }

@@ -7,15 +7,18 @@ use overture_core::{AccountId, CampaignId, EnrollmentId, InvitationState, LeadId
 use overture_store::{
     Backoff, Changes, EnrollmentUpdate, InvitationChange, NewAction, NewInvitation, StoreError,
 };
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, params};
 
 use crate::enrollments::{is_open, update_in_tx};
 use crate::invitations::require_owned;
-use crate::sqlite_store::{SqliteStore, col, db_err, ms, to_json, unavailable};
+use crate::sqlite_store::{
+    SqliteStore, col_str, db_err, exec, ms, row, scalar, to_json, unavailable,
+};
 
-/// Applies every part of `changes` on `tx`, in the order of the fields.
-pub(crate) async fn apply_in_tx(
-    tx: &mut SqliteConnection,
+/// Applies every part of `changes` on `tx` (the connection of an open write transaction), in
+/// the order of the fields.
+pub(crate) fn apply_in_tx(
+    tx: &Connection,
     ws: WorkspaceId,
     changes: &Changes,
     now: Timestamp,
@@ -26,10 +29,10 @@ pub(crate) async fn apply_in_tx(
         }
     }
     if changes.actions.len() > 1 {
-        enqueue_many(tx, ws, &changes.actions).await?;
+        enqueue_many(tx, ws, &changes.actions)?;
     } else {
         for action in &changes.actions {
-            enqueue(tx, action).await?;
+            enqueue(tx, action)?;
         }
     }
     // Updates that keep their enrollment open touch nothing else, so they go in one
@@ -39,24 +42,21 @@ pub(crate) async fn apply_in_tx(
         && ids.len() == changes.enrollments.len()
         && changes.enrollments.iter().all(|u| is_open(u.state))
     {
-        update_open_many(tx, ws, &changes.enrollments, now).await?;
+        update_open_many(tx, ws, &changes.enrollments, now)?;
     } else {
         for update in &changes.enrollments {
-            update_in_tx(tx, ws, update, now).await?;
+            update_in_tx(tx, ws, update, now)?;
         }
     }
     for change in &changes.invitations {
         match change {
-            InvitationChange::Sent(new) => record_sent(tx, ws, new).await?,
+            InvitationChange::Sent(new) => record_sent(tx, ws, new)?,
             InvitationChange::Transition { id, event, at } => {
-                let state: Option<String> = sqlx::query_scalar(
+                let state: Option<String> = scalar(
+                    tx,
                     "SELECT state FROM invitations WHERE id = ?1 AND workspace_id = ?2",
-                )
-                .bind(id.get())
-                .bind(ws.get())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(unavailable)?;
+                    [id.get(), ws.get()],
+                )?;
                 let state: InvitationState = state
                     .ok_or_else(|| StoreError::not_found("invitation", id))?
                     .parse()
@@ -64,106 +64,104 @@ pub(crate) async fn apply_in_tx(
                 // A refused transition (already accepted, withdrawn…) is skipped: the change
                 // set records facts observed elsewhere, and the stored state already says more.
                 if let Ok(next) = state.apply(*event) {
-                    sqlx::query(
+                    exec(
+                        tx,
                         "UPDATE invitations SET state = ?2, resolved_at = ?3 WHERE id = ?1",
-                    )
-                    .bind(id.get())
-                    .bind(next.as_str())
-                    .bind(ms(*at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(unavailable)?;
+                        params![id.get(), next.as_str(), ms(*at)],
+                        unavailable,
+                    )?;
                 }
             }
         }
     }
     for cooldown in &changes.cooldowns {
-        require_owned(tx, ws, cooldown.account_id, Some(cooldown.lead_id), None).await?;
-        sqlx::query(
+        require_owned(tx, ws, cooldown.account_id, Some(cooldown.lead_id), None)?;
+        exec(
+            tx,
             "INSERT INTO cooldowns (workspace_id, account_id, lead_id, reinvite_not_before)
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (workspace_id, account_id, lead_id) DO UPDATE
                 SET reinvite_not_before =
                     max(cooldowns.reinvite_not_before, excluded.reinvite_not_before)",
-        )
-        .bind(ws.get())
-        .bind(cooldown.account_id.get())
-        .bind(cooldown.lead_id.get())
-        .bind(ms(cooldown.reinvite_not_before))
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            [
+                ws.get(),
+                cooldown.account_id.get(),
+                cooldown.lead_id.get(),
+                ms(cooldown.reinvite_not_before),
+            ],
+            unavailable,
+        )?;
     }
     for backoff in &changes.backoffs {
-        require_owned(tx, ws, backoff.account, None, None).await?;
-        upsert_backoff(tx, backoff).await?;
+        require_owned(tx, ws, backoff.account, None, None)?;
+        upsert_backoff(tx, backoff)?;
     }
     for (account, status) in &changes.account_status {
-        let done =
-            sqlx::query("UPDATE accounts SET status = ?3 WHERE id = ?1 AND workspace_id = ?2")
-                .bind(account.get())
-                .bind(ws.get())
-                .bind(to_json("account", status)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
+        let changed = exec(
+            tx,
+            "UPDATE accounts SET status = ?3 WHERE id = ?1 AND workspace_id = ?2",
+            params![account.get(), ws.get(), to_json("account", status)?],
+            unavailable,
+        )?;
+        if changed == 0 {
             return Err(StoreError::not_found("account", account));
         }
     }
     for (account, kind, at) in &changes.poll_cursors {
-        require_owned(tx, ws, *account, None, None).await?;
-        set_cursor(tx, *account, kind.as_str(), *at).await?;
+        require_owned(tx, ws, *account, None, None)?;
+        set_cursor(tx, *account, kind.as_str(), *at)?;
     }
     for (lead, tag) in &changes.tags {
-        let row = sqlx::query("SELECT tags FROM leads WHERE id = ?1 AND workspace_id = ?2")
-            .bind(lead.get())
-            .bind(ws.get())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| StoreError::not_found("lead", lead))?;
-        let text: String = col(&row, "lead", "tags")?;
-        let mut tags: BTreeSet<String> =
-            serde_json::from_str(&text).map_err(|e| StoreError::corrupt("lead", e))?;
+        let mut tags: BTreeSet<String> = row(
+            tx,
+            "SELECT tags FROM leads WHERE id = ?1 AND workspace_id = ?2",
+            [lead.get(), ws.get()],
+            |row| {
+                serde_json::from_str(col_str(row, "lead", "tags")?)
+                    .map_err(|e| StoreError::corrupt("lead", e))
+            },
+        )?
+        .ok_or_else(|| StoreError::not_found("lead", lead))?;
         if tags.insert(tag.clone()) {
-            sqlx::query("UPDATE leads SET tags = ?2 WHERE id = ?1")
-                .bind(lead.get())
-                .bind(to_json("lead", &tags)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
+            exec(
+                tx,
+                "UPDATE leads SET tags = ?2 WHERE id = ?1",
+                params![lead.get(), to_json("lead", &tags)?],
+                unavailable,
+            )?;
         }
     }
     for event in &changes.events {
         if event.workspace_id != ws {
             return Err(StoreError::not_found("workspace", event.workspace_id));
         }
-        sqlx::query(
+        exec(
+            tx,
             "INSERT INTO events (workspace_id, kind, at, account_id, lead_id, campaign_id, data)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .bind(ws.get())
-        .bind(event.kind.as_str())
-        .bind(ms(event.at))
-        .bind(event.account_id.map(AccountId::get))
-        .bind(event.lead_id.map(LeadId::get))
-        .bind(event.campaign_id.map(CampaignId::get))
-        .bind(&event.data)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            params![
+                ws.get(),
+                event.kind.as_str(),
+                ms(event.at),
+                event.account_id.map(AccountId::get),
+                event.lead_id.map(LeadId::get),
+                event.campaign_id.map(CampaignId::get),
+                event.data,
+            ],
+            unavailable,
+        )?;
     }
     Ok(())
 }
 
-/// Queues one action; a key already queued in the workspace inserts nothing.
-async fn enqueue(tx: &mut SqliteConnection, new: &NewAction) -> Result<(), StoreError> {
+/// Queues one action and returns whether it was inserted; a key already queued in the
+/// workspace inserts nothing.
+pub(crate) fn enqueue(tx: &Connection, new: &NewAction) -> Result<bool, StoreError> {
     let ws = new.workspace_id;
-    let stamp = ms(new.due_at);
     // The ownership checks ride along with the insert (one statement per action); only when
     // nothing was inserted is it worth finding out why.
-    let done = sqlx::query(
+    let inserted = exec(
+        tx,
         "INSERT INTO actions
             (workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload,
              due_at, idempotency_key, state, created_at, updated_at)
@@ -173,34 +171,29 @@ async fn enqueue(tx: &mut SqliteConnection, new: &NewAction) -> Result<(), Store
             AND (?4 IS NULL OR
                  EXISTS (SELECT 1 FROM campaigns WHERE id = ?4 AND workspace_id = ?1))
          ON CONFLICT (workspace_id, idempotency_key) DO NOTHING",
-    )
-    .bind(ws.get())
-    .bind(new.account_id.get())
-    .bind(new.lead_id.map(LeadId::get))
-    .bind(new.campaign_id.map(CampaignId::get))
-    .bind(new.enrollment_id.map(EnrollmentId::get))
-    .bind(new.kind.as_str())
-    .bind(&new.payload)
-    .bind(stamp)
-    .bind(&new.idempotency_key)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err("action", &new.idempotency_key))?;
-    if done.rows_affected() == 0 {
+        params![
+            ws.get(),
+            new.account_id.get(),
+            new.lead_id.map(LeadId::get),
+            new.campaign_id.map(CampaignId::get),
+            new.enrollment_id.map(EnrollmentId::get),
+            new.kind.as_str(),
+            new.payload,
+            ms(new.due_at),
+            new.idempotency_key,
+        ],
+        db_err("action", &new.idempotency_key),
+    )?;
+    if inserted == 0 {
         // Either something is not the workspace's (an error), or the key is queued already.
-        require_owned(tx, ws, new.account_id, new.lead_id, new.campaign_id).await?;
+        require_owned(tx, ws, new.account_id, new.lead_id, new.campaign_id)?;
     }
-    Ok(())
+    Ok(inserted > 0)
 }
 
-/// Queues many actions of workspace `ws` in one statement (sqlx hands each statement to
-/// SQLite's thread separately, so one per action is slow); like [`enqueue`], a key already
-/// queued inserts nothing.
-async fn enqueue_many(
-    tx: &mut SqliteConnection,
-    ws: WorkspaceId,
-    actions: &[NewAction],
-) -> Result<(), StoreError> {
+/// Queues many actions of workspace `ws` in one statement (rather than one per action); like
+/// [`enqueue`], a key already queued inserts nothing.
+fn enqueue_many(tx: &Connection, ws: WorkspaceId, actions: &[NewAction]) -> Result<(), StoreError> {
     let rows: Vec<serde_json::Value> = actions
         .iter()
         .map(|new| {
@@ -217,7 +210,8 @@ async fn enqueue_many(
         })
         .collect();
     let rows = to_json("action", &rows)?;
-    let done = sqlx::query(
+    let inserted = exec(
+        tx,
         "INSERT INTO actions
             (workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload,
              due_at, idempotency_key, state, created_at, updated_at)
@@ -235,16 +229,13 @@ async fn enqueue_many(
                  EXISTS (SELECT 1 FROM campaigns WHERE id = campaign AND workspace_id = ?1))
           ORDER BY n
          ON CONFLICT (workspace_id, idempotency_key) DO NOTHING",
-    )
-    .bind(ws.get())
-    .bind(rows)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err("action", "a batch"))?;
-    if done.rows_affected() < actions.len() as u64 {
+        params![ws.get(), rows],
+        db_err("action", "a batch"),
+    )?;
+    if inserted < actions.len() as u64 {
         // Either something is not the workspace's (an error), or a key is queued already.
         for new in actions {
-            require_owned(tx, ws, new.account_id, new.lead_id, new.campaign_id).await?;
+            require_owned(tx, ws, new.account_id, new.lead_id, new.campaign_id)?;
         }
     }
     Ok(())
@@ -252,8 +243,8 @@ async fn enqueue_many(
 
 /// Applies updates that keep their enrollments open (each enrollment once) in one statement,
 /// with the same guard as `update_in_tx`: the expected step, and the enrollment still open.
-async fn update_open_many(
-    tx: &mut SqliteConnection,
+fn update_open_many(
+    tx: &Connection,
     ws: WorkspaceId,
     updates: &[EnrollmentUpdate],
     now: Timestamp,
@@ -273,7 +264,8 @@ async fn update_open_many(
         })
         .collect();
     let rows = to_json("enrollment", &rows)?;
-    sqlx::query(
+    exec(
+        tx,
         "UPDATE enrollments
             SET step = u.step, state = u.state, next_due_at = u.due, attempt = u.attempt,
                 reason = coalesce(u.reason, enrollments.reason), updated_at = ?3
@@ -286,111 +278,97 @@ async fn update_open_many(
           WHERE enrollments.id = u.id AND +enrollments.workspace_id = ?1
             AND +enrollments.step = u.expect_step
             AND +enrollments.state IN ('active', 'waiting')",
-    )
-    .bind(ws.get())
-    .bind(rows)
-    .bind(ms(now))
-    .execute(&mut *tx)
-    .await
-    .map_err(unavailable)?;
+        params![ws.get(), rows, ms(now)],
+        unavailable,
+    )?;
     Ok(())
 }
 
 /// Stores a sent invitation; a pending one of the same sender and person only gets its
 /// missing external id.
-async fn record_sent(
-    tx: &mut SqliteConnection,
-    ws: WorkspaceId,
-    new: &NewInvitation,
-) -> Result<(), StoreError> {
+fn record_sent(tx: &Connection, ws: WorkspaceId, new: &NewInvitation) -> Result<(), StoreError> {
     if new.workspace_id != ws {
         return Err(StoreError::not_found("workspace", new.workspace_id));
     }
-    require_owned(tx, ws, new.account_id, Some(new.lead_id), new.campaign_id).await?;
-    let updated = sqlx::query(
+    require_owned(tx, ws, new.account_id, Some(new.lead_id), new.campaign_id)?;
+    let updated = exec(
+        tx,
         "UPDATE invitations SET external_id = coalesce(external_id, ?4)
           WHERE workspace_id = ?1 AND account_id = ?2 AND lead_id = ?3 AND state = 'pending'",
-    )
-    .bind(ws.get())
-    .bind(new.account_id.get())
-    .bind(new.lead_id.get())
-    .bind(new.external_id.as_deref())
-    .execute(&mut *tx)
-    .await
-    .map_err(unavailable)?;
-    if updated.rows_affected() > 0 {
+        params![
+            ws.get(),
+            new.account_id.get(),
+            new.lead_id.get(),
+            new.external_id.as_deref(),
+        ],
+        unavailable,
+    )?;
+    if updated > 0 {
         return Ok(());
     }
-    sqlx::query(
+    exec(
+        tx,
         "INSERT INTO invitations
             (workspace_id, account_id, lead_id, campaign_id, external_id, note, sent_at, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
-    )
-    .bind(ws.get())
-    .bind(new.account_id.get())
-    .bind(new.lead_id.get())
-    .bind(new.campaign_id.map(CampaignId::get))
-    .bind(new.external_id.as_deref())
-    .bind(new.note.as_deref())
-    .bind(ms(new.sent_at))
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err("pending invitation", new.lead_id))?;
+        params![
+            ws.get(),
+            new.account_id.get(),
+            new.lead_id.get(),
+            new.campaign_id.map(CampaignId::get),
+            new.external_id.as_deref(),
+            new.note.as_deref(),
+            ms(new.sent_at),
+        ],
+        db_err("pending invitation", new.lead_id),
+    )?;
     Ok(())
 }
 
 /// Stores a back-off, keeping the later of the stored and the new `until`.
-pub(crate) async fn upsert_backoff(
-    tx: &mut SqliteConnection,
-    backoff: &Backoff,
-) -> Result<(), StoreError> {
-    sqlx::query(
+pub(crate) fn upsert_backoff(tx: &Connection, backoff: &Backoff) -> Result<(), StoreError> {
+    exec(
+        tx,
         "INSERT INTO backoffs (account_id, axis, until, reason) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (account_id, axis) DO UPDATE
             SET reason = CASE WHEN excluded.until > backoffs.until
                               THEN excluded.reason ELSE backoffs.reason END,
                 until = max(backoffs.until, excluded.until)",
-    )
-    .bind(backoff.account.get())
-    .bind(backoff.axis.to_string())
-    .bind(ms(backoff.until))
-    .bind(&backoff.reason)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err("backoff", backoff.account))?;
+        params![
+            backoff.account.get(),
+            backoff.axis.to_string(),
+            ms(backoff.until),
+            backoff.reason,
+        ],
+        db_err("backoff", backoff.account),
+    )?;
     Ok(())
 }
 
 /// Moves a poll cursor.
-pub(crate) async fn set_cursor(
-    tx: &mut SqliteConnection,
+pub(crate) fn set_cursor(
+    tx: &Connection,
     account: AccountId,
     kind: &str,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    exec(
+        tx,
         "INSERT INTO poll_cursors (account_id, kind, polled_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (account_id, kind) DO UPDATE SET polled_at = excluded.polled_at",
-    )
-    .bind(account.get())
-    .bind(kind)
-    .bind(ms(at))
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err("poll cursor", account))?;
+        params![account.get(), kind, ms(at)],
+        db_err("poll cursor", account),
+    )?;
     Ok(())
 }
 
 impl SqliteStore {
-    pub(crate) async fn apply_changes_impl(
+    pub(crate) fn apply_changes_impl(
         &self,
         ws: WorkspaceId,
         changes: Changes,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        apply_in_tx(&mut tx, ws, &changes, now).await?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(())
+        self.write(|tx| apply_in_tx(tx, ws, &changes, now))
     }
 }

@@ -8,10 +8,11 @@ use overture_core::{
 use overture_store::{
     ContactPolicy, EnrollmentRecord, EnrollmentUpdate, NewEnrollment, OpenAccount, StoreError,
 };
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{Connection, Row, params};
 
 use crate::sqlite_store::{
-    SqliteStore, col, col_json, col_opt_ts, col_parse, limit, ms, to_json, unavailable,
+    SqliteStore, col, col_json, col_opt_ts, col_parse, exec, found, limit, ms, row, rows, scalar,
+    to_json, unavailable,
 };
 
 const WHAT: &str = "enrollment";
@@ -28,7 +29,7 @@ macro_rules! select {
     };
 }
 
-fn decode(row: &SqliteRow) -> Result<EnrollmentRecord, StoreError> {
+fn decode(row: &Row<'_>) -> Result<EnrollmentRecord, StoreError> {
     let step: i64 = col(row, WHAT, "step")?;
     let attempt: i64 = col(row, WHAT, "attempt")?;
     Ok(EnrollmentRecord {
@@ -44,7 +45,7 @@ fn decode(row: &SqliteRow) -> Result<EnrollmentRecord, StoreError> {
         },
         variants: col_json(row, WHAT, "variants")?,
         attempt: u32::try_from(attempt).map_err(|e| StoreError::corrupt(WHAT, e))?,
-        warmed_up: col(row, WHAT, "warmed_up")?,
+        warmed_up: col::<bool>(row, WHAT, "warmed_up")?,
         reason: col(row, WHAT, "reason")?,
     })
 }
@@ -54,262 +55,252 @@ pub(crate) fn is_open(state: EnrollmentState) -> bool {
     matches!(state, EnrollmentState::Active | EnrollmentState::Waiting)
 }
 
-/// Applies one enrollment update inside a transaction; returns whether it applied.
-pub(crate) async fn update_in_tx(
-    tx: &mut sqlx::SqliteConnection,
+/// Applies one enrollment update inside a transaction (`tx`); returns whether it applied.
+pub(crate) fn update_in_tx(
+    tx: &Connection,
     ws: WorkspaceId,
     update: &EnrollmentUpdate,
     now: Timestamp,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let changed = exec(
+        tx,
         "UPDATE enrollments
             SET step = ?4, state = ?5, next_due_at = ?6, attempt = ?7,
                 reason = coalesce(?8, reason), updated_at = ?9
           WHERE id = ?1 AND workspace_id = ?2 AND step = ?3
             AND state IN ('active', 'waiting')",
-    )
-    .bind(update.id.get())
-    .bind(ws.get())
-    .bind(i64::from(update.expect_step))
-    .bind(i64::from(update.step))
-    .bind(update.state.as_str())
-    .bind(update.next_due_at.map(ms))
-    .bind(i64::from(update.attempt))
-    .bind(update.reason.as_deref())
-    .bind(ms(now))
-    .execute(&mut *tx)
-    .await
-    .map_err(unavailable)?;
-    let applied = done.rows_affected() == 1;
+        params![
+            update.id.get(),
+            ws.get(),
+            i64::from(update.expect_step),
+            i64::from(update.step),
+            update.state.as_str(),
+            update.next_due_at.map(ms),
+            i64::from(update.attempt),
+            update.reason.as_deref(),
+            ms(now),
+        ],
+        unavailable,
+    )?;
+    let applied = changed == 1;
     if applied && !is_open(update.state) {
-        sqlx::query(
+        exec(
+            tx,
             "UPDATE actions SET state = 'cancelled', updated_at = ?2
               WHERE enrollment_id = ?1 AND state = 'queued'",
-        )
-        .bind(update.id.get())
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            [update.id.get(), ms(now)],
+            unavailable,
+        )?;
     }
     Ok(applied)
 }
 
 impl SqliteStore {
-    pub(crate) async fn enrollable_leads_impl(
+    pub(crate) fn enrollable_leads_impl(
         &self,
         ws: WorkspaceId,
         campaign: CampaignId,
         policy: ContactPolicy,
     ) -> Result<Vec<LeadId>, StoreError> {
-        let spec = self.campaign_impl(ws, campaign).await?.spec;
+        let spec = self.campaign_impl(ws, campaign)?.spec;
         let LeadSource::List(list) = &spec.leads;
-        let list_id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM lead_lists WHERE workspace_id = ?1 AND name = ?2")
-                .bind(ws.get())
-                .bind(list)
-                .fetch_optional(&self.read)
-                .await
-                .map_err(unavailable)?;
-        let list_id = list_id.ok_or_else(|| StoreError::not_found("lead list", list))?;
         let skip = policy == ContactPolicy::SkipContactedElsewhere;
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT m.lead_id FROM lead_list_members m
-              WHERE m.list_id = ?1
-                AND NOT EXISTS (SELECT 1 FROM enrollments e
-                                 WHERE e.campaign_id = ?3 AND e.lead_id = m.lead_id)
-                AND NOT EXISTS (SELECT 1 FROM enrollments e
-                                 WHERE e.workspace_id = ?2 AND e.lead_id = m.lead_id
-                                   AND e.state IN ('active', 'waiting'))
-                AND (NOT ?4 OR (
-                     NOT EXISTS (SELECT 1 FROM actions a
-                                  WHERE a.lead_id = m.lead_id AND a.workspace_id = ?2
-                                    AND a.intent_at IS NOT NULL
-                                    AND (a.campaign_id IS NULL OR a.campaign_id <> ?3))
-                 AND NOT EXISTS (SELECT 1 FROM invitations i
-                                  WHERE i.lead_id = m.lead_id AND i.workspace_id = ?2
-                                    AND (i.campaign_id IS NULL OR i.campaign_id <> ?3))))
-              ORDER BY m.lead_id",
-        )
-        .bind(list_id)
-        .bind(ws.get())
-        .bind(campaign.get())
-        .bind(skip)
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        Ok(ids.into_iter().map(LeadId).collect())
+        self.read(|c| {
+            let list_id: Option<i64> = scalar(
+                c,
+                "SELECT id FROM lead_lists WHERE workspace_id = ?1 AND name = ?2",
+                params![ws.get(), list],
+            )?;
+            let list_id = list_id.ok_or_else(|| StoreError::not_found("lead list", list))?;
+            rows(
+                c,
+                "SELECT m.lead_id FROM lead_list_members m
+                  WHERE m.list_id = ?1
+                    AND NOT EXISTS (SELECT 1 FROM enrollments e
+                                     WHERE e.campaign_id = ?3 AND e.lead_id = m.lead_id)
+                    AND NOT EXISTS (SELECT 1 FROM enrollments e
+                                     WHERE e.workspace_id = ?2 AND e.lead_id = m.lead_id
+                                       AND e.state IN ('active', 'waiting'))
+                    AND (NOT ?4 OR (
+                         NOT EXISTS (SELECT 1 FROM actions a
+                                      WHERE a.lead_id = m.lead_id AND a.workspace_id = ?2
+                                        AND a.intent_at IS NOT NULL
+                                        AND (a.campaign_id IS NULL OR a.campaign_id <> ?3))
+                     AND NOT EXISTS (SELECT 1 FROM invitations i
+                                      WHERE i.lead_id = m.lead_id AND i.workspace_id = ?2
+                                        AND (i.campaign_id IS NULL OR i.campaign_id <> ?3))))
+                  ORDER BY m.lead_id",
+                params![list_id, ws.get(), campaign.get(), skip],
+                |row| Ok(LeadId(col(row, WHAT, "lead_id")?)),
+            )
+        })
     }
 
-    pub(crate) async fn enrollment_loads_impl(
+    pub(crate) fn enrollment_loads_impl(
         &self,
         ws: WorkspaceId,
         accounts: &[AccountId],
     ) -> Result<Vec<(AccountId, u64)>, StoreError> {
-        let mut out = Vec::with_capacity(accounts.len());
-        for &account in accounts {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM enrollments
-                  WHERE workspace_id = ?1 AND account_id = ?2 AND state IN ('active', 'waiting')",
-            )
-            .bind(ws.get())
-            .bind(account.get())
-            .fetch_one(&self.read)
-            .await
-            .map_err(unavailable)?;
-            out.push((account, u64::try_from(n).unwrap_or(0)));
-        }
-        Ok(out)
+        self.read(|c| {
+            let mut out = Vec::with_capacity(accounts.len());
+            for &account in accounts {
+                // A count always answers one row.
+                let n: i64 = scalar(
+                    c,
+                    "SELECT count(*) FROM enrollments
+                      WHERE workspace_id = ?1 AND account_id = ?2 AND state IN ('active', 'waiting')",
+                    [ws.get(), account.get()],
+                )?
+                .unwrap_or(0);
+                out.push((account, u64::try_from(n).unwrap_or(0)));
+            }
+            Ok(out)
+        })
     }
 
-    pub(crate) async fn enroll_leads_impl(
+    pub(crate) fn enroll_leads_impl(
         &self,
         ws: WorkspaceId,
         campaign: CampaignId,
         leads: &[NewEnrollment],
         now: Timestamp,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
-        let owned: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM campaigns WHERE id = ?1 AND workspace_id = ?2")
-                .bind(campaign.get())
-                .bind(ws.get())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-        if owned.is_none() {
-            return Err(StoreError::not_found("campaign", campaign));
-        }
-        let mut inserted = 0;
-        for new in leads {
-            // A lead with an open enrollment elsewhere, or already in this campaign, is
-            // skipped by the unique indexes.
-            let done = sqlx::query(
-                "INSERT OR IGNORE INTO enrollments
-                    (workspace_id, campaign_id, lead_id, account_id, step, state, next_due_at,
-                     variants, attempt, created_at, updated_at)
-                 SELECT ?1, ?2, l.id, a.id, 0, 'active', ?5, ?6, 0, ?5, ?5
-                   FROM leads l, accounts a
-                  WHERE l.id = ?3 AND l.workspace_id = ?1 AND a.id = ?4 AND a.workspace_id = ?1",
-            )
-            .bind(ws.get())
-            .bind(campaign.get())
-            .bind(new.lead.get())
-            .bind(new.account.get())
-            .bind(ms(now))
-            .bind(to_json(WHAT, &new.variants)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-            inserted += done.rows_affected();
-        }
-        tx.commit().await.map_err(unavailable)?;
-        Ok(inserted)
+        self.write(|tx| {
+            let owned: Option<i64> = scalar(
+                tx,
+                "SELECT id FROM campaigns WHERE id = ?1 AND workspace_id = ?2",
+                [campaign.get(), ws.get()],
+            )?;
+            if owned.is_none() {
+                return Err(StoreError::not_found("campaign", campaign));
+            }
+            let mut inserted = 0;
+            for new in leads {
+                // A lead with an open enrollment elsewhere, or already in this campaign, is
+                // skipped by the unique indexes.
+                inserted += exec(
+                    tx,
+                    "INSERT OR IGNORE INTO enrollments
+                        (workspace_id, campaign_id, lead_id, account_id, step, state, next_due_at,
+                         variants, attempt, created_at, updated_at)
+                     SELECT ?1, ?2, l.id, a.id, 0, 'active', ?5, ?6, 0, ?5, ?5
+                       FROM leads l, accounts a
+                      WHERE l.id = ?3 AND l.workspace_id = ?1 AND a.id = ?4 AND a.workspace_id = ?1",
+                    params![
+                        ws.get(),
+                        campaign.get(),
+                        new.lead.get(),
+                        new.account.get(),
+                        ms(now),
+                        to_json(WHAT, &new.variants)?,
+                    ],
+                    unavailable,
+                )?;
+            }
+            Ok(inserted)
+        })
     }
 
-    pub(crate) async fn enrollment_impl(
+    pub(crate) fn enrollment_impl(
         &self,
         ws: WorkspaceId,
         id: EnrollmentId,
     ) -> Result<EnrollmentRecord, StoreError> {
-        let row = sqlx::query(concat!(
-            select!(),
-            "WHERE e.id = ?1 AND e.workspace_id = ?2"
-        ))
-        .bind(id.get())
-        .bind(ws.get())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(unavailable)?;
-        row.as_ref()
-            .map(decode)
-            .transpose()?
-            .ok_or_else(|| StoreError::not_found(WHAT, id))
+        let record = self.read(|c| {
+            row(
+                c,
+                concat!(select!(), "WHERE e.id = ?1 AND e.workspace_id = ?2"),
+                [id.get(), ws.get()],
+                decode,
+            )
+        })?;
+        found(record, WHAT, id)
     }
 
-    pub(crate) async fn list_enrollments_impl(
+    pub(crate) fn list_enrollments_impl(
         &self,
         ws: WorkspaceId,
         campaign: CampaignId,
     ) -> Result<Vec<EnrollmentRecord>, StoreError> {
-        let rows = sqlx::query(concat!(
-            select!(),
-            "WHERE e.workspace_id = ?1 AND e.campaign_id = ?2 ORDER BY e.id"
-        ))
-        .bind(ws.get())
-        .bind(campaign.get())
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        rows.iter().map(decode).collect()
+        self.read(|c| {
+            rows(
+                c,
+                concat!(
+                    select!(),
+                    "WHERE e.workspace_id = ?1 AND e.campaign_id = ?2 ORDER BY e.id"
+                ),
+                [ws.get(), campaign.get()],
+                decode,
+            )
+        })
     }
 
-    pub(crate) async fn open_enrollment_impl(
+    pub(crate) fn open_enrollment_impl(
         &self,
         ws: WorkspaceId,
         lead: LeadId,
     ) -> Result<Option<EnrollmentRecord>, StoreError> {
-        let row = sqlx::query(concat!(
-            select!(),
-            "WHERE e.workspace_id = ?1 AND e.lead_id = ?2 AND e.state IN ('active', 'waiting')"
-        ))
-        .bind(ws.get())
-        .bind(lead.get())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(unavailable)?;
-        row.as_ref().map(decode).transpose()
+        self.read(|c| {
+            row(
+                c,
+                concat!(
+                    select!(),
+                    "WHERE e.workspace_id = ?1 AND e.lead_id = ?2 AND e.state IN ('active', 'waiting')"
+                ),
+                [ws.get(), lead.get()],
+                decode,
+            )
+        })
     }
 
-    pub(crate) async fn due_enrollments_impl(
+    pub(crate) fn due_enrollments_impl(
         &self,
         now: Timestamp,
         max: u32,
     ) -> Result<Vec<EnrollmentRecord>, StoreError> {
-        let rows = sqlx::query(concat!(
-            select!(),
-            "WHERE e.state IN ('active', 'waiting') AND e.next_due_at IS NOT NULL
-               AND e.next_due_at <= ?1
-             ORDER BY e.next_due_at, e.id LIMIT ?2"
-        ))
-        .bind(ms(now))
-        .bind(limit(max))
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        rows.iter().map(decode).collect()
+        self.read(|c| {
+            rows(
+                c,
+                concat!(
+                    select!(),
+                    "WHERE e.state IN ('active', 'waiting') AND e.next_due_at IS NOT NULL
+                       AND e.next_due_at <= ?1
+                     ORDER BY e.next_due_at, e.id LIMIT +?2"
+                ),
+                [ms(now), limit(max)],
+                decode,
+            )
+        })
     }
 
-    pub(crate) async fn accounts_with_open_enrollments_impl(
+    pub(crate) fn accounts_with_open_enrollments_impl(
         &self,
     ) -> Result<Vec<OpenAccount>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT workspace_id, account_id FROM enrollments
-              WHERE state IN ('active', 'waiting') AND account_id IS NOT NULL
-              ORDER BY account_id",
-        )
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        rows.iter()
-            .map(|row| {
-                Ok(OpenAccount {
-                    workspace: WorkspaceId(col(row, WHAT, "workspace_id")?),
-                    account: AccountId(col(row, WHAT, "account_id")?),
-                })
-            })
-            .collect()
+        self.read(|c| {
+            rows(
+                c,
+                // One index probe per account, not a scan of every open enrollment.
+                "SELECT a.workspace_id, a.id AS account_id FROM accounts a
+                  WHERE EXISTS (SELECT 1 FROM enrollments e
+                                 WHERE e.account_id = a.id AND e.state IN ('active', 'waiting'))
+                  ORDER BY a.id",
+                (),
+                |row| {
+                    Ok(OpenAccount {
+                        workspace: WorkspaceId(col(row, WHAT, "workspace_id")?),
+                        account: AccountId(col(row, WHAT, "account_id")?),
+                    })
+                },
+            )
+        })
     }
 
-    pub(crate) async fn update_enrollment_impl(
+    pub(crate) fn update_enrollment_impl(
         &self,
         ws: WorkspaceId,
         update: EnrollmentUpdate,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        let applied = update_in_tx(&mut tx, ws, &update, now).await?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(applied)
+        self.write(|tx| update_in_tx(tx, ws, &update, now))
     }
 }

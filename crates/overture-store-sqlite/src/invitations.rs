@@ -5,11 +5,11 @@ use overture_core::{
     AccountId, CampaignId, Cooldown, Invitation, InvitationEvent, InvitationId, LeadId, WorkspaceId,
 };
 use overture_store::{InvitationQuery, NewInvitation, StoreError};
-use sqlx::SqliteConnection;
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{Connection, Row, params};
 
 use crate::sqlite_store::{
-    SqliteStore, col, col_opt_ts, col_parse, col_ts, db_err, from_ms, limit, ms, unavailable,
+    SqliteStore, col, col_opt_ts, col_parse, col_ts, db_err, exec, found, from_ms, limit, ms, row,
+    row_or, rows, scalar,
 };
 
 const WHAT: &str = "invitation";
@@ -23,7 +23,7 @@ macro_rules! columns {
 }
 
 /// An invitation from a row with the invitation columns (the engine's look-ups read it too).
-pub(crate) fn decode(row: &SqliteRow) -> Result<Invitation, StoreError> {
+pub(crate) fn decode(row: &Row<'_>) -> Result<Invitation, StoreError> {
     Ok(Invitation {
         id: InvitationId(col(row, WHAT, "id")?),
         workspace_id: WorkspaceId(col(row, WHAT, "workspace_id")?),
@@ -40,34 +40,45 @@ pub(crate) fn decode(row: &SqliteRow) -> Result<Invitation, StoreError> {
 
 /// Fails with `NotFound` unless the account, the lead and (when given) the campaign belong to
 /// the workspace.
-pub(crate) async fn require_owned(
-    tx: &mut SqliteConnection,
+pub(crate) fn require_owned(
+    conn: &Connection,
     ws: WorkspaceId,
     account: AccountId,
     lead: Option<LeadId>,
     campaign: Option<CampaignId>,
 ) -> Result<(), StoreError> {
-    let row = sqlx::query(
-        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?2 AND workspace_id = ?1) AS account,
-                (?3 IS NULL OR EXISTS
-                    (SELECT 1 FROM leads WHERE id = ?3 AND workspace_id = ?1)) AS lead,
-                (?4 IS NULL OR EXISTS
-                    (SELECT 1 FROM campaigns WHERE id = ?4 AND workspace_id = ?1)) AS campaign",
-    )
-    .bind(ws.get())
-    .bind(account.get())
-    .bind(lead.map(LeadId::get))
-    .bind(campaign.map(CampaignId::get))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(unavailable)?;
-    if !col::<bool>(&row, WHAT, "account")? {
+    let (has_account, has_lead, has_campaign) = found(
+        row(
+            conn,
+            "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?2 AND workspace_id = ?1) AS account,
+                    (?3 IS NULL OR EXISTS
+                        (SELECT 1 FROM leads WHERE id = ?3 AND workspace_id = ?1)) AS lead,
+                    (?4 IS NULL OR EXISTS
+                        (SELECT 1 FROM campaigns WHERE id = ?4 AND workspace_id = ?1)) AS campaign",
+            params![
+                ws.get(),
+                account.get(),
+                lead.map(LeadId::get),
+                campaign.map(CampaignId::get),
+            ],
+            |row| {
+                Ok((
+                    col::<bool>(row, WHAT, "account")?,
+                    col::<bool>(row, WHAT, "lead")?,
+                    col::<bool>(row, WHAT, "campaign")?,
+                ))
+            },
+        )?,
+        WHAT,
+        "ownership",
+    )?;
+    if !has_account {
         return Err(StoreError::not_found("account", account));
     }
-    if !col::<bool>(&row, WHAT, "lead")? {
+    if !has_lead {
         return Err(StoreError::not_found("lead", lead.map_or(0, LeadId::get)));
     }
-    if !col::<bool>(&row, WHAT, "campaign")? {
+    if !has_campaign {
         return Err(StoreError::not_found(
             "campaign",
             campaign.map_or(0, CampaignId::get),
@@ -77,160 +88,157 @@ pub(crate) async fn require_owned(
 }
 
 impl SqliteStore {
-    pub(crate) async fn record_invitation_impl(
+    pub(crate) fn record_invitation_impl(
         &self,
         new: NewInvitation,
     ) -> Result<Invitation, StoreError> {
         let ws = new.workspace_id;
-        let mut tx = self.begin().await?;
-        require_owned(
-            &mut tx,
-            ws,
-            new.account_id,
-            Some(new.lead_id),
-            new.campaign_id,
-        )
-        .await?;
-        let row = sqlx::query(concat!(
-            "INSERT INTO invitations
-                (workspace_id, account_id, lead_id, campaign_id, external_id, note, sent_at, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')
-             RETURNING ",
-            columns!()
-        ))
-        .bind(ws.get())
-        .bind(new.account_id.get())
-        .bind(new.lead_id.get())
-        .bind(new.campaign_id.map(CampaignId::get))
-        .bind(new.external_id.as_deref())
-        .bind(new.note.as_deref())
-        .bind(ms(new.sent_at))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err(
-            "pending invitation",
-            format!("account {} to lead {}", new.account_id, new.lead_id),
-        ))?;
-        let invitation = decode(&row)?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(invitation)
+        let key = format!("account {} to lead {}", new.account_id, new.lead_id);
+        self.write(|tx| {
+            require_owned(tx, ws, new.account_id, Some(new.lead_id), new.campaign_id)?;
+            found(
+                row_or(
+                    tx,
+                    concat!(
+                        "INSERT INTO invitations
+                            (workspace_id, account_id, lead_id, campaign_id, external_id, note,
+                             sent_at, state)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')
+                         RETURNING ",
+                        columns!()
+                    ),
+                    params![
+                        ws.get(),
+                        new.account_id.get(),
+                        new.lead_id.get(),
+                        new.campaign_id.map(CampaignId::get),
+                        new.external_id.as_deref(),
+                        new.note.as_deref(),
+                        ms(new.sent_at),
+                    ],
+                    db_err("pending invitation", &key),
+                    decode,
+                )?,
+                WHAT,
+                &key,
+            )
+        })
     }
 
-    pub(crate) async fn transition_invitation_impl(
+    pub(crate) fn transition_invitation_impl(
         &self,
         ws: WorkspaceId,
         id: InvitationId,
         event: InvitationEvent,
         at: Timestamp,
     ) -> Result<Invitation, StoreError> {
-        let mut tx = self.begin().await?;
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM invitations WHERE workspace_id = ?1 AND id = ?2"
-        ))
-        .bind(ws.get())
-        .bind(id.get())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        let Some(row) = row else {
-            return Err(StoreError::not_found(WHAT, id));
-        };
-        let mut invitation = decode(&row)?;
-        invitation
-            .transition(event, at)
-            .map_err(|e| StoreError::conflict(WHAT, e))?;
-        sqlx::query("UPDATE invitations SET state = ?2, resolved_at = ?3 WHERE id = ?1")
-            .bind(id.get())
-            .bind(invitation.state.as_str())
-            .bind(invitation.resolved_at.map(ms))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err(WHAT, id))?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(invitation)
+        self.write(|tx| {
+            let mut invitation = found(
+                row(
+                    tx,
+                    concat!(
+                        "SELECT ",
+                        columns!(),
+                        " FROM invitations WHERE workspace_id = ?1 AND id = ?2"
+                    ),
+                    [ws.get(), id.get()],
+                    decode,
+                )?,
+                WHAT,
+                id,
+            )?;
+            invitation
+                .transition(event, at)
+                .map_err(|e| StoreError::conflict(WHAT, e))?;
+            exec(
+                tx,
+                "UPDATE invitations SET state = ?2, resolved_at = ?3 WHERE id = ?1",
+                params![
+                    id.get(),
+                    invitation.state.as_str(),
+                    invitation.resolved_at.map(ms)
+                ],
+                db_err(WHAT, id),
+            )?;
+            Ok(invitation)
+        })
     }
 
-    pub(crate) async fn list_invitations_impl(
+    pub(crate) fn list_invitations_impl(
         &self,
         ws: WorkspaceId,
         query: InvitationQuery,
     ) -> Result<Vec<Invitation>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM invitations
-              WHERE workspace_id = ?1
-                AND (?2 IS NULL OR account_id = ?2)
-                AND (?3 IS NULL OR state = ?3)
-                AND (?4 IS NULL OR sent_at < ?4)
-              ORDER BY id LIMIT ?5"
-        ))
-        .bind(ws.get())
-        .bind(query.account.map(AccountId::get))
-        .bind(query.state.map(|s| s.as_str()))
-        .bind(query.sent_before.map(ms))
-        .bind(limit(query.limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        rows.iter().map(decode).collect()
+        self.read(|c| {
+            rows(
+                c,
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM invitations
+                      WHERE workspace_id = ?1
+                        AND (?2 IS NULL OR account_id = ?2)
+                        AND (?3 IS NULL OR state = ?3)
+                        AND (?4 IS NULL OR sent_at < ?4)
+                      ORDER BY id LIMIT +?5"
+                ),
+                params![
+                    ws.get(),
+                    query.account.map(AccountId::get),
+                    query.state.map(|s| s.as_str()),
+                    query.sent_before.map(ms),
+                    limit(query.limit),
+                ],
+                decode,
+            )
+        })
     }
 
-    pub(crate) async fn extend_cooldown_impl(
-        &self,
-        cooldown: Cooldown,
-    ) -> Result<Cooldown, StoreError> {
+    pub(crate) fn extend_cooldown_impl(&self, cooldown: Cooldown) -> Result<Cooldown, StoreError> {
         let ws = cooldown.workspace_id;
-        let mut tx = self.begin().await?;
-        require_owned(
-            &mut tx,
-            ws,
-            cooldown.account_id,
-            Some(cooldown.lead_id),
-            None,
-        )
-        .await?;
-        // The cooldown never gets shorter: an earlier instant leaves the stored one.
-        let stored: i64 = sqlx::query_scalar(
-            "INSERT INTO cooldowns (workspace_id, account_id, lead_id, reinvite_not_before)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (workspace_id, account_id, lead_id) DO UPDATE
-                SET reinvite_not_before =
-                    max(cooldowns.reinvite_not_before, excluded.reinvite_not_before)
-             RETURNING reinvite_not_before",
-        )
-        .bind(ws.get())
-        .bind(cooldown.account_id.get())
-        .bind(cooldown.lead_id.get())
-        .bind(ms(cooldown.reinvite_not_before))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)?;
+        let stored: i64 = self.write(|tx| {
+            require_owned(tx, ws, cooldown.account_id, Some(cooldown.lead_id), None)?;
+            // The cooldown never gets shorter: an earlier instant leaves the stored one.
+            found(
+                scalar(
+                    tx,
+                    "INSERT INTO cooldowns (workspace_id, account_id, lead_id, reinvite_not_before)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (workspace_id, account_id, lead_id) DO UPDATE
+                        SET reinvite_not_before =
+                            max(cooldowns.reinvite_not_before, excluded.reinvite_not_before)
+                     RETURNING reinvite_not_before",
+                    [
+                        ws.get(),
+                        cooldown.account_id.get(),
+                        cooldown.lead_id.get(),
+                        ms(cooldown.reinvite_not_before),
+                    ],
+                )?,
+                "cooldown",
+                cooldown.lead_id,
+            )
+        })?;
         Ok(Cooldown {
             reinvite_not_before: from_ms("cooldown", stored)?,
             ..cooldown
         })
     }
 
-    pub(crate) async fn cooldown_impl(
+    pub(crate) fn cooldown_impl(
         &self,
         ws: WorkspaceId,
         account: AccountId,
         lead: LeadId,
     ) -> Result<Option<Cooldown>, StoreError> {
-        let stored: Option<i64> = sqlx::query_scalar(
-            "SELECT reinvite_not_before FROM cooldowns
-             WHERE workspace_id = ?1 AND account_id = ?2 AND lead_id = ?3",
-        )
-        .bind(ws.get())
-        .bind(account.get())
-        .bind(lead.get())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(unavailable)?;
+        let stored: Option<i64> = self.read(|c| {
+            scalar(
+                c,
+                "SELECT reinvite_not_before FROM cooldowns
+                 WHERE workspace_id = ?1 AND account_id = ?2 AND lead_id = ?3",
+                [ws.get(), account.get(), lead.get()],
+            )
+        })?;
         stored
             .map(|ms| {
                 Ok(Cooldown {

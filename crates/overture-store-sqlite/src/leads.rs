@@ -4,9 +4,11 @@ mod import;
 
 use overture_core::{Lead, LeadId, LeadList, LeadListId, NewLead, ProfileUrl, WorkspaceId};
 use overture_store::{LeadQuery, StoreError};
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{Row, params};
 
-use crate::sqlite_store::{SqliteStore, col, col_json, col_ts, found, limit, unavailable};
+use crate::sqlite_store::{
+    SqliteStore, col, col_json, col_str, col_ts, found, limit, row, rows, scalar,
+};
 
 const WHAT: &str = "lead";
 
@@ -18,9 +20,9 @@ macro_rules! columns {
     };
 }
 
-fn decode(row: &SqliteRow) -> Result<Lead, StoreError> {
-    let url: String = col(row, WHAT, "profile_url")?;
-    let profile_url = ProfileUrl::parse(&url).map_err(|e| StoreError::corrupt(WHAT, e))?;
+fn decode(row: &Row<'_>) -> Result<Lead, StoreError> {
+    let profile_url = ProfileUrl::parse(col_str(row, WHAT, "profile_url")?)
+        .map_err(|e| StoreError::corrupt(WHAT, e))?;
     Ok(Lead {
         id: LeadId(col(row, WHAT, "id")?),
         workspace_id: WorkspaceId(col(row, WHAT, "workspace_id")?),
@@ -31,7 +33,7 @@ fn decode(row: &SqliteRow) -> Result<Lead, StoreError> {
 }
 
 /// The person's data from a row, with the key already known.
-fn decode_data(row: &SqliteRow, profile_url: ProfileUrl) -> Result<NewLead, StoreError> {
+fn decode_data(row: &Row<'_>, profile_url: ProfileUrl) -> Result<NewLead, StoreError> {
     Ok(NewLead {
         profile_url,
         first_name: col(row, WHAT, "first_name")?,
@@ -47,110 +49,105 @@ fn decode_data(row: &SqliteRow, profile_url: ProfileUrl) -> Result<NewLead, Stor
 }
 
 impl SqliteStore {
-    pub(crate) async fn list_leads_impl(
+    pub(crate) fn list_leads_impl(
         &self,
         ws: WorkspaceId,
         query: LeadQuery,
     ) -> Result<Vec<Lead>, StoreError> {
         let after = query.after.map_or(0, LeadId::get);
-        let rows = match &query.list {
-            None => sqlx::query(concat!(
-                "SELECT ",
-                columns!(),
-                " FROM leads WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
-            ))
-            .bind(ws.get())
-            .bind(after)
-            .bind(limit(query.limit))
-            .fetch_all(&self.read)
-            .await
-            .map_err(unavailable)?,
+        self.read(|c| match &query.list {
+            None => rows(
+                c,
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM leads WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT +?3"
+                ),
+                [ws.get(), after, limit(query.limit)],
+                decode,
+            ),
             Some(name) => {
-                let list: Option<i64> = sqlx::query_scalar(
+                let list: Option<i64> = scalar(
+                    c,
                     "SELECT id FROM lead_lists WHERE workspace_id = ?1 AND name = ?2",
-                )
-                .bind(ws.get())
-                .bind(name)
-                .fetch_optional(&self.read)
-                .await
-                .map_err(unavailable)?;
+                    params![ws.get(), name],
+                )?;
                 let Some(list) = list else {
                     return Err(StoreError::not_found("lead list", name));
                 };
-                sqlx::query(concat!(
+                rows(
+                    c,
+                    concat!(
+                        "SELECT ",
+                        columns!(),
+                        " FROM leads WHERE id IN (SELECT lead_id FROM lead_list_members \
+                         WHERE list_id = ?1 AND lead_id > ?2 ORDER BY lead_id LIMIT +?3) ORDER BY id"
+                    ),
+                    [list, after, limit(query.limit)],
+                    decode,
+                )
+            }
+        })
+    }
+
+    pub(crate) fn lead_impl(&self, ws: WorkspaceId, id: LeadId) -> Result<Lead, StoreError> {
+        let lead = self.read(|c| {
+            row(
+                c,
+                concat!(
                     "SELECT ",
                     columns!(),
-                    " FROM leads WHERE id IN (SELECT lead_id FROM lead_list_members \
-                     WHERE list_id = ?1 AND lead_id > ?2 ORDER BY lead_id LIMIT ?3) ORDER BY id"
-                ))
-                .bind(list)
-                .bind(after)
-                .bind(limit(query.limit))
-                .fetch_all(&self.read)
-                .await
-                .map_err(unavailable)?
-            }
-        };
-        rows.iter().map(decode).collect()
+                    " FROM leads WHERE workspace_id = ?1 AND id = ?2"
+                ),
+                [ws.get(), id.get()],
+                decode,
+            )
+        })?;
+        found(lead, WHAT, id)
     }
 
-    pub(crate) async fn lead_impl(&self, ws: WorkspaceId, id: LeadId) -> Result<Lead, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM leads WHERE workspace_id = ?1 AND id = ?2"
-        ))
-        .bind(ws.get())
-        .bind(id.get())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(unavailable)?;
-        found(row, WHAT, id, decode)
-    }
-
-    pub(crate) async fn lead_by_url_impl(
+    pub(crate) fn lead_by_url_impl(
         &self,
         ws: WorkspaceId,
         url: &ProfileUrl,
     ) -> Result<Option<Lead>, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM leads WHERE workspace_id = ?1 AND profile_url = ?2"
-        ))
-        .bind(ws.get())
-        .bind(url.as_url())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(unavailable)?;
-        row.as_ref().map(decode).transpose()
+        self.read(|c| {
+            row(
+                c,
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM leads WHERE workspace_id = ?1 AND profile_url = ?2"
+                ),
+                params![ws.get(), url.as_url()],
+                decode,
+            )
+        })
     }
 
-    pub(crate) async fn list_lead_lists_impl(
+    pub(crate) fn list_lead_lists_impl(
         &self,
         ws: WorkspaceId,
     ) -> Result<Vec<(LeadList, u64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT l.id, l.workspace_id, l.name, l.created_at,
-                    (SELECT count(*) FROM lead_list_members m WHERE m.list_id = l.id) AS members
-             FROM lead_lists l WHERE l.workspace_id = ?1 ORDER BY l.id",
-        )
-        .bind(ws.get())
-        .fetch_all(&self.read)
-        .await
-        .map_err(unavailable)?;
-        rows.iter()
-            .map(|row| {
-                let what = "lead list";
-                let members: i64 = col(row, what, "members")?;
-                let list = LeadList {
-                    id: LeadListId(col(row, what, "id")?),
-                    workspace_id: WorkspaceId(col(row, what, "workspace_id")?),
-                    name: col(row, what, "name")?,
-                    created_at: col_ts(row, what, "created_at")?,
-                };
-                Ok((list, u64::try_from(members).unwrap_or(0)))
-            })
-            .collect()
+        self.read(|c| {
+            rows(
+                c,
+                "SELECT l.id, l.workspace_id, l.name, l.created_at,
+                        (SELECT count(*) FROM lead_list_members m WHERE m.list_id = l.id) AS members
+                 FROM lead_lists l WHERE l.workspace_id = ?1 ORDER BY l.id",
+                [ws.get()],
+                |row| {
+                    let what = "lead list";
+                    let members: i64 = col(row, what, "members")?;
+                    let list = LeadList {
+                        id: LeadListId(col(row, what, "id")?),
+                        workspace_id: WorkspaceId(col(row, what, "workspace_id")?),
+                        name: col(row, what, "name")?,
+                        created_at: col_ts(row, what, "created_at")?,
+                    };
+                    Ok((list, u64::try_from(members).unwrap_or(0)))
+                },
+            )
+        })
     }
 }

@@ -1,8 +1,15 @@
-//! [`SqliteStore`]: opening the file, the pools, error mapping and row helpers. The
+//! [`SqliteStore`]: opening the file, the connections, error mapping and row helpers. The
 //! `overture_store::Store` methods live in one file per resource and are wired up here.
+//!
+//! Statements run on the calling thread. SQLite answers a statement on a local file in
+//! microseconds; handing every statement to a connection thread and back (what an async
+//! driver does) cost more than the statements themselves: in a simulated campaign year, the
+//! thread hand-offs took about 70% of the time. A store method takes the writer (or a reader)
+//! for the few statements it runs, then gives it back; it never holds one across an `await`.
 
 use std::fmt::Display;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -21,132 +28,179 @@ use overture_store::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
     NewAction, NewCampaignVersion, NewInvitation, Store, StoreError, Workspace,
 };
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{Decode, Row, Sqlite, Transaction, Type};
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, OpenFlags, Params, Row, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
 
 /// How to open a [`SqliteStore`].
 #[derive(Debug, Clone)]
 pub struct SqliteOptions {
     /// How long a connection waits for a lock held by another process before giving up.
     pub busy_timeout: Duration,
-    /// How long a caller waits for a pooled connection (the single writer may be busy with a
-    /// large import).
-    pub acquire_timeout: Duration,
-    /// How many read connections to keep (at least one).
+    /// How many idle read connections to keep (more are opened while many readers are busy).
     pub readers: u32,
     /// Page cache per connection, in KiB. Large imports update a unique index much bigger
     /// than SQLite's 2 MiB default; a cache that holds it avoids rereading pages on every
     /// insert.
     pub cache_kib: u32,
+    /// A scratch database (a simulation's, replaced on each run): SQLite never waits for the
+    /// disk (`synchronous = OFF`). A crash of the process still loses nothing committed; a
+    /// power loss may lose the file. Never for a database that holds real work.
+    pub scratch: bool,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
         Self {
             busy_timeout: Duration::from_secs(5),
-            acquire_timeout: Duration::from_secs(120),
             readers: 4,
             cache_kib: 64 * 1024,
+            scratch: false,
         }
     }
+}
+
+/// How many prepared statements each connection keeps.
+const STATEMENT_CACHE: usize = 256;
+
+/// The schema, one migration per file of `migrations/` (the PostgreSQL store uses the same
+/// file names). SQLite's `user_version` records how many are applied.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_initial.sql")),
+        M::up(include_str!("../migrations/0003_engine.sql")),
+        M::up(include_str!("../migrations/0004_history_indexes.sql")),
+        M::up(include_str!(
+            "../migrations/0005_lighter_action_indexes.sql"
+        )),
+    ])
 }
 
 /// The `overture_store::Store` on one SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    /// Exactly one connection: SQLite has one writer, and queueing writers here instead of in
-    /// SQLite's lock means a write never fails with `SQLITE_BUSY` inside the process.
-    pub(crate) write: SqlitePool,
-    /// Readers see the last committed state and never block the writer (WAL).
-    pub(crate) read: SqlitePool,
+    inner: std::sync::Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    options: SqliteOptions,
+    /// Exactly one writing connection: SQLite has one writer, and queueing writers here
+    /// instead of in SQLite's lock means a write never fails with `SQLITE_BUSY` inside the
+    /// process.
+    writer: Mutex<Connection>,
+    /// Idle read connections. Readers see the last committed state and never block the
+    /// writer (WAL).
+    readers: Mutex<Vec<Connection>>,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database file at `path` and applies the embedded
     /// migrations that are not applied yet.
     pub async fn open(path: &Path, options: SqliteOptions) -> Result<Self, StoreError> {
-        let connect = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // In WAL mode, NORMAL syncs the WAL at checkpoints, not at every commit. A commit
-            // is written to the WAL file before it returns, so it survives a crash of the
-            // process (the operating system still has the pages); only a power loss or kernel
-            // crash can lose the last commits, and even then the file stays consistent.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(options.busy_timeout)
-            .pragma("cache_size", format!("-{}", options.cache_kib))
-            .pragma("temp_store", "memory");
-        // No ping before handing out a connection: with SQLite it is one more round trip to
-        // the connection's thread for every statement, and a local file does not drop.
-        let write = SqlitePoolOptions::new()
-            .test_before_acquire(false)
-            .max_connections(1)
-            .min_connections(1)
-            .acquire_timeout(options.acquire_timeout)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(connect.clone())
-            .await
-            .map_err(unavailable)?;
-        sqlx::migrate!("./migrations")
-            .run(&write)
-            .await
+        let mut writer = connect(path, &options, false)?;
+        adopt_sqlx_history(&writer)?;
+        migrations()
+            .to_latest(&mut writer)
             .map_err(|e| StoreError::Unavailable {
                 message: format!("migrating {}: {e}", path.display()),
             })?;
-        let read = SqlitePoolOptions::new()
-            .test_before_acquire(false)
-            .max_connections(options.readers.max(1))
-            .acquire_timeout(options.acquire_timeout)
-            .connect_with(connect.read_only(true))
-            .await
-            .map_err(unavailable)?;
-        Ok(Self { write, read })
+        Ok(Self {
+            inner: std::sync::Arc::new(Inner {
+                path: path.to_owned(),
+                options,
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
     }
 
-    /// Closes both pools, waiting for connections in use to be returned.
+    /// Closes the idle read connections and folds the write-ahead log back into the file.
+    /// The store stays usable; its clones keep working.
     pub async fn close(&self) {
-        self.write.close().await;
-        self.read.close().await;
+        lock(&self.inner.readers).clear();
+        let writer = lock(&self.inner.writer);
+        if let Err(e) = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+            tracing::debug!(error = %e, "checkpoint on close failed");
+        }
     }
 
-    /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock at once, so a
-    /// transaction that reads first never has to upgrade its lock (and deadlock) later.
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.write
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(unavailable)
-    }
-
-    async fn list_workspaces_impl(&self) -> Result<Vec<Workspace>, StoreError> {
-        let rows = sqlx::query("SELECT id, name FROM workspaces ORDER BY id")
-            .fetch_all(&self.read)
-            .await
+    /// Runs `f` in a write transaction and commits it when `f` succeeds (rolls it back when
+    /// it fails). `BEGIN IMMEDIATE` takes the write lock at once, so a transaction that reads
+    /// first never has to upgrade its lock (and deadlock) later. `f` must not call the store.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut writer = lock(&self.inner.writer);
+        let tx = writer
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(unavailable)?;
-        rows.iter()
-            .map(|row| {
-                Ok(Workspace {
-                    id: WorkspaceId(col(row, "workspace", "id")?),
-                    name: col(row, "workspace", "name")?,
-                })
-            })
-            .collect()
+        let value = f(&tx)?;
+        tx.commit().map_err(unavailable)?;
+        Ok(value)
     }
 
-    async fn create_workspace_impl(&self, name: &str) -> Result<Workspace, StoreError> {
-        let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO workspaces (name) VALUES (?1) RETURNING id")
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err("workspace", name))?;
-        tx.commit().await.map_err(unavailable)?;
+    /// Runs `f` on the writing connection outside a transaction: a read that must see the
+    /// writer's own last commit at once, or a statement that is a transaction by itself.
+    pub(crate) fn on_writer<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        f(&lock(&self.inner.writer))
+    }
+
+    /// Runs `f` on a read connection (see the committed state; never blocks the writer).
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // The writer's page cache is never stale (every commit went through it), while a
+        // reader's is dropped after each commit; when nobody writes, read there.
+        match self.inner.writer.try_lock() {
+            Ok(writer) => return f(&writer),
+            Err(std::sync::TryLockError::Poisoned(writer)) => return f(&writer.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => {}
+        }
+        let idle = lock(&self.inner.readers).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => connect(&self.inner.path, &self.inner.options, true)?,
+        };
+        let value = f(&conn);
+        let mut idle = lock(&self.inner.readers);
+        if idle.len() < self.inner.options.readers.max(1) as usize {
+            idle.push(conn);
+        }
+        value
+    }
+
+    fn list_workspaces_impl(&self) -> Result<Vec<Workspace>, StoreError> {
+        self.read(|c| {
+            rows(
+                c,
+                "SELECT id, name FROM workspaces ORDER BY id",
+                (),
+                |row| {
+                    Ok(Workspace {
+                        id: WorkspaceId(col(row, "workspace", "id")?),
+                        name: col(row, "workspace", "name")?,
+                    })
+                },
+            )
+        })
+    }
+
+    fn create_workspace_impl(&self, name: &str) -> Result<Workspace, StoreError> {
+        let id: i64 = self.write(|tx| {
+            tx.query_row(
+                "INSERT INTO workspaces (name) VALUES (?1) RETURNING id",
+                [name],
+                |row| row.get(0),
+            )
+            .map_err(db_err("workspace", name))
+        })?;
         Ok(Workspace {
             id: WorkspaceId(id),
             name: name.to_owned(),
@@ -154,42 +208,192 @@ impl SqliteStore {
     }
 }
 
+/// A file made by an earlier version, whose migrations sqlx applied and recorded in
+/// `_sqlx_migrations`, gets its `user_version` from that table, so that no migration runs
+/// twice.
+fn adopt_sqlx_history(conn: &Connection) -> Result<(), StoreError> {
+    let version: i64 = scalar(conn, "PRAGMA user_version", [])?.unwrap_or(0);
+    let sqlx: Option<i64> = scalar(
+        conn,
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        [],
+    )?;
+    if version != 0 || sqlx.is_none() {
+        return Ok(());
+    }
+    let applied: i64 = scalar(
+        conn,
+        "SELECT count(*) FROM _sqlx_migrations WHERE success",
+        [],
+    )?
+    .unwrap_or(0);
+    conn.pragma_update(None, "user_version", applied)
+        .map_err(unavailable)
+}
+
+/// Opens one connection with the store's settings.
+fn connect(
+    path: &Path,
+    options: &SqliteOptions,
+    read_only: bool,
+) -> Result<Connection, StoreError> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Unavailable {
+        message: format!("opening {}: {e}", path.display()),
+    })?;
+    conn.busy_timeout(options.busy_timeout)
+        .map_err(unavailable)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // In WAL mode, NORMAL syncs the WAL at checkpoints, not at every commit. A commit is
+    // written to the WAL file before it returns, so it survives a crash of the process (the
+    // operating system still has the pages); only a power loss or kernel crash can lose the
+    // last commits, and even then the file stays consistent.
+    let mut pragmas = format!(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = {};
+         PRAGMA cache_size = -{};
+         PRAGMA temp_store = MEMORY;",
+        if options.scratch { "OFF" } else { "NORMAL" },
+        options.cache_kib
+    );
+    if !read_only {
+        pragmas.insert_str(0, "PRAGMA journal_mode = WAL;");
+    }
+    conn.execute_batch(&pragmas)
+        .map_err(|e| StoreError::Unavailable {
+            message: format!("setting up {}: {e}", path.display()),
+        })?;
+    Ok(conn)
+}
+
+/// Locks a mutex; a panic in another holder leaves nothing half-done (its transaction rolled
+/// back when it unwound), so a poisoned lock is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Every row of a query, decoded by `decode`. The statement is prepared once per connection.
+pub(crate) fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    mut decode: impl FnMut(&Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(unavailable)?;
+    let mut found = stmt.query(params).map_err(unavailable)?;
+    let mut out = Vec::new();
+    while let Some(row) = found.next().map_err(unavailable)? {
+        out.push(decode(row)?);
+    }
+    Ok(out)
+}
+
+/// The first row of a query, decoded by `decode`, if there is one.
+pub(crate) fn row<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    decode: impl FnOnce(&Row<'_>) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    row_or(conn, sql, params, unavailable, decode)
+}
+
+/// The first row of a statement that changes rows (`INSERT … RETURNING`), with a failure
+/// mapped by `err` (see [`db_err`]): SQLite reports a constraint when it steps to the row.
+pub(crate) fn row_or<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    err: impl FnOnce(rusqlite::Error) -> StoreError,
+    decode: impl FnOnce(&Row<'_>) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(unavailable)?;
+    let stepped = stmt
+        .query(params)
+        .and_then(|mut found| match found.next()? {
+            Some(row) => Ok(Some(decode(row))),
+            None => Ok(None),
+        });
+    match stepped {
+        Ok(Some(decoded)) => decoded.map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(err(e)),
+    }
+}
+
+/// One value from the first column of the first row (`None`: no row).
+pub(crate) fn scalar<T: FromSql>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+) -> Result<Option<T>, StoreError> {
+    row(conn, sql, params, |row| {
+        row.get(0)
+            .map_err(|e| StoreError::corrupt("value", e.to_string()))
+    })
+}
+
+/// Runs a statement that changes rows and returns how many it changed. A failure maps with
+/// `err` (see [`db_err`]).
+pub(crate) fn exec(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    err: impl FnOnce(rusqlite::Error) -> StoreError,
+) -> Result<u64, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(unavailable)?;
+    let changed = stmt.execute(params).map_err(err)?;
+    Ok(changed as u64)
+}
+
 /// Maps an error that has no better classification to `Unavailable`.
-pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
+pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
     StoreError::Unavailable {
         message: e.to_string(),
     }
 }
 
 /// Maps a database error of a change to `what` (`key`): a unique violation is a `Conflict`,
-/// a row that does not decode is `Corrupt`, anything else is `Unavailable`.
+/// a value that does not convert is `Corrupt`, anything else is `Unavailable`.
 pub(crate) fn db_err(
     what: &'static str,
     key: impl Display,
-) -> impl FnOnce(sqlx::Error) -> StoreError {
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
     move |e| match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::conflict(what, key),
-        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => StoreError::corrupt(what, e),
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            StoreError::conflict(what, key)
+        }
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::InvalidColumnType(..) => StoreError::corrupt(what, e),
         _ => unavailable(e),
     }
 }
 
 /// Reads one column, mapping a decoding failure to `Corrupt`.
-pub(crate) fn col<'r, T>(
-    row: &'r SqliteRow,
+pub(crate) fn col<T: FromSql>(
+    row: &Row<'_>,
     what: &'static str,
     name: &str,
-) -> Result<T, StoreError>
-where
-    T: Decode<'r, Sqlite> + Type<Sqlite>,
-{
-    row.try_get(name)
+) -> Result<T, StoreError> {
+    row.get(name)
         .map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))
 }
 
 /// Reads a column of integer milliseconds as a timestamp.
 pub(crate) fn col_ts(
-    row: &SqliteRow,
+    row: &Row<'_>,
     what: &'static str,
     name: &str,
 ) -> Result<Timestamp, StoreError> {
@@ -198,7 +402,7 @@ pub(crate) fn col_ts(
 
 /// Reads a nullable column of integer milliseconds.
 pub(crate) fn col_opt_ts(
-    row: &SqliteRow,
+    row: &Row<'_>,
     what: &'static str,
     name: &str,
 ) -> Result<Option<Timestamp>, StoreError> {
@@ -208,23 +412,34 @@ pub(crate) fn col_opt_ts(
 }
 
 /// Reads a column of text through `FromStr` (names of enumerations).
-pub(crate) fn col_parse<T>(row: &SqliteRow, what: &'static str, name: &str) -> Result<T, StoreError>
+pub(crate) fn col_parse<T>(row: &Row<'_>, what: &'static str, name: &str) -> Result<T, StoreError>
 where
     T: std::str::FromStr,
     T::Err: Display,
 {
-    let text: String = col(row, what, name)?;
-    text.parse()
+    col_str(row, what, name)?
+        .parse()
+        .map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))
+}
+
+/// Reads a column of text without copying it.
+pub(crate) fn col_str<'r>(
+    row: &'r Row<'_>,
+    what: &'static str,
+    name: &str,
+) -> Result<&'r str, StoreError> {
+    row.get_ref(name)
+        .and_then(|v| v.as_str().map_err(Into::into))
         .map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))
 }
 
 /// Reads a column of JSON text.
-pub(crate) fn col_json<T>(row: &SqliteRow, what: &'static str, name: &str) -> Result<T, StoreError>
+pub(crate) fn col_json<T>(row: &Row<'_>, what: &'static str, name: &str) -> Result<T, StoreError>
 where
     T: serde::de::DeserializeOwned,
 {
-    let text: &str = col(row, what, name)?;
-    serde_json::from_str(text).map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))
+    serde_json::from_str(col_str(row, what, name)?)
+        .map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))
 }
 
 /// Encodes a value as JSON text for a column.
@@ -235,20 +450,16 @@ pub(crate) fn to_json<T: serde::Serialize + ?Sized>(
     serde_json::to_string(value).map_err(|e| StoreError::corrupt(what, format!("encoding: {e}")))
 }
 
-/// A timestamp as integer Unix milliseconds (sub-millisecond precision is dropped).
 /// The decoded row, or `NotFound` naming `what` and `key` when the look-up found none.
 pub(crate) fn found<T>(
-    row: Option<SqliteRow>,
+    row: Option<T>,
     what: &'static str,
     key: impl Display,
-    decode: fn(&SqliteRow) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    match row {
-        Some(row) => decode(&row),
-        None => Err(StoreError::not_found(what, key)),
-    }
+    row.ok_or_else(|| StoreError::not_found(what, key))
 }
 
+/// A timestamp as integer Unix milliseconds (sub-millisecond precision is dropped).
 pub(crate) fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
@@ -258,21 +469,16 @@ pub(crate) fn from_ms(what: &'static str, ms: i64) -> Result<Timestamp, StoreErr
     Timestamp::from_millisecond(ms).map_err(|e| StoreError::corrupt(what, e))
 }
 
-/// A `limit` for SQL.
+/// A `limit` for SQL. Queries write it as `LIMIT +?N`: SQLite plans a bare `LIMIT ?N` with
+/// the bound value, so every new value re-prepares the statement (it took a fifth of a
+/// simulated year); the unary plus keeps the plan independent of it.
 pub(crate) fn limit(limit: u32) -> i64 {
     i64::from(limit)
 }
 
 /// Fails with `NotFound` unless the workspace exists.
-pub(crate) async fn require_workspace(
-    tx: &mut sqlx::SqliteConnection,
-    ws: WorkspaceId,
-) -> Result<(), StoreError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM workspaces WHERE id = ?1")
-        .bind(ws.get())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+pub(crate) fn require_workspace(conn: &Connection, ws: WorkspaceId) -> Result<(), StoreError> {
+    let found: Option<i64> = scalar(conn, "SELECT id FROM workspaces WHERE id = ?1", [ws.get()])?;
     match found {
         Some(_) => Ok(()),
         None => Err(StoreError::not_found("workspace", ws)),
@@ -281,27 +487,27 @@ pub(crate) async fn require_workspace(
 
 impl Store for SqliteStore {
     async fn list_workspaces(&self) -> Result<Vec<Workspace>, StoreError> {
-        self.list_workspaces_impl().await
+        self.list_workspaces_impl()
     }
 
     async fn create_workspace(&self, name: &str) -> Result<Workspace, StoreError> {
-        self.create_workspace_impl(name).await
+        self.create_workspace_impl(name)
     }
 
     async fn create_account(&self, account: NewAccount) -> Result<Account, StoreError> {
-        self.create_account_impl(account).await
+        self.create_account_impl(account)
     }
 
     async fn account(&self, ws: WorkspaceId, id: AccountId) -> Result<Account, StoreError> {
-        self.account_impl(ws, id).await
+        self.account_impl(ws, id)
     }
 
     async fn account_by_name(&self, ws: WorkspaceId, name: &str) -> Result<Account, StoreError> {
-        self.account_by_name_impl(ws, name).await
+        self.account_by_name_impl(ws, name)
     }
 
     async fn list_accounts(&self, ws: WorkspaceId) -> Result<Vec<Account>, StoreError> {
-        self.list_accounts_impl(ws).await
+        self.list_accounts_impl(ws)
     }
 
     async fn set_account_status(
@@ -310,7 +516,7 @@ impl Store for SqliteStore {
         id: AccountId,
         status: AccountStatus,
     ) -> Result<Account, StoreError> {
-        self.set_account_status_impl(ws, id, status).await
+        self.set_account_status_impl(ws, id, status)
     }
 
     async fn update_account_settings(
@@ -319,7 +525,7 @@ impl Store for SqliteStore {
         id: AccountId,
         settings: AccountSettings,
     ) -> Result<Account, StoreError> {
-        self.update_account_settings_impl(ws, id, settings).await
+        self.update_account_settings_impl(ws, id, settings)
     }
 
     async fn import_leads(
@@ -331,15 +537,14 @@ impl Store for SqliteStore {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportOutcome, StoreError> {
         self.import_leads_impl(ws, list_name, leads, now, progress)
-            .await
     }
 
     async fn list_leads(&self, ws: WorkspaceId, query: LeadQuery) -> Result<Vec<Lead>, StoreError> {
-        self.list_leads_impl(ws, query).await
+        self.list_leads_impl(ws, query)
     }
 
     async fn lead(&self, ws: WorkspaceId, id: LeadId) -> Result<Lead, StoreError> {
-        self.lead_impl(ws, id).await
+        self.lead_impl(ws, id)
     }
 
     async fn lead_by_url(
@@ -347,11 +552,11 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         url: &ProfileUrl,
     ) -> Result<Option<Lead>, StoreError> {
-        self.lead_by_url_impl(ws, url).await
+        self.lead_by_url_impl(ws, url)
     }
 
     async fn list_lead_lists(&self, ws: WorkspaceId) -> Result<Vec<(LeadList, u64)>, StoreError> {
-        self.list_lead_lists_impl(ws).await
+        self.list_lead_lists_impl(ws)
     }
 
     async fn apply_campaign(
@@ -360,19 +565,19 @@ impl Store for SqliteStore {
         version: NewCampaignVersion,
         now: Timestamp,
     ) -> Result<Applied, StoreError> {
-        self.apply_campaign_impl(ws, version, now).await
+        self.apply_campaign_impl(ws, version, now)
     }
 
     async fn campaign(&self, ws: WorkspaceId, id: CampaignId) -> Result<Campaign, StoreError> {
-        self.campaign_impl(ws, id).await
+        self.campaign_impl(ws, id)
     }
 
     async fn campaign_by_name(&self, ws: WorkspaceId, name: &str) -> Result<Campaign, StoreError> {
-        self.campaign_by_name_impl(ws, name).await
+        self.campaign_by_name_impl(ws, name)
     }
 
     async fn list_campaigns(&self, ws: WorkspaceId) -> Result<Vec<Campaign>, StoreError> {
-        self.list_campaigns_impl(ws).await
+        self.list_campaigns_impl(ws)
     }
 
     async fn campaign_versions(
@@ -380,7 +585,7 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         id: CampaignId,
     ) -> Result<Vec<(u32, Timestamp)>, StoreError> {
-        self.campaign_versions_impl(ws, id).await
+        self.campaign_versions_impl(ws, id)
     }
 
     async fn set_campaign_status(
@@ -389,11 +594,11 @@ impl Store for SqliteStore {
         id: CampaignId,
         status: CampaignStatus,
     ) -> Result<Campaign, StoreError> {
-        self.set_campaign_status_impl(ws, id, status).await
+        self.set_campaign_status_impl(ws, id, status)
     }
 
     async fn append_event(&self, event: NewEvent) -> Result<EventId, StoreError> {
-        self.append_event_impl(event).await
+        self.append_event_impl(event)
     }
 
     async fn list_events(
@@ -401,11 +606,11 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         query: EventQuery,
     ) -> Result<Vec<Event>, StoreError> {
-        self.list_events_impl(ws, query).await
+        self.list_events_impl(ws, query)
     }
 
     async fn record_invitation(&self, invitation: NewInvitation) -> Result<Invitation, StoreError> {
-        self.record_invitation_impl(invitation).await
+        self.record_invitation_impl(invitation)
     }
 
     async fn transition_invitation(
@@ -415,7 +620,7 @@ impl Store for SqliteStore {
         event: InvitationEvent,
         at: Timestamp,
     ) -> Result<Invitation, StoreError> {
-        self.transition_invitation_impl(ws, id, event, at).await
+        self.transition_invitation_impl(ws, id, event, at)
     }
 
     async fn list_invitations(
@@ -423,11 +628,11 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         query: InvitationQuery,
     ) -> Result<Vec<Invitation>, StoreError> {
-        self.list_invitations_impl(ws, query).await
+        self.list_invitations_impl(ws, query)
     }
 
     async fn extend_cooldown(&self, cooldown: Cooldown) -> Result<Cooldown, StoreError> {
-        self.extend_cooldown_impl(cooldown).await
+        self.extend_cooldown_impl(cooldown)
     }
 
     async fn cooldown(
@@ -436,11 +641,11 @@ impl Store for SqliteStore {
         account: AccountId,
         lead: LeadId,
     ) -> Result<Option<Cooldown>, StoreError> {
-        self.cooldown_impl(ws, account, lead).await
+        self.cooldown_impl(ws, account, lead)
     }
 
     async fn enqueue_actions(&self, actions: &[NewAction]) -> Result<u64, StoreError> {
-        self.enqueue_actions_impl(actions).await
+        self.enqueue_actions_impl(actions)
     }
 
     async fn claim_due_actions(
@@ -449,7 +654,7 @@ impl Store for SqliteStore {
         limit: u32,
         lease: SignedDuration,
     ) -> Result<Vec<ClaimedAction>, StoreError> {
-        self.claim_due_actions_impl(now, limit, lease).await
+        self.claim_due_actions_impl(now, limit, lease)
     }
 
     async fn finish_action(
@@ -460,7 +665,7 @@ impl Store for SqliteStore {
         error: Option<String>,
         now: Timestamp,
     ) -> Result<Action, StoreError> {
-        self.finish_action_impl(id, fence, event, error, now).await
+        self.finish_action_impl(id, fence, event, error, now)
     }
 
     async fn list_actions(
@@ -468,7 +673,7 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         query: ActionQuery,
     ) -> Result<Vec<Action>, StoreError> {
-        self.list_actions_impl(ws, query).await
+        self.list_actions_impl(ws, query)
     }
 
     async fn enrollable_leads(
@@ -477,7 +682,7 @@ impl Store for SqliteStore {
         campaign: CampaignId,
         policy: ContactPolicy,
     ) -> Result<Vec<LeadId>, StoreError> {
-        self.enrollable_leads_impl(ws, campaign, policy).await
+        self.enrollable_leads_impl(ws, campaign, policy)
     }
 
     async fn enrollment_loads(
@@ -485,7 +690,7 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         accounts: &[AccountId],
     ) -> Result<Vec<(AccountId, u64)>, StoreError> {
-        self.enrollment_loads_impl(ws, accounts).await
+        self.enrollment_loads_impl(ws, accounts)
     }
 
     async fn enroll_leads(
@@ -495,7 +700,7 @@ impl Store for SqliteStore {
         leads: &[NewEnrollment],
         now: Timestamp,
     ) -> Result<u64, StoreError> {
-        self.enroll_leads_impl(ws, campaign, leads, now).await
+        self.enroll_leads_impl(ws, campaign, leads, now)
     }
 
     async fn enrollment(
@@ -503,7 +708,7 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         id: EnrollmentId,
     ) -> Result<EnrollmentRecord, StoreError> {
-        self.enrollment_impl(ws, id).await
+        self.enrollment_impl(ws, id)
     }
 
     async fn list_enrollments(
@@ -511,7 +716,7 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         campaign: CampaignId,
     ) -> Result<Vec<EnrollmentRecord>, StoreError> {
-        self.list_enrollments_impl(ws, campaign).await
+        self.list_enrollments_impl(ws, campaign)
     }
 
     async fn open_enrollment(
@@ -519,7 +724,7 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         lead: LeadId,
     ) -> Result<Option<EnrollmentRecord>, StoreError> {
-        self.open_enrollment_impl(ws, lead).await
+        self.open_enrollment_impl(ws, lead)
     }
 
     async fn due_enrollments(
@@ -527,11 +732,11 @@ impl Store for SqliteStore {
         now: Timestamp,
         limit: u32,
     ) -> Result<Vec<EnrollmentRecord>, StoreError> {
-        self.due_enrollments_impl(now, limit).await
+        self.due_enrollments_impl(now, limit)
     }
 
     async fn accounts_with_open_enrollments(&self) -> Result<Vec<OpenAccount>, StoreError> {
-        self.accounts_with_open_enrollments_impl().await
+        self.accounts_with_open_enrollments_impl()
     }
 
     async fn update_enrollment(
@@ -540,7 +745,7 @@ impl Store for SqliteStore {
         update: EnrollmentUpdate,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        self.update_enrollment_impl(ws, update, now).await
+        self.update_enrollment_impl(ws, update, now)
     }
 
     async fn apply_changes(
@@ -549,7 +754,7 @@ impl Store for SqliteStore {
         changes: Changes,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.apply_changes_impl(ws, changes, now).await
+        self.apply_changes_impl(ws, changes, now)
     }
 
     async fn action_history(
@@ -558,15 +763,24 @@ impl Store for SqliteStore {
         kind: ActionKind,
         since: Timestamp,
     ) -> Result<ActionHistory, StoreError> {
-        self.action_history_impl(account, kind, since).await
+        self.action_history_impl(account, kind, since)
+    }
+
+    async fn effect_history(
+        &self,
+        account: AccountId,
+        kind: ActionKind,
+        since: Timestamp,
+    ) -> Result<ActionHistory, StoreError> {
+        self.effect_history_impl(account, kind, since)
     }
 
     async fn record_intent(&self, intent: Intent) -> Result<IntentOutcome, StoreError> {
-        self.record_intent_impl(intent).await
+        self.record_intent_impl(intent)
     }
 
     async fn complete_effect(&self, outcome: EffectOutcome) -> Result<Action, StoreError> {
-        self.complete_effect_impl(outcome).await
+        self.complete_effect_impl(outcome)
     }
 
     async fn in_flight_intents(
@@ -574,23 +788,23 @@ impl Store for SqliteStore {
         now: Timestamp,
         lease: SignedDuration,
     ) -> Result<Vec<InFlightEffect>, StoreError> {
-        self.in_flight_intents_impl(now, lease).await
+        self.in_flight_intents_impl(now, lease)
     }
 
     async fn effect_log(&self, ws: WorkspaceId) -> Result<Vec<EffectEntry>, StoreError> {
-        self.effect_log_impl(ws).await
+        self.effect_log_impl(ws)
     }
 
     async fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
-        self.next_due_impl().await
+        self.next_due_impl()
     }
 
     async fn set_backoff(&self, backoff: Backoff) -> Result<Backoff, StoreError> {
-        self.set_backoff_impl(backoff).await
+        self.set_backoff_impl(backoff)
     }
 
     async fn backoffs(&self, account: AccountId) -> Result<Vec<Backoff>, StoreError> {
-        self.backoffs_impl(account).await
+        self.backoffs_impl(account)
     }
 
     async fn poll_cursor(
@@ -598,7 +812,7 @@ impl Store for SqliteStore {
         account: AccountId,
         kind: PollKind,
     ) -> Result<Option<Timestamp>, StoreError> {
-        self.poll_cursor_impl(account, kind).await
+        self.poll_cursor_impl(account, kind)
     }
 
     async fn set_poll_cursor(
@@ -607,7 +821,7 @@ impl Store for SqliteStore {
         kind: PollKind,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        self.set_poll_cursor_impl(account, kind, at).await
+        self.set_poll_cursor_impl(account, kind, at)
     }
 
     async fn latest_invitation(
@@ -616,7 +830,7 @@ impl Store for SqliteStore {
         account: AccountId,
         lead: LeadId,
     ) -> Result<Option<Invitation>, StoreError> {
-        self.latest_invitation_impl(ws, account, lead).await
+        self.latest_invitation_impl(ws, account, lead)
     }
 
     async fn pending_invitations(
@@ -624,6 +838,6 @@ impl Store for SqliteStore {
         ws: WorkspaceId,
         account: AccountId,
     ) -> Result<Vec<Invitation>, StoreError> {
-        self.pending_invitations_impl(ws, account).await
+        self.pending_invitations_impl(ws, account)
     }
 }

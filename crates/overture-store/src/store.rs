@@ -371,6 +371,22 @@ pub trait Store: Send + Sync + 'static {
         since: Timestamp,
     ) -> impl Future<Output = Result<ActionHistory, StoreError>> + Send;
 
+    /// [`Store::action_history`] without the planned actions (`planned` is empty): what the
+    /// limits see just before one more action is carried out. A backend may answer it with
+    /// less work.
+    fn effect_history(
+        &self,
+        account: AccountId,
+        kind: ActionKind,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<ActionHistory, StoreError>> + Send {
+        async move {
+            let mut history = self.action_history(account, kind, since).await?;
+            history.planned.clear();
+            Ok(history)
+        }
+    }
+
     /// Commits the intent to carry out a claimed action, before the channel is called. If an
     /// earlier attempt left an intent without a result, nothing changes and that intent is
     /// returned. A stale fence is a `Conflict`.

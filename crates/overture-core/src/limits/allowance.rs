@@ -16,6 +16,18 @@ pub const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
 /// The rolling window of the note quota: 30 × 24 hours.
 pub const NOTE_WINDOW: SignedDuration = SignedDuration::from_hours(30 * 24);
 
+/// How far back [`allowance`] looks: the rolling week, and for invitations on an account with
+/// a note quota, the quota's 30 days. History older than this changes no answer (the day
+/// cap looks at one civil day, and the minimum spacing is far shorter than a week), so a
+/// caller may leave it out.
+pub fn history_window(kind: ActionKind, limits: &AccountLimits) -> SignedDuration {
+    if kind == ActionKind::Invite && limits.note_quota.is_some() {
+        NOTE_WINDOW
+    } else {
+        WEEK
+    }
+}
+
 /// Everything [`allowance`] needs to know about one account and one action kind.
 #[derive(Debug, Clone, Copy)]
 pub struct LimitQuery<'a> {
@@ -136,10 +148,7 @@ pub fn allowance(query: &LimitQuery<'_>) -> Allowance {
     let history = sorted(query.history);
     let today = civil_date(tz, query.now);
     let day_cap = limit.map_or(0, |l| cap_on(query, l, today));
-    let used_today = history
-        .iter()
-        .filter(|&&t| civil_date(tz, t) == today)
-        .count();
+    let used_today = used_on(tz, &history, today, query.now);
     let remaining_today = day_cap.saturating_sub(saturating_u32(used_today));
     let per_week = limit.map_or(0, |l| l.per_week);
     let remaining_week = per_week.saturating_sub(count_since(&history, WEEK, query.now));
@@ -244,8 +253,8 @@ impl Search<'_, '_> {
             }
             if checks.day {
                 let date = civil_date(tz, t);
-                let used = self.history.iter().filter(|&&h| civil_date(tz, h) == date);
-                if saturating_u32(used.count()) >= cap_on(q, self.limit, date) {
+                let used = used_on(tz, self.history, date, t);
+                if saturating_u32(used) >= cap_on(q, self.limit, date) {
                     t = next_day_start(tz, t)?;
                     continue;
                 }
@@ -346,6 +355,18 @@ fn rolling_wait(sorted: &[Timestamp], window: SignedDuration, cap: u32, t: Times
         Some(&oldest_to_leave) if cap > 0 => Wait::Until(plus(oldest_to_leave, window)),
         _ => Wait::Never,
     }
+}
+
+/// How many entries of `sorted` fall on `date` (the civil date of `at`) in `tz`. Only entries
+/// within two days of `at` can: no civil day lasts longer, whatever the zone's transitions.
+fn used_on(tz: &TimeZone, sorted: &[Timestamp], date: Date, at: Timestamp) -> usize {
+    const NEAR: SignedDuration = SignedDuration::from_hours(48);
+    let low = sorted.partition_point(|&h| h < plus(at, -NEAR));
+    let high = sorted.partition_point(|&h| h <= plus(at, NEAR));
+    sorted[low..high]
+        .iter()
+        .filter(|&&h| civil_date(tz, h) == date)
+        .count()
 }
 
 /// How many entries of `sorted` lie after `now - window`.

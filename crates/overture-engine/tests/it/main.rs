@@ -6,6 +6,7 @@ mod errors;
 mod fake;
 mod flows;
 mod sandbox;
+mod sandbox_errors;
 
 use std::collections::BTreeMap;
 
@@ -112,22 +113,7 @@ impl World {
         let clock = ManualClock::new(start());
         let fake = FakeChannels::new(clock.clone());
         let account = store
-            .create_account(NewAccount {
-                workspace_id: WS,
-                name: "alice".into(),
-                kind: AccountKind::Sandbox,
-                tier: Tier::Premium,
-                time_zone: Zone::utc(),
-                working_hours: WorkingHours::new(
-                    Day::ALL.to_vec(),
-                    Time::constant(8, 0, 0, 0),
-                    Time::constant(20, 0, 0, 0),
-                )
-                .unwrap(),
-                limits,
-                status: AccountStatus::Active,
-                created_at: start() - days(30),
-            })
+            .create_account(seat("alice", Tier::Premium, limits))
             .await
             .unwrap();
         let new: Vec<NewLead> = (0..leads)
@@ -244,5 +230,26 @@ pub(crate) fn assert_paced(times: &[Timestamp], cap: usize, spacing: SignedDurat
             pair[0],
             pair[1]
         );
+    }
+}
+
+/// A sandbox seat of the default workspace, in UTC, working 08:00–20:00 every day, added 30
+/// days before the tests' start.
+pub(crate) fn seat(name: &str, tier: Tier, limits: AccountLimits) -> NewAccount {
+    NewAccount {
+        workspace_id: WS,
+        name: name.into(),
+        kind: AccountKind::Sandbox,
+        tier,
+        time_zone: Zone::utc(),
+        working_hours: WorkingHours::new(
+            Day::ALL.to_vec(),
+            Time::constant(8, 0, 0, 0),
+            Time::constant(20, 0, 0, 0),
+        )
+        .unwrap(),
+        limits,
+        status: AccountStatus::Active,
+        created_at: start() - days(30),
     }
 }

@@ -5,11 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jiff::SignedDuration;
-use jiff::civil::Time;
 use overture_clock::{Clock, ManualClock};
-use overture_core::account::Zone;
-use overture_core::working_hours::{Day, WorkingHours};
-use overture_core::{AccountKind, AccountStatus, NewAccount, Tier};
+use overture_core::{AccountStatus, Tier};
 use overture_engine::{Engine, EngineConfig, metrics};
 use overture_sandbox::{FaultPlan, Op, SandboxNetwork, SeatProfile, WorldParams};
 use overture_store::{NewCampaignVersion, Store};
@@ -41,22 +38,7 @@ async fn simulate(
         net.add_seat(name, Tier::Free, SeatProfile::default())
             .unwrap();
         store
-            .create_account(NewAccount {
-                workspace_id: WS,
-                name: name.into(),
-                kind: AccountKind::Sandbox,
-                tier: Tier::Free,
-                time_zone: Zone::utc(),
-                working_hours: WorkingHours::new(
-                    Day::ALL.to_vec(),
-                    Time::constant(8, 0, 0, 0),
-                    Time::constant(20, 0, 0, 0),
-                )
-                .unwrap(),
-                limits: limits(Some(5)),
-                status: AccountStatus::Active,
-                created_at: start() - days(30),
-            })
+            .create_account(crate::seat(name, Tier::Free, limits(Some(5))))
             .await
             .unwrap();
     }

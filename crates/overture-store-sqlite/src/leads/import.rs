@@ -2,9 +2,9 @@
 //!
 //! Every chunk of people costs a handful of statements whatever its size: the chunk travels as
 //! one JSON text parameter that SQLite takes apart with `jsonb_each` (whose values are
-//! binary JSON, so `->>` does not parse text again). Binding values one by one would make sqlx
-//! copy each of them into an owned argument, and returning rows would make it build a row
-//! object per lead; both cost more than SQLite's JSON parsing.
+//! binary JSON, so `->>` does not parse text again), instead of one statement, with its own
+//! parameters, per person. Likewise the stored leads of a chunk come back as one JSON text
+//! rather than as a row per lead.
 
 use std::borrow::{Borrow, Cow};
 use std::collections::hash_map::Entry;
@@ -13,10 +13,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::Timestamp;
 use overture_core::{EventKind, LeadListId, NewLead, WorkspaceId};
 use overture_store::{ImportOutcome, StoreError};
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
-use crate::sqlite_store::{SqliteStore, ms, require_workspace, to_json, unavailable};
+use crate::sqlite_store::{
+    SqliteStore, exec, found, ms, require_workspace, scalar, to_json, unavailable,
+};
 
 const WHAT: &str = "lead";
 
@@ -25,7 +27,7 @@ const WHAT: &str = "lead";
 const CHUNK: usize = 5_000;
 
 impl SqliteStore {
-    pub(crate) async fn import_leads_impl(
+    pub(crate) fn import_leads_impl(
         &self,
         ws: WorkspaceId,
         list_name: &str,
@@ -35,94 +37,65 @@ impl SqliteStore {
     ) -> Result<ImportOutcome, StoreError> {
         let people = People::merge(leads);
 
-        let mut tx = self.begin().await?;
-        require_workspace(&mut tx, ws).await?;
-        let list_id = ensure_list(&mut tx, ws, list_name, now).await?;
-        // The people are distinct, so no chunk can find the rows of another chunk: without
-        // leads at the start there is nothing to look up.
-        let had_leads: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM leads WHERE workspace_id = ?1)")
-                .bind(ws.get())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-        let max_id: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM leads")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        self.write(|tx| {
+            require_workspace(tx, ws)?;
+            let list_id = ensure_list(tx, ws, list_name, now)?;
+            // The people are distinct, so no chunk can find the rows of another chunk: without
+            // leads at the start there is nothing to look up.
+            let had_leads: bool = found(
+                scalar(
+                    tx,
+                    "SELECT EXISTS (SELECT 1 FROM leads WHERE workspace_id = ?1)",
+                    [ws.get()],
+                )?,
+                WHAT,
+                ws,
+            )?;
+            let max_id = max_lead_id(tx)?;
 
-        let stamp = ms(now);
-        let chunks: Vec<&[usize]> = people.first.chunks(CHUNK).collect();
-        let mut found = match chunks.first() {
-            Some(chunk) if had_leads => {
-                Some(lookup(&mut tx, ws, urls_json(&people, chunk)?).await?)
-            }
-            _ => None,
-        };
-        let mut outcome = ImportOutcome::default();
-        let mut processed = 0_usize;
-        let mut ready: Option<Prepared> = None;
-        // A pipeline over two threads: while SQLite looks up chunk i + 1 and writes chunk
-        // i - 1, this task prepares chunk i. The statements of distinct people do not depend
-        // on each other's order. `join!` polls the SQL side first, which hands its first
-        // statement to sqlx's worker thread before the preparation runs here.
-        for i in 0..=chunks.len() {
-            let next_urls = match chunks.get(i + 1) {
-                Some(chunk) if had_leads => Some(urls_json(&people, chunk)?),
-                _ => None,
-            };
-            let mut to_write = ready.take();
-            let current = found.take();
-            let sql = async {
-                let next_found = match next_urls {
-                    Some(urls) => Some(lookup(&mut tx, ws, urls).await?),
-                    None => None,
+            let stamp = ms(now);
+            let mut outcome = ImportOutcome::default();
+            let mut processed = 0_usize;
+            for chunk in people.first.chunks(CHUNK) {
+                let stored = if had_leads {
+                    Some(lookup(tx, ws, urls_json(&people, chunk)?)?)
+                } else {
+                    None
                 };
-                if let Some(chunk) = &mut to_write {
-                    write(&mut tx, ws, list_id, chunk, stamp).await?;
-                }
-                Ok::<_, StoreError>(next_found)
-            };
-            let prepare = async {
-                chunks
-                    .get(i)
-                    .map(|chunk| prepare(&people, chunk, current.as_deref()))
-                    .transpose()
-            };
-            let (next_found, prepared) = tokio::join!(sql, prepare);
-            found = next_found?;
-            ready = prepared?;
-            if let Some(done) = to_write {
-                outcome.imported += done.outcome.imported;
-                outcome.updated += done.outcome.updated;
-                outcome.unchanged += done.outcome.unchanged;
-                processed += done.people;
+                let mut prepared = prepare(&people, chunk, stored.as_deref())?;
+                write(tx, ws, list_id, &mut prepared, stamp)?;
+                outcome.imported += prepared.outcome.imported;
+                outcome.updated += prepared.outcome.updated;
+                outcome.unchanged += prepared.outcome.unchanged;
+                processed += prepared.people;
                 if processed < people.first.len() {
                     progress(processed as u64);
                 }
             }
-        }
-        if outcome.imported > 0 {
-            add_new_members(&mut tx, ws, list_id, &people, max_id, outcome.imported).await?;
-        }
+            if outcome.imported > 0 {
+                add_new_members(tx, ws, list_id, &people, max_id, outcome.imported)?;
+            }
 
-        let data = serde_json::json!({
-            "list": list_name,
-            "imported": outcome.imported,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-        });
-        sqlx::query("INSERT INTO events (workspace_id, kind, at, data) VALUES (?1, ?2, ?3, ?4)")
-            .bind(ws.get())
-            .bind(EventKind::LeadsImported.as_str())
-            .bind(stamp)
-            .bind(data.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        progress(leads.len() as u64);
-        tx.commit().await.map_err(unavailable)?;
-        Ok(outcome)
+            let data = serde_json::json!({
+                "list": list_name,
+                "imported": outcome.imported,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+            });
+            exec(
+                tx,
+                "INSERT INTO events (workspace_id, kind, at, data) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    ws.get(),
+                    EventKind::LeadsImported.as_str(),
+                    stamp,
+                    data.to_string(),
+                ],
+                unavailable,
+            )?;
+            progress(leads.len() as u64);
+            Ok(outcome)
+        })
     }
 }
 
@@ -171,32 +144,40 @@ impl<'a> People<'a> {
 }
 
 /// The id of the named list, created if missing.
-async fn ensure_list(
-    tx: &mut SqliteConnection,
+fn ensure_list(
+    tx: &Connection,
     ws: WorkspaceId,
     name: &str,
     now: Timestamp,
 ) -> Result<LeadListId, StoreError> {
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM lead_lists WHERE workspace_id = ?1 AND name = ?2")
-            .bind(ws.get())
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+    let existing: Option<i64> = scalar(
+        tx,
+        "SELECT id FROM lead_lists WHERE workspace_id = ?1 AND name = ?2",
+        params![ws.get(), name],
+    )?;
     if let Some(id) = existing {
         return Ok(LeadListId(id));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO lead_lists (workspace_id, name, created_at) VALUES (?1, ?2, ?3) RETURNING id",
-    )
-    .bind(ws.get())
-    .bind(name)
-    .bind(ms(now))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(unavailable)?;
+    let id: i64 = found(
+        scalar(
+            tx,
+            "INSERT INTO lead_lists (workspace_id, name, created_at) VALUES (?1, ?2, ?3) \
+             RETURNING id",
+            params![ws.get(), name, ms(now)],
+        )?,
+        "lead list",
+        name,
+    )?;
     Ok(LeadListId(id))
+}
+
+/// The largest lead id of all workspaces, 0 without leads.
+fn max_lead_id(tx: &Connection) -> Result<i64, StoreError> {
+    found(
+        scalar(tx, "SELECT coalesce(max(id), 0) FROM leads", [])?,
+        WHAT,
+        "largest id",
+    )
 }
 
 /// The profile URLs of the chunk's people as a JSON array.
@@ -206,25 +187,22 @@ fn urls_json(people: &People<'_>, chunk: &[usize]) -> Result<String, StoreError>
 }
 
 /// The stored leads among a chunk's people, given by their URLs ([`urls_json`]), as JSON
-/// text for [`parse_stored`]. One text for the whole chunk: sqlx would copy every column of
-/// every row into its own allocation.
-async fn lookup(
-    tx: &mut SqliteConnection,
-    ws: WorkspaceId,
-    urls: String,
-) -> Result<String, StoreError> {
+/// text for [`parse_stored`]. One text for the whole chunk, which the parsed leads borrow
+/// from: rows read column by column would need a copy of every text to outlive the statement.
+fn lookup(tx: &Connection, ws: WorkspaceId, urls: String) -> Result<String, StoreError> {
     // `CROSS JOIN` keeps the URLs as the outer loop, so each one is one index search.
-    sqlx::query_scalar(
-        "SELECT json_group_array(json_array(u.key, l.id, l.first_name, l.last_name, l.headline,
-                    l.company, l.position, l.location, l.email, l.custom, l.tags))
-         FROM json_each(?2) AS u
-         CROSS JOIN leads AS l ON l.workspace_id = ?1 AND l.profile_url = u.value",
+    found(
+        scalar(
+            tx,
+            "SELECT json_group_array(json_array(u.key, l.id, l.first_name, l.last_name, l.headline,
+                        l.company, l.position, l.location, l.email, l.custom, l.tags))
+             FROM json_each(?2) AS u
+             CROSS JOIN leads AS l ON l.workspace_id = ?1 AND l.profile_url = u.value",
+            params![ws.get(), urls],
+        )?,
+        WHAT,
+        ws,
     )
-    .bind(ws.get())
-    .bind(urls)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(unavailable)
 }
 
 fn parse_stored(text: &str) -> Result<Vec<StoredLead<'_>>, StoreError> {
@@ -447,8 +425,8 @@ fn prepare(
 }
 
 /// Runs a prepared chunk's statements, taking their parameters out of `chunk`.
-async fn write(
-    tx: &mut SqliteConnection,
+fn write(
+    tx: &Connection,
     ws: WorkspaceId,
     list_id: LeadListId,
     chunk: &mut Prepared,
@@ -456,7 +434,8 @@ async fn write(
 ) -> Result<(), StoreError> {
     if let Some(rows) = chunk.insert.take() {
         // New leads, in the given order.
-        sqlx::query(
+        exec(
+            tx,
             "INSERT INTO leads (workspace_id, profile_url, first_name, last_name, headline,
                                 company, position, location, email, custom, tags, created_at,
                                 updated_at)
@@ -464,40 +443,32 @@ async fn write(
                     r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8,
                     r.value ->> 9, ?3, ?3
              FROM jsonb_each(?2) AS r",
-        )
-        .bind(ws.get())
-        .bind(rows)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            params![ws.get(), rows, at],
+            unavailable,
+        )?;
     }
     if let Some(rows) = chunk.update.take() {
-        sqlx::query(
+        exec(
+            tx,
             "UPDATE leads SET first_name = r.value ->> 1, last_name = r.value ->> 2,
                  headline = r.value ->> 3, company = r.value ->> 4, position = r.value ->> 5,
                  location = r.value ->> 6, email = r.value ->> 7, custom = r.value ->> 8,
                  tags = r.value ->> 9, updated_at = ?2
              FROM jsonb_each(?1) AS r
              WHERE leads.id = r.value ->> 0",
-        )
-        .bind(rows)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            params![rows, at],
+            unavailable,
+        )?;
     }
     if let Some(ids) = chunk.members.take() {
-        sqlx::query(
+        exec(
+            tx,
             "INSERT INTO lead_list_members (list_id, lead_id)
              SELECT ?1, value FROM json_each(?2) WHERE true
              ON CONFLICT DO NOTHING",
-        )
-        .bind(list_id.get())
-        .bind(ids)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            params![list_id.get(), ids],
+            unavailable,
+        )?;
     }
     Ok(())
 }
@@ -509,53 +480,44 @@ async fn write(
 /// the largest id grew by exactly the number of inserted leads, the new rows are the ids
 /// `max_id + 1 ..= max_id + imported`, and the list gets them without reading the table.
 /// Otherwise the people are found by URL.
-async fn add_new_members(
-    tx: &mut SqliteConnection,
+fn add_new_members(
+    tx: &Connection,
     ws: WorkspaceId,
     list_id: LeadListId,
     people: &People<'_>,
     max_id: i64,
     imported: u64,
 ) -> Result<(), StoreError> {
-    let max_after: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM leads")
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+    let max_after = max_lead_id(tx)?;
     let contiguous = i64::try_from(imported)
         .ok()
         .and_then(|n| max_id.checked_add(n))
         .is_some_and(|last| last == max_after);
     if contiguous {
-        sqlx::query(
+        exec(
+            tx,
             "WITH RECURSIVE new (id) AS (
                  SELECT ?2 + 1 UNION ALL SELECT id + 1 FROM new WHERE id < ?3
              )
              INSERT INTO lead_list_members (list_id, lead_id)
              SELECT ?1, id FROM new WHERE true
              ON CONFLICT DO NOTHING",
-        )
-        .bind(list_id.get())
-        .bind(max_id)
-        .bind(max_after)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            [list_id.get(), max_id, max_after],
+            unavailable,
+        )?;
         return Ok(());
     }
     for chunk in people.first.chunks(CHUNK) {
-        sqlx::query(
+        exec(
+            tx,
             "INSERT INTO lead_list_members (list_id, lead_id)
              SELECT ?1, l.id FROM json_each(?3) AS u
              CROSS JOIN leads AS l ON l.workspace_id = ?2 AND l.profile_url = u.value
              WHERE true
              ON CONFLICT DO NOTHING",
-        )
-        .bind(list_id.get())
-        .bind(ws.get())
-        .bind(urls_json(people, chunk)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
+            params![list_id.get(), ws.get(), urls_json(people, chunk)?],
+            unavailable,
+        )?;
     }
     Ok(())
 }

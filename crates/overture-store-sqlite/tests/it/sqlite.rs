@@ -6,7 +6,6 @@ use overture_core::WorkspaceId;
 use overture_store::conformance::{at, lead, new_account};
 use overture_store::{EventQuery, ImportOutcome, LeadQuery, Store, StoreError};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
-use sqlx::Connection;
 
 async fn open(path: &Path) -> SqliteStore {
     SqliteStore::open(path, SqliteOptions::default())
@@ -15,11 +14,8 @@ async fn open(path: &Path) -> SqliteStore {
 }
 
 /// A connection that bypasses the store, to inspect or damage the file.
-async fn raw(path: &Path) -> sqlx::SqliteConnection {
-    let url = format!("sqlite://{}", path.display());
-    sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("a raw connection")
+fn raw(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("a raw connection")
 }
 
 fn every_lead() -> LeadQuery {
@@ -68,20 +64,59 @@ async fn reopening_keeps_data_and_applies_no_migration_twice() {
         10
     );
 
-    let mut conn = raw(&path).await;
-    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
-        .fetch_one(&mut conn)
-        .await
-        .expect("migrations table");
+    let conn = raw(&path);
+    let applied: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("the schema version");
     let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
         .expect("migrations directory")
         .count();
     assert_eq!(applied, files as i64);
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut conn)
-        .await
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
         .expect("journal mode");
     assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn a_file_migrated_by_an_earlier_version_opens_without_migrating_again() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("overture.db");
+    let ws = WorkspaceId::DEFAULT;
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .expect("migrations directory")
+        .count();
+    {
+        let store = open(&path).await;
+        store
+            .create_account(new_account(ws, "alice"))
+            .await
+            .expect("account");
+        store.close().await;
+    }
+    // Earlier versions recorded their migrations in sqlx's table, not in `user_version`.
+    let conn = raw(&path);
+    conn.execute_batch(
+        "PRAGMA user_version = 0;
+         CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, success BOOLEAN NOT NULL);",
+    )
+    .expect("an sqlx history");
+    for version in 0..files {
+        conn.execute(
+            "INSERT INTO _sqlx_migrations (version, success) VALUES (?1, TRUE)",
+            [version as i64],
+        )
+        .expect("a migration row");
+    }
+    drop(conn);
+
+    let store = open(&path).await;
+    let accounts = store.list_accounts(ws).await.expect("accounts");
+    assert_eq!(accounts.len(), 1, "the earlier file's data is kept");
+    let version: i64 = raw(&path)
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("the schema version");
+    assert_eq!(version, files as i64);
 }
 
 #[tokio::test]
@@ -97,12 +132,12 @@ async fn an_error_midway_through_an_import_rolls_everything_back() {
         .expect("first import");
 
     // Damage one stored lead so that reading it back fails.
-    let mut conn = raw(&path).await;
-    sqlx::query("UPDATE leads SET custom = 'not json' WHERE profile_url = ?1")
-        .bind(lead(9).profile_url.as_url())
-        .execute(&mut conn)
-        .await
-        .expect("damage a row");
+    let conn = raw(&path);
+    conn.execute(
+        "UPDATE leads SET custom = 'not json' WHERE profile_url = ?1",
+        [lead(9).profile_url.as_url()],
+    )
+    .expect("damage a row");
 
     // Thousands of new leads come first, so several chunks are written before the damaged
     // lead is reached.
@@ -116,9 +151,8 @@ async fn an_error_midway_through_an_import_rolls_everything_back() {
         "{result:?}"
     );
 
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
-        .fetch_one(&mut conn)
-        .await
+    let count: i64 = conn
+        .query_row("SELECT count(*) FROM leads", [], |row| row.get(0))
         .expect("count");
     assert_eq!(count, 10, "no lead of the failed import may remain");
     let lists = store.list_lead_lists(ws).await.expect("lists");

@@ -240,6 +240,11 @@ pub async fn effect_ledger_intent_then_result<S: Store>(store: S) {
     assert_eq!(history.effects, [at(11)]);
     assert_eq!(history.notes, [at(11)]);
     assert!(history.planned.is_empty());
+    let effects = ok(
+        "effects",
+        store.effect_history(alice, ActionKind::Invite, at(0)).await,
+    );
+    assert_eq!(effects, history, "an in-flight intent counts");
 
     // A restart takes the in-flight intent over with a new fence.
     let in_flight = ok("in flight", store.in_flight_intents(at(12), LEASE).await);
@@ -354,6 +359,11 @@ pub async fn effect_retry_requeues_without_intent<S: Store>(store: S) {
     );
     assert!(history.effects.is_empty());
     assert_eq!(history.planned, [at(100)]);
+    let effects = ok(
+        "effects",
+        store.effect_history(alice, ActionKind::Invite, at(0)).await,
+    );
+    assert_eq!(effects, Default::default(), "planned actions are left out");
     assert!(ok("early", store.claim_due_actions(at(99), 5, LEASE).await).is_empty());
     let claim = ok("claim", store.claim_due_actions(at(100), 5, LEASE).await).remove(0);
     let IntentOutcome::Recorded(record) = ok(

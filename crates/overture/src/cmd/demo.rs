@@ -175,6 +175,8 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: DemoArgs) -> CliResult {
     let report = metrics(engine.store(), ws, clock.now())
         .await
         .map_err(internal)?;
+    // Folds the write-ahead log into the file, so the database is one file again.
+    engine.store().close().await;
     if args.json {
         return print_json(&demo_report(&args, &report)?);
     }
@@ -221,7 +223,12 @@ async fn fresh_store(path: &Path) -> CliResult<SqliteStore> {
             }
         }
     }
-    Ok(SqliteStore::open(path, SqliteOptions::default()).await?)
+    // The demo's database is replaced on each run: it need not survive a power loss.
+    let options = SqliteOptions {
+        scratch: true,
+        ..SqliteOptions::default()
+    };
+    Ok(SqliteStore::open(path, options).await?)
 }
 
 fn seat_names(seats: u32) -> Vec<String> {

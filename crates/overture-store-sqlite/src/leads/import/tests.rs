@@ -1,7 +1,6 @@
 use overture_core::WorkspaceId;
 use overture_store::conformance::{at, lead};
 use overture_store::{ImportOutcome, LeadQuery, Store};
-use sqlx::Connection;
 
 use crate::{SqliteOptions, SqliteStore};
 
@@ -14,18 +13,14 @@ async fn new_leads_join_the_list_when_ids_are_random() {
     let store = SqliteStore::open(&path, SqliteOptions::default())
         .await
         .expect("the store opens");
-    let url = format!("sqlite://{}", path.display());
-    let mut conn = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("a raw connection");
-    sqlx::query(
+    let conn = rusqlite::Connection::open(&path).expect("a raw connection");
+    conn.execute(
         "INSERT INTO leads (id, workspace_id, profile_url, custom, tags, created_at, updated_at)
          VALUES (9223372036854775807, 1, 'https://www.linkedin.com/in/last-id', '{}', '[]', 0, 0)",
+        [],
     )
-    .execute(&mut conn)
-    .await
     .expect("a lead with the largest id");
-    conn.close().await.expect("close");
+    drop(conn);
 
     let ws = WorkspaceId::DEFAULT;
     let leads: Vec<_> = (0..20).map(lead).collect();
