@@ -37,7 +37,7 @@ impl SqliteStore {
     ) -> Result<ImportOutcome, StoreError> {
         let people = People::merge(leads);
 
-        self.write(|tx| {
+        self.write_large(|tx| {
             require_workspace(tx, ws)?;
             let list_id = ensure_list(tx, ws, list_name, now)?;
             // The people are distinct, so no chunk can find the rows of another chunk: without
