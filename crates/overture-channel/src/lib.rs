@@ -30,8 +30,13 @@ pub trait Channel: Send + Sync {
         profile: &ProfileUrl,
     ) -> impl Future<Output = Result<Profile, ChannelError>> + Send;
 
-    /// Visits a person's profile (they may see the visit).
-    fn visit(&self, profile: &ProfileUrl) -> impl Future<Output = Result<(), ChannelError>> + Send;
+    /// Visits a person's profile (they may see the visit) and returns what it shows the seat:
+    /// the degree of connection and the mutual connections, which put people with common
+    /// ground first when the budget is scarce.
+    fn visit(
+        &self,
+        profile: &ProfileUrl,
+    ) -> impl Future<Output = Result<Profile, ChannelError>> + Send;
 
     /// Follows a person.
     fn follow(&self, profile: &ProfileUrl)

@@ -1,22 +1,9 @@
 //! What crosses the Channel port.
 
 use jiff::Timestamp;
+pub use overture_core::Degree;
 use overture_core::ProfileUrl;
 use serde::{Deserialize, Serialize};
-
-/// How far a person is from the seat in the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Degree {
-    /// Already a connection.
-    First,
-    /// A connection of a connection.
-    Second,
-    /// Further away.
-    Third,
-    /// Outside the network.
-    OutOfNetwork,
-}
 
 /// A person as the channel sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -176,3 +176,25 @@ mod tests {
         assert!(!stored.update_from(&newer), "same data twice is no change");
     }
 }
+
+/// How far a person is from a sender seat in the network, as the seat's view of their profile
+/// shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Degree {
+    /// Already a connection.
+    First,
+    /// A connection of a connection.
+    Second,
+    /// Further away.
+    Third,
+    /// Outside the network.
+    OutOfNetwork,
+}
+
+crate::account::str_enum!(Degree {
+    First => "first",
+    Second => "second",
+    Third => "third",
+    OutOfNetwork => "out_of_network",
+});

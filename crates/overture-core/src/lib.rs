@@ -32,5 +32,5 @@ pub use enrollment::{Enrollment, EnrollmentState};
 pub use event::{Event, EventKind, NewEvent};
 pub use ids::*;
 pub use invitation::{Invitation, InvitationEvent, InvitationState, InvitationTransitionError};
-pub use lead::{Lead, LeadList, NewLead};
+pub use lead::{Degree, Lead, LeadList, NewLead};
 pub use profile_url::{ProfileUrl, ProfileUrlError};

@@ -111,8 +111,10 @@ pub struct Plan {
     pub deferred: Vec<Deferred>,
 }
 
-/// Plans one account: which candidates get an action in the current (or next) working window,
-/// and when. Candidates whose account may not act now are all deferred to when it may.
+/// Plans one account: which candidates get an action in the current (or, planned from outside
+/// the working hours, the next) working window, and when. Candidates whose account may not act
+/// now, or whose kind has no room left in the window under way, are all deferred to when it
+/// may (and ranked again then).
 pub fn plan_account(input: &PlanInput<'_>) -> Plan {
     let mut plan = Plan::default();
     let account = input.account;
@@ -189,6 +191,26 @@ fn plan_kind(
         .working_hours
         .window_end(&account.time_zone, start)
         .unwrap_or(start);
+    // When the budget of the window under way is used up, nothing is given a slot in a later
+    // window yet: the candidates wait for it and are ranked then, together with those that
+    // come meanwhile, so a better lead that comes later still goes first. (Planned from
+    // outside the working hours, the plan fills the next window.)
+    let current_end = account
+        .working_hours
+        .contains(&account.time_zone, input.now)
+        .then(|| {
+            account
+                .working_hours
+                .window_end(&account.time_zone, input.now)
+        })
+        .flatten();
+    if current_end.is_some_and(|end| start >= end) {
+        plan.deferred.extend(candidates.iter().map(|c| Deferred {
+            enrollment: c.enrollment,
+            until: Some(start),
+        }));
+        return;
+    }
     let budget = ask(&history, notes, start, 0.0).remaining;
     let count = candidates
         .len()

@@ -12,8 +12,8 @@ use overture_core::planner::{
 };
 use overture_core::sequence::{CampaignSpec, Jump, StepKind};
 use overture_core::{
-    AccountId, ActionKind, CampaignStatus, EnrollmentId, EnrollmentState, InvitationState, LeadId,
-    WorkspaceId,
+    AccountId, ActionKind, CampaignStatus, Degree, EnrollmentId, EnrollmentState, InvitationState,
+    LeadId, WorkspaceId,
 };
 use overture_store::{Changes, EnrollmentRecord, EnrollmentUpdate, NewAction, Store};
 
@@ -385,7 +385,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 priority: p.priority,
                 score: lead_score(LeadSignals {
                     warmed_up: p.record.warmed_up,
-                    ..LeadSignals::default()
+                    second_degree: p.record.degree.map(|d| d == Degree::Second),
+                    mutual_connections: p.record.mutual_connections,
                 }),
                 note: p.note,
             })

@@ -2,7 +2,7 @@
 //! intent, the channel call, and the result with its state changes in one transaction.
 
 use jiff::Timestamp;
-use overture_channel::{Channel, ChannelError, Channels, InviteRequest, MessageRequest};
+use overture_channel::{Channel, ChannelError, Channels, InviteRequest, MessageRequest, Profile};
 use overture_clock::Clock;
 use overture_core::cooldown::DEFAULT_REINVITE_COOLDOWN;
 use overture_core::limits::{LimitQuery, NOTE_WINDOW, allowance, history_window};
@@ -13,7 +13,8 @@ use overture_core::{
 };
 use overture_store::{
     BackoffAxis, Changes, ClaimedAction, EffectOutcome, EffectResult, EnrollmentRecord,
-    EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewInvitation, Store, StoreError,
+    EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewInvitation, Proximity, Store,
+    StoreError,
 };
 use serde_json::json;
 
@@ -223,8 +224,15 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         };
         self.failpoint(Failpoint::AfterChannelCall)?;
         match result {
-            Ok(external_id) => {
-                let changes = self.success(&job, with_note, external_id.clone(), now);
+            Ok(Called { external_id, seen }) => {
+                let mut changes = self.success(&job, with_note, external_id.clone(), now);
+                if let (Some(seen), Some(record)) = (seen, &job.enrollment) {
+                    changes.proximity.push(Proximity {
+                        enrollment: record.enrollment.id,
+                        degree: seen.degree,
+                        mutual_connections: seen.mutual_connections,
+                    });
+                }
                 report.actions_done += 1;
                 let result = EffectResult::Done { external_id };
                 self.finish(&job.claim, result, changes, report).await
@@ -369,11 +377,17 @@ pub(crate) async fn call<Ch: Channel>(
     channel: &Ch,
     job: &Job,
     with_note: bool,
-) -> Result<Option<String>, ChannelError> {
+) -> Result<Called, ChannelError> {
     let profile = &job.profile;
     let key = job.claim.action.idempotency_key.clone();
-    match job.claim.action.kind {
-        ActionKind::Visit => channel.visit(profile).await.map(|()| None),
+    let external_id = match job.claim.action.kind {
+        ActionKind::Visit => {
+            let seen = channel.visit(profile).await?;
+            return Ok(Called {
+                external_id: None,
+                seen: Some(seen),
+            });
+        }
         ActionKind::Follow => channel.follow(profile).await.map(|()| None),
         ActionKind::Like => channel.like_recent_post(profile).await.map(|_| None),
         ActionKind::Invite => {
@@ -409,7 +423,19 @@ pub(crate) async fn call<Ch: Channel>(
         ActionKind::Email => Err(ChannelError::Permanent {
             detail: "email sending is not supported yet".into(),
         }),
-    }
+    }?;
+    Ok(Called {
+        external_id,
+        seen: None,
+    })
+}
+
+/// What a channel call that succeeded brought back.
+pub(crate) struct Called {
+    /// The channel's id for what the call created (an invitation id, a message id).
+    pub external_id: Option<String>,
+    /// What a visit showed of the person.
+    pub seen: Option<Profile>,
 }
 
 /// The id of the seat's pending invitation to `profile`, from the sent list (a bounded scan).

@@ -44,7 +44,7 @@ impl Channel for SandboxChannel {
             })
     }
 
-    async fn visit(&self, profile: &ProfileUrl) -> Result<(), ChannelError> {
+    async fn visit(&self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
         self.net
             .call(self.seat, Op::Visit, Some(profile), None, |c| {
                 c.visit(profile)

@@ -85,11 +85,11 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    pub(crate) fn visit(&mut self, profile: &ProfileUrl) -> Result<(), ChannelError> {
-        self.person(profile)?;
+    pub(crate) fn visit(&mut self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
+        let seen = self.lookup_profile(profile)?;
         self.rec.effect = true;
         self.seat()?.stats.visits += 1;
-        Ok(())
+        Ok(seen)
     }
 
     pub(crate) fn follow(&mut self, profile: &ProfileUrl) -> Result<(), ChannelError> {

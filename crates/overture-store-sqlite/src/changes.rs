@@ -111,6 +111,20 @@ pub(crate) fn apply_in_tx(
         require_owned(tx, ws, *account, None, None)?;
         set_cursor(tx, *account, kind.as_str(), *at)?;
     }
+    for seen in &changes.proximity {
+        exec(
+            tx,
+            "UPDATE enrollments SET degree = ?3, mutual_connections = ?4
+              WHERE id = ?1 AND workspace_id = ?2",
+            params![
+                seen.enrollment.get(),
+                ws.get(),
+                seen.degree.as_str(),
+                seen.mutual_connections
+            ],
+            unavailable,
+        )?;
+    }
     for (lead, tag) in &changes.tags {
         let mut tags: BTreeSet<String> = row(
             tx,

@@ -24,7 +24,8 @@ macro_rules! select {
                 e.next_due_at, e.variants, e.attempt, e.reason,
                 EXISTS (SELECT 1 FROM actions a
                          WHERE a.enrollment_id = e.id AND a.state = 'done'
-                           AND a.kind IN ('visit', 'follow', 'like')) AS warmed_up
+                           AND a.kind IN ('visit', 'follow', 'like')) AS warmed_up,
+                e.degree, e.mutual_connections
          FROM enrollments e "
     };
 }
@@ -46,6 +47,11 @@ fn decode(row: &Row<'_>) -> Result<EnrollmentRecord, StoreError> {
         variants: col_json(row, WHAT, "variants")?,
         attempt: u32::try_from(attempt).map_err(|e| StoreError::corrupt(WHAT, e))?,
         warmed_up: col::<bool>(row, WHAT, "warmed_up")?,
+        degree: col::<Option<String>>(row, WHAT, "degree")?
+            .map(|d| d.parse())
+            .transpose()
+            .map_err(|e| StoreError::corrupt(WHAT, e))?,
+        mutual_connections: col::<Option<u32>>(row, WHAT, "mutual_connections")?,
         reason: col(row, WHAT, "reason")?,
     })
 }

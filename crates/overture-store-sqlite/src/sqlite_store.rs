@@ -78,6 +78,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0005_lighter_action_indexes.sql"
         )),
+        M::up(include_str!("../migrations/0006_enrollment_proximity.sql")),
     ])
 }
 

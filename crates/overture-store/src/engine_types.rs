@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use jiff::Timestamp;
 use overture_core::{
-    AccountId, AccountStatus, ActionId, ActionKind, Cooldown, Enrollment, EnrollmentId,
+    AccountId, AccountStatus, ActionId, ActionKind, Cooldown, Degree, Enrollment, EnrollmentId,
     EnrollmentState, InvitationEvent, InvitationId, LeadId, NewEvent, WorkspaceId,
 };
 
@@ -47,6 +47,10 @@ pub struct EnrollmentRecord {
     pub attempt: u32,
     /// Whether a visit, follow or like of this enrollment is done (a warmed-up lead).
     pub warmed_up: bool,
+    /// How far the lead is from the enrollment's sender, as the last visit showed it.
+    pub degree: Option<Degree>,
+    /// The connections the lead and the sender share, as the last visit showed them.
+    pub mutual_connections: Option<u32>,
     /// Why the enrollment stopped, when it did.
     pub reason: Option<String>,
 }
@@ -256,6 +260,8 @@ pub struct Changes {
     pub poll_cursors: Vec<(AccountId, PollKind, Timestamp)>,
     /// Tags to put on leads.
     pub tags: Vec<(LeadId, String)>,
+    /// What visits showed of leads: how far each is from the enrollment's sender.
+    pub proximity: Vec<Proximity>,
     /// Facts to append.
     pub events: Vec<NewEvent>,
 }
@@ -265,6 +271,17 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self == &Changes::default()
     }
+}
+
+/// How far a lead is from an enrollment's sender, as a visit of the profile showed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proximity {
+    /// The enrollment (its sender and its lead).
+    pub enrollment: EnrollmentId,
+    /// The degree of connection.
+    pub degree: Degree,
+    /// The connections they share.
+    pub mutual_connections: u32,
 }
 
 /// The result of an action's attempt with everything it changes, applied as one transaction.

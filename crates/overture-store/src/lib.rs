@@ -26,7 +26,7 @@ pub mod conformance;
 pub use engine_types::{
     ActionHistory, Backoff, BackoffAxis, Changes, ContactPolicy, EffectEntry, EffectOutcome,
     EffectRecord, EffectResult, EnrollmentRecord, EnrollmentUpdate, InFlightEffect, Intent,
-    IntentOutcome, InvitationChange, NewEnrollment, OpenAccount, PollKind,
+    IntentOutcome, InvitationChange, NewEnrollment, OpenAccount, PollKind, Proximity,
 };
 pub use error::StoreError;
 pub use store::Store;

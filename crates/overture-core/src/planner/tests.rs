@@ -271,3 +271,31 @@ proptest! {
         prop_assert_eq!(plan.scheduled.len() + plan.deferred.len(), n as usize);
     }
 }
+
+#[test]
+fn a_used_up_window_defers_everyone_to_the_next_one_unranked() {
+    let acc = account(2, 100, None);
+    let history = BTreeMap::from([(
+        ActionKind::Invite,
+        vec![ts("2026-03-02T09:10:00Z"), ts("2026-03-02T10:40:00Z")],
+    )]);
+    let cands = [
+        candidate(1, 0, 0, NotePolicy::NoNote),
+        candidate(2, 0, 900, NotePolicy::NoNote),
+    ];
+    let plan = plan_account(&PlanInput {
+        account: &acc,
+        history: &history,
+        notes: &[],
+        candidates: &cands,
+        seed: 7,
+        now: ts("2026-03-02T12:00:00Z"),
+    });
+    assert!(
+        plan.scheduled.is_empty(),
+        "no slot of tomorrow is handed out today: {plan:?}"
+    );
+    let tomorrow = ts("2026-03-03T09:00:00Z");
+    assert_eq!(plan.deferred.len(), 2);
+    assert!(plan.deferred.iter().all(|d| d.until == Some(tomorrow)));
+}

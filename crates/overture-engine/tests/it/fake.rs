@@ -1,7 +1,7 @@
 //! A small stateful fake of the Channel port: pending invitations, connections, messages and
 //! replies per seat, a log of every effect, and injected faults.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use jiff::Timestamp;
@@ -46,6 +46,9 @@ struct State {
     effects: Vec<Effect>,
     calls: Vec<(&'static str, Timestamp)>,
     faults: VecDeque<Fault>,
+    /// How far people are from every seat, when a test says so (otherwise second degree with
+    /// three mutual connections).
+    proximity: HashMap<ProfileUrl, (Degree, u32)>,
 }
 
 /// The fake network, shared by every seat's channel.
@@ -125,6 +128,13 @@ impl FakeChannels {
         self.lock().replies.push((account, profile.clone(), now));
     }
 
+    /// How far the person is from every seat, from now on.
+    pub(crate) fn set_proximity(&self, profile: &ProfileUrl, degree: Degree, mutual: u32) {
+        self.lock()
+            .proximity
+            .insert(profile.clone(), (degree, mutual));
+    }
+
     /// Whether the seat has a pending invitation to the person.
     pub(crate) fn is_pending(&self, account: AccountId, profile: &ProfileUrl) -> bool {
         self.lock()
@@ -194,6 +204,30 @@ impl FakeChannel {
         }
     }
 
+    /// The person as the seat sees them.
+    fn profile(state: &State, me: AccountId, profile: &ProfileUrl) -> Profile {
+        let pending = state
+            .pending
+            .iter()
+            .any(|(a, p, ..)| *a == me && p == profile);
+        let (degree, mutual_connections) = state
+            .proximity
+            .get(profile)
+            .copied()
+            .unwrap_or((Degree::Second, 3));
+        Profile {
+            member_id: format!("member-{profile}"),
+            profile_url: profile.clone(),
+            degree: if Self::connected(state, me, profile) {
+                Degree::First
+            } else {
+                degree
+            },
+            mutual_connections,
+            invitation_pending: pending,
+        }
+    }
+
     fn connected(state: &State, account: AccountId, profile: &ProfileUrl) -> bool {
         state
             .connections
@@ -206,29 +240,15 @@ impl Channel for FakeChannel {
     async fn lookup_profile(&self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
         let me = self.account;
         self.op("lookup", None, |state, _| {
-            let pending = state
-                .pending
-                .iter()
-                .any(|(a, p, ..)| *a == me && p == profile);
-            let degree = if Self::connected(state, me, profile) {
-                Degree::First
-            } else {
-                Degree::Second
-            };
-            let found = Profile {
-                member_id: format!("member-{profile}"),
-                profile_url: profile.clone(),
-                degree,
-                mutual_connections: 3,
-                invitation_pending: pending,
-            };
-            Ok((found, None))
+            Ok((Self::profile(state, me, profile), None))
         })
     }
 
-    async fn visit(&self, profile: &ProfileUrl) -> Result<(), ChannelError> {
-        self.op("visit", Some(profile), |_, now| {
-            Ok(((), Some(Self::effect("visit", now))))
+    async fn visit(&self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
+        let me = self.account;
+        self.op("visit", Some(profile), |state, now| {
+            let seen = Self::profile(state, me, profile);
+            Ok((seen, Some(Self::effect("visit", now))))
         })
     }
 

@@ -2,7 +2,7 @@
 
 use jiff::SignedDuration;
 use overture_clock::Clock;
-use overture_core::{EnrollmentState, InvitationState};
+use overture_core::{ActionKind, Degree, EnrollmentState, InvitationState};
 use overture_engine::{EngineConfig, metrics};
 use overture_store::{InvitationQuery, Store};
 use serde_json::json;
@@ -178,4 +178,53 @@ async fn the_weekly_cap_spreads_invites_over_weeks() {
     assert_eq!(w.fake.effects_of("invite").len(), 130);
     let report = metrics(&w.store, WS, w.clock.now()).await.unwrap();
     assert_eq!(report.totals.cap_violations, 0);
+}
+
+#[tokio::test]
+async fn when_invitations_are_scarce_visits_put_common_ground_first() {
+    let steps = json!([
+        step(json!({ "type": "visit_profile" })),
+        step(json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": true })),
+    ]);
+    let mut scarce = limits(None);
+    if let Some(invite) = scarce.kinds.get_mut(&ActionKind::Invite) {
+        invite.per_day = 1;
+    }
+    let w = World::with(4, steps, json!({}), scarce).await;
+    // What each visit will show: lead 0 is far, lead 1 outside the network, lead 2 a
+    // second-degree contact with a little common ground, lead 3 with a lot.
+    let seen = [
+        (Degree::Third, 0),
+        (Degree::OutOfNetwork, 0),
+        (Degree::Second, 2),
+        (Degree::Second, 40),
+    ];
+    for (url, (degree, mutual)) in w.urls.iter().zip(seen) {
+        w.fake.set_proximity(url, degree, mutual);
+    }
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(5)).await.unwrap();
+
+    assert_eq!(w.fake.effects_of("visit").len(), 4);
+    let order: Vec<String> = w
+        .fake
+        .effects_of("invite")
+        .iter()
+        .map(|e| e.profile.clone())
+        .collect();
+    // The first visit's lead takes day one's only invitation before the others are seen;
+    // from then on the waiting leads go by what their visits showed.
+    let expected: Vec<String> = [0, 3, 2, 1]
+        .iter()
+        .map(|&i| w.urls[i].to_string())
+        .collect();
+    assert_eq!(order, expected);
+    let records = w.store.list_enrollments(WS, w.campaign).await.unwrap();
+    let lead3 = records
+        .iter()
+        .find(|r| r.enrollment.lead_id == w.leads[3])
+        .expect("lead 3 is enrolled");
+    assert_eq!(lead3.degree, Some(Degree::Second));
+    assert_eq!(lead3.mutual_connections, Some(40));
 }

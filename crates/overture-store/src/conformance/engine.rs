@@ -2,8 +2,8 @@
 
 use jiff::SignedDuration;
 use overture_core::{
-    AccountId, ActionKind, ActionState, CampaignId, EnrollmentState, EventKind, InvitationState,
-    LeadId, NewEvent, WorkspaceId,
+    AccountId, ActionKind, ActionState, CampaignId, Degree, EnrollmentState, EventKind,
+    InvitationState, LeadId, NewEvent, WorkspaceId,
 };
 
 use super::invitations::seed;
@@ -11,7 +11,7 @@ use super::{at, ok, spec};
 use crate::{
     ActionQuery, Backoff, BackoffAxis, Changes, ContactPolicy, EffectOutcome, EffectResult,
     EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewAction, NewCampaignVersion,
-    NewEnrollment, NewInvitation, PollKind, Store, StoreError,
+    NewEnrollment, NewInvitation, PollKind, Proximity, Store, StoreError,
 };
 
 const WS: WorkspaceId = WorkspaceId::DEFAULT;
@@ -141,17 +141,23 @@ pub async fn enrollments_are_one_open_per_lead<S: Store>(store: S) {
     assert_eq!(ok("include", include), [leads[0]]);
 }
 
-/// Due enrollments come earliest first; an update applies only at the expected step of an
-/// open enrollment, and closing one cancels its queued actions.
-pub async fn enrollment_updates_are_guarded<S: Store>(store: S) {
-    let (alice, leads) = seed(&store, 2).await;
-    let spring = campaign(&store, "spring").await;
+/// Account `alice` with two leads, both enrolled in campaign `spring` at `at(5)`.
+async fn two_enrolled<S: Store>(store: &S) -> (AccountId, Vec<LeadId>, CampaignId) {
+    let (alice, leads) = seed(store, 2).await;
+    let spring = campaign(store, "spring").await;
     ok(
         "enroll",
         store
             .enroll_leads(WS, spring, &enrollments(alice, &leads), at(5))
             .await,
     );
+    (alice, leads, spring)
+}
+
+/// Due enrollments come earliest first; an update applies only at the expected step of an
+/// open enrollment, and closing one cancels its queued actions.
+pub async fn enrollment_updates_are_guarded<S: Store>(store: S) {
+    let (alice, leads, _) = two_enrolled(&store).await;
     assert!(ok("none due", store.due_enrollments(at(4), 10).await).is_empty());
     let due = ok("due", store.due_enrollments(at(5), 10).await);
     assert_eq!(due.len(), 2);
@@ -210,6 +216,49 @@ pub async fn enrollment_updates_are_guarded<S: Store>(store: S) {
         )
         .await;
     assert_eq!(ok("actions", actions)[0].state, ActionState::Cancelled);
+}
+
+/// What a visit showed (degree, mutual connections) stays on the enrollment; a fresh
+/// enrollment knows nothing yet.
+pub async fn proximity_is_kept_on_the_enrollment<S: Store>(store: S) {
+    let (_, _, spring) = two_enrolled(&store).await;
+    let due = ok("due", store.due_enrollments(at(5), 10).await);
+    assert!(
+        due.iter()
+            .all(|r| r.degree.is_none() && r.mutual_connections.is_none())
+    );
+    let seen = Proximity {
+        enrollment: due[1].enrollment.id,
+        degree: Degree::Second,
+        mutual_connections: 17,
+    };
+    let changes = Changes {
+        proximity: vec![seen],
+        ..Changes::default()
+    };
+    ok("apply", store.apply_changes(WS, changes, at(6)).await);
+    let record = ok("get", store.enrollment(WS, seen.enrollment).await);
+    assert_eq!(record.degree, Some(Degree::Second));
+    assert_eq!(record.mutual_connections, Some(17));
+    let other = ok("other", store.enrollment(WS, due[0].enrollment.id).await);
+    assert_eq!(other.degree, None, "only the visited enrollment changes");
+    let seen_again = Proximity {
+        degree: Degree::First,
+        mutual_connections: 18,
+        ..seen
+    };
+    let changes = Changes {
+        proximity: vec![seen_again],
+        ..Changes::default()
+    };
+    ok("again", store.apply_changes(WS, changes, at(7)).await);
+    let listed = ok("list", store.list_enrollments(WS, spring).await);
+    let record = listed
+        .iter()
+        .find(|r| r.enrollment.id == seen.enrollment)
+        .expect("the enrollment is listed");
+    assert_eq!(record.degree, Some(Degree::First), "the latest visit wins");
+    assert_eq!(record.mutual_connections, Some(18));
 }
 
 /// The intent is committed before the call; a second claim finds it instead of a fresh

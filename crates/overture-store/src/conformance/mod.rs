@@ -75,6 +75,7 @@ macro_rules! conformance_tests {
             released_action_is_claimed_again,
             enrollments_are_one_open_per_lead,
             enrollment_updates_are_guarded,
+            proximity_is_kept_on_the_enrollment,
             effect_ledger_intent_then_result,
             effect_retry_requeues_without_intent,
             backoffs_and_cursors_persist,
