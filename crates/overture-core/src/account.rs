@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::governor::Policy;
 use crate::ids::{AccountId, WorkspaceId};
 use crate::limits::AccountLimits;
 use crate::working_hours::WorkingHours;
@@ -219,6 +220,9 @@ pub struct Account {
     pub working_hours: WorkingHours,
     /// Caps, spacing, warm-up and note quota.
     pub limits: AccountLimits,
+    /// How the pending-invitation governor treats the account's invitations.
+    #[serde(default)]
+    pub governor: Policy,
     /// Whether it may act now.
     pub status: AccountStatus,
     /// When the account was added (the warm-up ramp starts here).
@@ -242,6 +246,9 @@ pub struct NewAccount {
     pub working_hours: WorkingHours,
     /// Caps, spacing, warm-up and note quota.
     pub limits: AccountLimits,
+    /// How the pending-invitation governor treats the account's invitations.
+    #[serde(default)]
+    pub governor: Policy,
     /// Whether it may act from the start (a LinkedIn seat without its session waits for it).
     pub status: AccountStatus,
     /// When it was added.
@@ -259,6 +266,9 @@ pub struct AccountSettings {
     pub working_hours: WorkingHours,
     /// Caps, spacing, warm-up and note quota.
     pub limits: AccountLimits,
+    /// How the pending-invitation governor treats the account's invitations.
+    #[serde(default)]
+    pub governor: Policy,
 }
 
 impl Account {
@@ -269,6 +279,7 @@ impl Account {
             time_zone: self.time_zone.clone(),
             working_hours: self.working_hours.clone(),
             limits: self.limits.clone(),
+            governor: self.governor,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod campaign;
 pub mod cooldown;
 pub mod enrollment;
 pub mod event;
+pub mod governor;
 pub mod ids;
 pub mod invitation;
 pub mod lead;

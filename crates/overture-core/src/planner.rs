@@ -73,6 +73,10 @@ pub struct PlanInput<'a> {
     pub notes: &'a [Timestamp],
     /// The enrollments to plan, in any order.
     pub candidates: &'a [Candidate],
+    /// How many more invitations may go out before the account's pending invitations reach
+    /// the governor's cap (pending ones and invitations already queued both count);
+    /// `u32::MAX` when there is no cap.
+    pub invite_room: u32,
     /// The engine's seed, for the jitter.
     pub seed: u64,
     /// The current instant.
@@ -212,12 +216,30 @@ fn plan_kind(
         return;
     }
     let budget = ask(&history, notes, start, 0.0).remaining;
+    let fits = if kind == ActionKind::Invite {
+        budget.min(input.invite_room)
+    } else {
+        budget
+    };
     let count = candidates
         .len()
-        .min(usize::try_from(budget).unwrap_or(usize::MAX));
+        .min(usize::try_from(fits).unwrap_or(usize::MAX));
     let gap = spread_gap(start, window_end, count);
     let mut slot = 0i32;
+    let room = if kind == ActionKind::Invite {
+        input.invite_room
+    } else {
+        u32::MAX
+    };
     for c in candidates {
+        if u32::try_from(slot).unwrap_or(u32::MAX) >= room {
+            // The pending cap: the rest wait for invitations to be answered or withdrawn.
+            plan.deferred.push(Deferred {
+                enrollment: c.enrollment,
+                until: Some(window_end),
+            });
+            continue;
+        }
         let salt = [
             c.enrollment.get().cast_unsigned(),
             input.now.as_second().cast_unsigned(),

@@ -233,6 +233,21 @@ impl WorkingHours {
 }
 
 /// The first instant after `at` whose civil date in `tz` is later than `at`'s.
+/// The first instant of the civil day (in `zone`) that `at` falls on: its midnight, or the
+/// transition that skips midnight in a zone whose clocks jump over it.
+pub fn day_start(zone: &Zone, at: Timestamp) -> Timestamp {
+    let tz = zone.tz();
+    // No civil day lasts 72 hours, so a day start lies between here and `at`.
+    let mut start = plus(at, -SignedDuration::from_hours(72));
+    while let Some(next) = next_day_start(tz, start) {
+        if next > at {
+            break;
+        }
+        start = next;
+    }
+    start
+}
+
 pub(crate) fn next_day_start(tz: &TimeZone, at: Timestamp) -> Option<Timestamp> {
     let today = tz.to_datetime(at).date();
     let tomorrow = today.tomorrow().ok()?;

@@ -98,6 +98,7 @@ async fn year(size: Size) {
                 time_zone: Zone::parse(ZONES[i % ZONES.len()]).expect("a zone"),
                 working_hours: WorkingHours::default(),
                 limits: AccountLimits::for_tier(tier),
+                governor: Default::default(),
                 status: AccountStatus::Active,
                 created_at: start,
             })
@@ -150,10 +151,12 @@ async fn year(size: Size) {
     #[allow(clippy::disallowed_methods)]
     let began = std::time::Instant::now();
     let mut actions = 0u64;
+    let mut released = 0u64;
     for day in 1..=days {
         let until = start + SignedDuration::from_hours(24 * day);
         let report = engine.run_until(until).await.expect("a simulated day");
         actions += u64::from(report.actions_done + report.actions_failed);
+        released += u64::from(report.actions_released);
         if day % 30 == 0 {
             let wall = began.elapsed().as_secs_f64();
             println!("day {day}: {wall:.1} s, {actions} actions");
@@ -171,6 +174,7 @@ async fn year(size: Size) {
     );
     store.close().await;
     println!("peak resident memory: {}", peak_memory());
+    println!("actions put back for later (limits, back-offs): {released}");
 }
 
 /// The process's peak resident set size, as Linux reports it (`VmHWM`).

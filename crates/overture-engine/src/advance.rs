@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::Channels;
 use overture_clock::Clock;
+use overture_core::governor;
 use overture_core::limits::history_window;
 use overture_core::planner::{
     Candidate, LeadSignals, NotePolicy, PlanInput, choose_variant, lead_score, plan_account,
@@ -362,6 +363,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         let account = self.account(ws, account_id).await?;
         let mut history = BTreeMap::new();
         let mut notes = Vec::new();
+        let mut invite_room = u32::MAX;
         for kind in list
             .iter()
             .map(|p| p.kind)
@@ -371,6 +373,12 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             let h = self.store.action_history(account_id, kind, since).await?;
             if kind == ActionKind::Invite {
                 notes = h.notes.clone();
+                // Queued invitations will be pending too once sent.
+                let pending = self.store.pending_count(ws, account_id).await?;
+                let waiting = usize::try_from(pending)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(h.planned.len());
+                invite_room = governor::invite_room(&account.governor, waiting);
             }
             let mut all = h.effects;
             all.extend(h.planned);
@@ -396,6 +404,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             history: &history,
             notes: &notes,
             candidates: &candidates,
+            invite_room,
             seed: self.config.seed,
             now,
         });

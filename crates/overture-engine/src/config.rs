@@ -22,6 +22,9 @@ pub struct EngineConfig {
     /// How often each account with open enrollments is polled for acceptances and replies
     /// (inside its working hours).
     pub poll_every: SignedDuration,
+    /// How often the governor looks at each account's pending invitations (when the account
+    /// is polled, inside its working hours).
+    pub govern_every: SignedDuration,
     /// How many attempts an action gets when the channel fails transiently.
     pub max_attempts: u32,
     /// The first wait after a transient failure; it doubles with each further failure.
@@ -42,6 +45,7 @@ impl Default for EngineConfig {
             seed: 0,
             lease: SignedDuration::from_mins(5),
             poll_every: SignedDuration::from_hours(3),
+            govern_every: SignedDuration::from_hours(24),
             max_attempts: 4,
             backoff_base: SignedDuration::from_mins(2),
             default_restriction: SignedDuration::from_hours(7 * 24),

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use overture_channel::{Channel, ChannelError, Channels, InviteRequest, MessageRequest, Profile};
 use overture_clock::Clock;
 use overture_core::cooldown::DEFAULT_REINVITE_COOLDOWN;
+use overture_core::governor;
 use overture_core::limits::{LimitQuery, NOTE_WINDOW, allowance, history_window};
 use overture_core::sequence::CampaignSpec;
 use overture_core::{
@@ -201,6 +202,18 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             return self
                 .finish(&job.claim, EffectResult::Failed { error }, changes, report)
                 .await;
+        }
+        if kind == ActionKind::Invite {
+            // The pending cap holds whatever was planned: at the cap the invitation waits.
+            let pending = self
+                .store
+                .pending_count(action.workspace_id, account.id)
+                .await?;
+            let pending = usize::try_from(pending).unwrap_or(usize::MAX);
+            if !governor::may_invite(&account.governor, pending) {
+                let later = plus(now, self.config.poll_every);
+                return self.release(&job, later, report).await;
+            }
         }
         let intent = Intent {
             action: action.id,

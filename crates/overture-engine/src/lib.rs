@@ -17,6 +17,7 @@ mod advance;
 mod config;
 mod error;
 mod execute;
+pub mod govern;
 mod metrics;
 mod payload;
 mod poll;
@@ -64,6 +65,8 @@ pub struct TickReport {
     pub advanced: u32,
     /// Accounts polled for acceptances and replies.
     pub polled: u32,
+    /// Withdrawals the governor queued.
+    pub governed: u32,
 }
 
 /// The campaign engine. See the crate documentation.
@@ -82,6 +85,10 @@ pub struct Engine<S, C, K> {
     cached_at: Option<Timestamp>,
     /// When each account with open enrollments is polled next.
     next_poll: HashMap<AccountId, Timestamp>,
+    /// When the governor looks at each account next.
+    next_govern: HashMap<AccountId, Timestamp>,
+    /// The accounts the governor looks after, and when that list was read.
+    governed: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
     /// The accounts with open enrollments, and when that list was read.
     open_accounts: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
 }
@@ -99,6 +106,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             campaigns: HashMap::new(),
             cached_at: None,
             next_poll: HashMap::new(),
+            next_govern: HashMap::new(),
+            governed: None,
             open_accounts: None,
         }
     }
@@ -147,6 +156,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             self.started = true;
         }
         self.poll(now, &mut report).await?;
+        self.govern_all(now, &mut report).await?;
         self.advance(now, &mut report).await?;
         let done = report.actions_done;
         self.execute(&mut report).await?;
@@ -220,6 +230,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     /// The earliest of the store's next due instant and the next poll.
     async fn next_wakeup(&mut self) -> Result<Option<Timestamp>, EngineError> {
         let due = self.store.next_due().await?;
+        // The governor runs at the ticks that polls and actions bring (an account with pending
+        // invitations is polled every `poll_every`), so it adds no wake-up of its own.
         let poll = self.next_poll.values().min().copied();
         Ok(match (due, poll) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -244,6 +256,7 @@ impl<S: Store, C: Channels> Engine<S, C, ManualClock> {
             total.planned += report.planned;
             total.advanced += report.advanced;
             total.polled += report.polled;
+            total.governed += report.governed;
             total.next_wakeup = report.next_wakeup;
             let now = self.clock.now();
             let next = report

@@ -29,7 +29,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             .as_ref()
             .is_none_or(|(read, _)| plus(*read, self.config.poll_every) <= now);
         if stale {
-            let open = self.store.accounts_with_open_enrollments().await?;
+            let open = self.store.accounts_to_watch().await?;
             let list: Vec<_> = open.iter().map(|o| (o.workspace, o.account)).collect();
             self.next_poll
                 .retain(|id, _| list.iter().any(|(_, account)| account == id));

@@ -11,3 +11,7 @@ CREATE INDEX actions_enrollment ON actions (enrollment_id) WHERE enrollment_id I
 DROP INDEX actions_planned;
 CREATE INDEX actions_planned ON actions (account_id, kind, due_at, intent_at, state)
     WHERE state IN ('queued', 'claimed');
+
+-- In-flight intents are looked for once, at start-up, among the claimed actions (which have
+-- their own index); keeping a third index up to date on every intent and result cost more.
+DROP INDEX actions_in_flight;

@@ -15,7 +15,8 @@ const WHAT: &str = "account";
 /// The columns `decode` reads, as a literal for `concat!`.
 macro_rules! columns {
     () => {
-        "id, workspace_id, name, kind, tier, time_zone, working_hours, limits, status, created_at"
+        "id, workspace_id, name, kind, tier, time_zone, working_hours, limits, governor, status, \
+         created_at"
     };
 }
 
@@ -30,6 +31,7 @@ fn decode(row: &Row<'_>) -> Result<Account, StoreError> {
             .map_err(|e| StoreError::corrupt(WHAT, e))?,
         working_hours: col_json(row, WHAT, "working_hours")?,
         limits: col_json(row, WHAT, "limits")?,
+        governor: col_json(row, WHAT, "governor")?,
         status: col_json(row, WHAT, "status")?,
         created_at: col_ts(row, WHAT, "created_at")?,
     })
@@ -44,8 +46,8 @@ impl SqliteStore {
                     tx,
                     "INSERT INTO accounts
                         (workspace_id, name, kind, tier, time_zone, working_hours, limits, status,
-                         created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                         created_at, governor)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      RETURNING id",
                     params![
                         new.workspace_id.get(),
@@ -57,6 +59,7 @@ impl SqliteStore {
                         to_json(WHAT, &new.limits)?,
                         to_json(WHAT, &new.status)?,
                         ms(new.created_at),
+                        to_json(WHAT, &new.governor)?,
                     ],
                     db_err(WHAT, &new.name),
                     |row| col(row, WHAT, "id"),
@@ -153,11 +156,13 @@ impl SqliteStore {
     ) -> Result<Account, StoreError> {
         let working_hours = to_json(WHAT, &settings.working_hours)?;
         let limits = to_json(WHAT, &settings.limits)?;
+        let governor = to_json(WHAT, &settings.governor)?;
         self.write(|tx| {
             let changed = exec(
                 tx,
-                "UPDATE accounts SET tier = ?3, time_zone = ?4, working_hours = ?5, limits = ?6
-                 WHERE workspace_id = ?1 AND id = ?2",
+                "UPDATE accounts
+                    SET tier = ?3, time_zone = ?4, working_hours = ?5, limits = ?6, governor = ?7
+                  WHERE workspace_id = ?1 AND id = ?2",
                 params![
                     ws.get(),
                     id.get(),
@@ -165,6 +170,7 @@ impl SqliteStore {
                     settings.time_zone.name(),
                     working_hours,
                     limits,
+                    governor,
                 ],
                 unavailable,
             )?;

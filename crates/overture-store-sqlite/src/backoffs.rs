@@ -7,7 +7,7 @@ use rusqlite::params;
 
 use crate::changes::{set_cursor, upsert_backoff};
 use crate::invitations::decode as decode_invitation;
-use crate::sqlite_store::{SqliteStore, col, col_parse, col_ts, from_ms, row, rows, scalar};
+use crate::sqlite_store::{SqliteStore, col, col_parse, col_ts, found, from_ms, row, rows, scalar};
 
 /// The invitation columns `invitations::decode` reads, as a literal for `concat!`.
 macro_rules! invitation_columns {
@@ -89,6 +89,26 @@ impl SqliteStore {
                 decode_invitation,
             )
         })
+    }
+
+    pub(crate) fn pending_count_impl(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> Result<u64, StoreError> {
+        let count: i64 = self.read(|c| {
+            found(
+                scalar(
+                    c,
+                    "SELECT count(*) FROM invitations
+                      WHERE workspace_id = ?1 AND account_id = ?2 AND state = 'pending'",
+                    [ws.get(), account.get()],
+                )?,
+                "invitation",
+                account,
+            )
+        })?;
+        u64::try_from(count).map_err(|e| StoreError::corrupt("invitation", e))
     }
 
     pub(crate) fn pending_invitations_impl(

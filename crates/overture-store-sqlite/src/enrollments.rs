@@ -279,9 +279,7 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn accounts_with_open_enrollments_impl(
-        &self,
-    ) -> Result<Vec<OpenAccount>, StoreError> {
+    pub(crate) fn accounts_to_watch_impl(&self) -> Result<Vec<OpenAccount>, StoreError> {
         self.read(|c| {
             rows(
                 c,
@@ -289,6 +287,9 @@ impl SqliteStore {
                 "SELECT a.workspace_id, a.id AS account_id FROM accounts a
                   WHERE EXISTS (SELECT 1 FROM enrollments e
                                  WHERE e.account_id = a.id AND e.state IN ('active', 'waiting'))
+                     OR EXISTS (SELECT 1 FROM invitations i
+                                 WHERE i.workspace_id = a.workspace_id AND i.account_id = a.id
+                                   AND i.state = 'pending')
                   ORDER BY a.id",
                 (),
                 |row| {

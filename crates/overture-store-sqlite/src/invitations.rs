@@ -169,29 +169,37 @@ impl SqliteStore {
         ws: WorkspaceId,
         query: InvitationQuery,
     ) -> Result<Vec<Invitation>, StoreError> {
-        self.read(|c| {
-            rows(
-                c,
-                concat!(
-                    "SELECT ",
-                    columns!(),
-                    " FROM invitations
-                      WHERE workspace_id = ?1
-                        AND (?2 IS NULL OR account_id = ?2)
-                        AND (?3 IS NULL OR state = ?3)
-                        AND (?4 IS NULL OR sent_at < ?4)
-                      ORDER BY id LIMIT +?5"
-                ),
-                params![
-                    ws.get(),
-                    query.account.map(AccountId::get),
-                    query.state.map(|s| s.as_str()),
-                    query.sent_before.map(ms),
-                    limit(query.limit),
-                ],
-                decode,
+        let params = params![
+            ws.get(),
+            query.account.map(AccountId::get),
+            query.state.map(|s| s.as_str()),
+            query.sent_before.map(ms),
+            limit(query.limit),
+        ];
+        // One account's invitations come through its index prefix; an optional parameter
+        // there (`?2 IS NULL OR …`) would walk every invitation of the workspace.
+        let sql = if query.account.is_some() {
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM invitations
+                  WHERE workspace_id = ?1 AND account_id = ?2
+                    AND (?3 IS NULL OR state = ?3)
+                    AND (?4 IS NULL OR sent_at < ?4)
+                  ORDER BY id LIMIT +?5"
             )
-        })
+        } else {
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM invitations
+                  WHERE workspace_id = ?1 AND ?2 IS NULL
+                    AND (?3 IS NULL OR state = ?3)
+                    AND (?4 IS NULL OR sent_at < ?4)
+                  ORDER BY id LIMIT +?5"
+            )
+        };
+        self.read(|c| rows(c, sql, params, decode))
     }
 
     pub(crate) fn extend_cooldown_impl(&self, cooldown: Cooldown) -> Result<Cooldown, StoreError> {

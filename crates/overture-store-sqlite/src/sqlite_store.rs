@@ -79,6 +79,7 @@ fn migrations() -> Migrations<'static> {
             "../migrations/0005_lighter_action_indexes.sql"
         )),
         M::up(include_str!("../migrations/0006_enrollment_proximity.sql")),
+        M::up(include_str!("../migrations/0007_account_governor.sql")),
     ])
 }
 
@@ -759,8 +760,8 @@ impl Store for SqliteStore {
         self.due_enrollments_impl(now, limit)
     }
 
-    async fn accounts_with_open_enrollments(&self) -> Result<Vec<OpenAccount>, StoreError> {
-        self.accounts_with_open_enrollments_impl()
+    async fn accounts_to_watch(&self) -> Result<Vec<OpenAccount>, StoreError> {
+        self.accounts_to_watch_impl()
     }
 
     async fn update_enrollment(
@@ -855,6 +856,10 @@ impl Store for SqliteStore {
         lead: LeadId,
     ) -> Result<Option<Invitation>, StoreError> {
         self.latest_invitation_impl(ws, account, lead)
+    }
+
+    async fn pending_count(&self, ws: WorkspaceId, account: AccountId) -> Result<u64, StoreError> {
+        self.pending_count_impl(ws, account)
     }
 
     async fn pending_invitations(

@@ -314,7 +314,7 @@ pub struct EffectEntry {
     pub with_note: bool,
 }
 
-/// An account with open enrollments, for polling.
+/// An account with open enrollments or pending invitations, for polling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenAccount {
     /// The workspace.

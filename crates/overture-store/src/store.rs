@@ -337,8 +337,9 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<EnrollmentRecord>, StoreError>> + Send;
 
-    /// The accounts that carry open enrollments, in id order (the ones worth polling).
-    fn accounts_with_open_enrollments(
+    /// The accounts worth polling, in id order: those that carry open enrollments or have
+    /// invitations pending (an acceptance must be seen before the governor withdraws).
+    fn accounts_to_watch(
         &self,
     ) -> impl Future<Output = Result<Vec<OpenAccount>, StoreError>> + Send;
 
@@ -460,6 +461,13 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         lead: LeadId,
     ) -> impl Future<Output = Result<Option<Invitation>, StoreError>> + Send;
+
+    /// How many invitations of the account are pending (what the pending cap counts).
+    fn pending_count(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// The account's pending invitations, oldest first.
     fn pending_invitations(

@@ -56,6 +56,9 @@ pub enum Command {
     Run(RunArgs),
     /// Per account: state, pending invitations, invitations against the caps, next actions
     Status(StatusArgs),
+    /// Pending invitations: list them, withdraw the stale ones, acceptance statistics
+    #[command(subcommand)]
+    Invites(InvitesCommand),
     /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
     Demo(DemoArgs),
     /// Configuration: print an example or the effective settings
@@ -204,6 +207,11 @@ pub struct AccountSet {
     /// note_quota.per_30_days=N|none (KIND: visit, follow, like, invite, withdraw, message, email)
     #[arg(long = "limit", value_name = "KEY=VALUE")]
     pub limits: Vec<String>,
+    /// Change the pending-invitation governor: max_pending=N, withdraw_after=21d,
+    /// smart=on|off, smart_threshold=0.02 (or 2%), min_age=3d, withdrawals_per_day=N (0: no
+    /// automatic withdrawal), govern_manual_invites=on|off (see docs/governor.md)
+    #[arg(long = "governor", value_name = "KEY=VALUE")]
+    pub governor: Vec<String>,
     /// Print the changed account as JSON
     #[arg(long)]
     pub json: bool,
@@ -288,6 +296,95 @@ pub enum CampaignCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
+}
+
+/// `overture invites …`
+#[derive(Debug, Subcommand)]
+pub enum InvitesCommand {
+    /// List pending invitations, oldest first, with each one's chance of still being accepted
+    Pending(InvitesPending),
+    /// Withdraw pending invitations by age, by how many to keep, or as the account's policy would
+    Withdraw(InvitesWithdraw),
+    /// Per account: invitations sent and accepted, pending by age, and the acceptance curve
+    Stats(InvitesStats),
+}
+
+/// `overture invites pending`
+#[derive(Debug, Args)]
+pub struct InvitesPending {
+    /// Only this account's invitations [default: every account]
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Only invitations older than this (e.g. `14d`, `36h`)
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    /// The instant to report at (RFC 3339) [default: now]; for demo databases, whose clock is
+    /// simulated
+    #[arg(long, value_name = "INSTANT")]
+    pub at: Option<String>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+/// `overture invites withdraw`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Whatever the mode, nothing younger than the account's governor \
+    `min_age` is withdrawn, invitations sent by hand only when its policy governs them, and at \
+    most --limit. Invitations whose withdrawal is already queued count towards --limit and are \
+    not queued again. A running engine (`overture run`) carries the withdrawals out, spaced \
+    inside the account's withdrawal limits and working hours."
+)]
+pub struct InvitesWithdraw {
+    /// The account whose invitations to withdraw
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    #[command(flatten)]
+    pub mode: WithdrawMode,
+    /// Only list what would be withdrawn and why; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Withdraw at most this many [default: the account's governor `withdrawals_per_day`]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// The instant to act at (RFC 3339) [default: now]; for demo databases, whose clock is
+    /// simulated (the withdrawals are due from then on)
+    #[arg(long, value_name = "INSTANT")]
+    pub at: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which invitations `overture invites withdraw` chooses: exactly one mode.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct WithdrawMode {
+    /// Those older than this (e.g. `14d`, `36h`), oldest first
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    /// Keep the N pending invitations most likely to be accepted (in effect the newest: the
+    /// chance falls with age) and withdraw the rest, least likely first
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u32>,
+    /// What the account's governor policy selects now: older than its `withdraw_after`, below
+    /// its `smart_threshold`, or over its `max_pending`
+    #[arg(long)]
+    pub smart: bool,
+}
+
+/// `overture invites stats`
+#[derive(Debug, Args)]
+pub struct InvitesStats {
+    /// Only this account [default: every account]
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// The instant to report at (RFC 3339) [default: now]; for demo databases, whose clock is
+    /// simulated
+    #[arg(long, value_name = "INSTANT")]
+    pub at: Option<String>,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 /// `overture config …`

@@ -2,6 +2,7 @@
 
 use comfy_table::presets::UTF8_BORDERS_ONLY;
 use comfy_table::{ContentArrangement, Table};
+use jiff::{SignedDuration, Span, SpanRelativeTo};
 use serde::Serialize;
 
 use crate::error::{CliError, CliResult};
@@ -30,4 +31,23 @@ where
 /// An optional text for a table cell.
 pub fn cell(value: Option<&str>) -> &str {
     value.unwrap_or("")
+}
+
+/// A duration such as `14d`, `36h`, `2w` or `1d 12h` (days of 24 hours), not negative.
+pub fn duration(flag: &str, text: &str) -> CliResult<SignedDuration> {
+    let problem = || {
+        CliError::input(format!(
+            "{flag} `{text}`: not a duration (use e.g. 14d, 36h or 2w)"
+        ))
+    };
+    let span: Span = text.trim().parse().map_err(|_| problem())?;
+    let duration = span
+        .to_duration(SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| problem())?;
+    if duration.is_negative() {
+        return Err(CliError::input(format!(
+            "{flag} `{text}`: a duration must not be negative (use e.g. 14d)"
+        )));
+    }
+    Ok(duration)
 }

@@ -44,6 +44,7 @@ fn account(per_day: u32, per_week: u32, notes: Option<u32>) -> Account {
             },
             note_quota: notes.map(|per_30_days| NoteQuota { per_30_days }),
         },
+        governor: Default::default(),
         status: AccountStatus::Active,
         created_at: ts("2026-01-01T00:00:00Z"),
     }
@@ -67,6 +68,7 @@ fn run(account: &Account, history: &[Timestamp], notes: &[Timestamp], cands: &[C
         history: &history,
         notes,
         candidates: cands,
+        invite_room: u32::MAX,
         seed: 7,
         now: ts("2026-03-02T08:00:00Z"),
     })
@@ -242,10 +244,13 @@ fn variants_are_stable_and_in_range() {
 }
 
 proptest! {
-    /// However many candidates and whatever history, a day never holds more than its cap and
-    /// every due time is inside working hours.
+    /// However many candidates and whatever history, a day never holds more than its cap,
+    /// every due time is inside working hours, and no more invitations are planned than the
+    /// pending cap leaves room for.
     #[test]
-    fn plans_keep_the_day_cap(cap in 1u32..30, done in 0usize..30, n in 0i64..60, seed: u64) {
+    fn plans_keep_the_day_cap(
+        cap in 1u32..30, done in 0usize..30, n in 0i64..60, room in 0u32..80, seed: u64,
+    ) {
         let acc = account(cap, 1000, None);
         let history: Vec<_> = (0..done)
             .map(|i| ts("2026-03-02T00:30:00Z") + SignedDuration::from_mins(i as i64))
@@ -253,9 +258,10 @@ proptest! {
         let cands: Vec<_> = (1..=n).map(|i| candidate(i, 0, 0, NotePolicy::NoNote)).collect();
         let hist = BTreeMap::from([(ActionKind::Invite, history.clone())]);
         let plan = plan_account(&PlanInput {
-            account: &acc, history: &hist, notes: &[], candidates: &cands, seed,
-            now: ts("2026-03-02T08:00:00Z"),
+            account: &acc, history: &hist, notes: &[], candidates: &cands, invite_room: room,
+            seed, now: ts("2026-03-02T08:00:00Z"),
         });
+        prop_assert!(plan.scheduled.len() <= room as usize);
         let mut days: BTreeMap<jiff::civil::Date, usize> = BTreeMap::new();
         for t in history.iter().chain(plan.scheduled.iter().map(|s| &s.due_at)) {
             *days.entry(jiff::tz::TimeZone::UTC.to_datetime(*t).date()).or_default() += 1;
@@ -288,6 +294,7 @@ fn a_used_up_window_defers_everyone_to_the_next_one_unranked() {
         history: &history,
         notes: &[],
         candidates: &cands,
+        invite_room: u32::MAX,
         seed: 7,
         now: ts("2026-03-02T12:00:00Z"),
     });
@@ -298,4 +305,28 @@ fn a_used_up_window_defers_everyone_to_the_next_one_unranked() {
     let tomorrow = ts("2026-03-03T09:00:00Z");
     assert_eq!(plan.deferred.len(), 2);
     assert!(plan.deferred.iter().all(|d| d.until == Some(tomorrow)));
+}
+
+#[test]
+fn the_pending_cap_lets_only_the_best_candidates_through() {
+    let acc = account(10, 100, None);
+    let cands: Vec<_> = (1..=6)
+        .map(|i| candidate(i, 0, u32::try_from(i).unwrap() * 10, NotePolicy::NoNote))
+        .collect();
+    let history = BTreeMap::from([(ActionKind::Invite, Vec::new())]);
+    let input = |room| PlanInput {
+        account: &acc,
+        history: &history,
+        notes: &[],
+        candidates: &cands,
+        invite_room: room,
+        seed: 7,
+        now: ts("2026-03-02T08:00:00Z"),
+    };
+    let plan = plan_account(&input(2));
+    assert_eq!(ids(&plan), [5, 6], "the two best scores get the room");
+    assert_eq!(plan.deferred.len(), 4);
+    let none = plan_account(&input(0));
+    assert!(none.scheduled.is_empty());
+    assert_eq!(none.deferred.len(), 6);
 }

@@ -139,6 +139,27 @@ fn next_day_start_handles_midnight() {
 }
 
 #[test]
+fn day_start_is_the_first_instant_of_the_civil_day() {
+    let paris = zone("Europe/Paris");
+    assert_eq!(
+        day_start(&paris, ts("2025-06-02T15:00:00Z")),
+        ts("2025-06-01T22:00:00Z")
+    );
+    assert_eq!(
+        day_start(&paris, ts("2025-06-01T22:00:00Z")),
+        ts("2025-06-01T22:00:00Z"),
+        "midnight is its own day's start"
+    );
+    // In 2018 São Paulo's clocks jumped from 00:00 to 01:00 on 4 November: that day began
+    // at 01:00 local time (03:00 UTC).
+    let sao_paulo = zone("America/Sao_Paulo");
+    assert_eq!(
+        day_start(&sao_paulo, ts("2018-11-04T15:00:00Z")),
+        ts("2018-11-04T03:00:00Z")
+    );
+}
+
+#[test]
 fn validation() {
     let nine = time("09:00");
     assert_eq!(

@@ -228,3 +228,90 @@ async fn when_invitations_are_scarce_visits_put_common_ground_first() {
     assert_eq!(lead3.degree, Some(Degree::Second));
     assert_eq!(lead3.mutual_connections, Some(40));
 }
+
+#[tokio::test]
+async fn invitations_wait_at_the_pending_cap_and_go_when_one_is_answered() {
+    let steps = json!([step(
+        json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": true })
+    )]);
+    let w = World::new(6, steps).await;
+    w.govern(|g| g.max_pending = 3).await;
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(3)).await.unwrap();
+    assert_eq!(
+        w.fake.effects_of("invite").len(),
+        3,
+        "three pending at most"
+    );
+    assert_eq!(w.store.pending_count(WS, w.account.id).await.unwrap(), 3);
+
+    // One person accepts: a place frees up, and exactly one more invitation goes.
+    let first = w.fake.effects_of("invite")[0].profile.clone();
+    let url = w.urls.iter().find(|u| u.to_string() == first).unwrap();
+    w.fake.accept(w.account.id, url);
+    engine.run_until(start() + days(6)).await.unwrap();
+    assert_eq!(w.fake.effects_of("invite").len(), 4);
+    assert_eq!(w.store.pending_count(WS, w.account.id).await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn the_governor_withdraws_stale_invitations_within_its_daily_budget() {
+    let steps = json!([step(
+        json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": true })
+    )]);
+    let w = World::new(6, steps).await;
+    w.govern(|g| {
+        g.withdraw_after = days(4);
+        g.smart = false;
+        g.withdrawals_per_day = 2;
+    })
+    .await;
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(4)).await.unwrap();
+    assert_eq!(w.fake.effects_of("invite").len(), 6);
+    assert!(
+        w.fake.effects_of("withdraw").is_empty(),
+        "nothing is withdrawn before it is 4 days old"
+    );
+    // Lead 0 accepts: an answered invitation is never withdrawn.
+    w.fake.accept(w.account.id, &w.urls[0]);
+    engine.run_until(start() + days(12)).await.unwrap();
+
+    let invites = w.fake.effects_of("invite");
+    let withdrawals = w.fake.effects_of("withdraw");
+    assert_eq!(
+        withdrawals.len(),
+        5,
+        "every stale one goes: {withdrawals:?}"
+    );
+    assert!(
+        withdrawals
+            .iter()
+            .all(|e| e.profile != w.urls[0].to_string())
+    );
+    for withdrawal in &withdrawals {
+        let sent = invites
+            .iter()
+            .find(|i| i.profile == withdrawal.profile)
+            .unwrap()
+            .at;
+        assert!(withdrawal.at.duration_since(sent) >= days(4));
+    }
+    let mut per_day: std::collections::BTreeMap<jiff::civil::Date, usize> = Default::default();
+    for withdrawal in &withdrawals {
+        *per_day
+            .entry(jiff::tz::TimeZone::UTC.to_datetime(withdrawal.at).date())
+            .or_default() += 1;
+    }
+    assert!(per_day.values().all(|&n| n <= 2), "{per_day:?}");
+    assert_eq!(w.store.pending_count(WS, w.account.id).await.unwrap(), 0);
+    let cooldown = w
+        .store
+        .cooldown(WS, w.account.id, w.leads[1])
+        .await
+        .unwrap()
+        .expect("a withdrawn person cools down");
+    assert!(cooldown.reinvite_not_before >= start() + days(4) + days(21));
+}

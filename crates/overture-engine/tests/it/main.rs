@@ -98,6 +98,16 @@ pub(crate) fn step(kind: Value) -> Value {
 }
 
 impl World {
+    /// Changes the account's governor policy.
+    pub(crate) async fn govern(&self, change: impl FnOnce(&mut overture_core::governor::Policy)) {
+        let mut settings = self.account.settings();
+        change(&mut settings.governor);
+        self.store
+            .update_account_settings(WS, self.account.id, settings)
+            .await
+            .unwrap();
+    }
+
     pub(crate) async fn new(leads: usize, steps: Value) -> World {
         Self::with(leads, steps, json!({}), limits(None)).await
     }
@@ -249,6 +259,7 @@ pub(crate) fn seat(name: &str, tier: Tier, limits: AccountLimits) -> NewAccount 
         )
         .unwrap(),
         limits,
+        governor: Default::default(),
         status: AccountStatus::Active,
         created_at: start() - days(30),
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use jiff::SignedDuration;
 use overture_clock::{Clock, ManualClock};
+use overture_core::governor::Policy;
 use overture_core::{AccountStatus, Tier};
 use overture_engine::{Engine, EngineConfig, metrics};
 use overture_sandbox::{FaultPlan, Op, SandboxNetwork, SeatProfile, WorldParams};
@@ -19,12 +20,13 @@ use crate::{WS, assert_paced, days, limits, spec, start, step};
 const SEATS: [&str; 2] = ["alice", "bob"];
 
 /// Runs a two-seat campaign over `people` leads for `span` in a sandbox world of `seed`, with
-/// an optional fault plan; returns the network and the store.
+/// an optional fault plan and the seats' pending cap; returns the network and the store.
 async fn simulate(
     seed: u64,
     people: u32,
     span: SignedDuration,
     fault: Option<FaultPlan>,
+    max_pending: u32,
 ) -> (SandboxNetwork, SqliteStore, tempfile::TempDir, ManualClock) {
     let clock = ManualClock::new(start());
     let mut params = WorldParams::default();
@@ -38,7 +40,11 @@ async fn simulate(
         net.add_seat(name, Tier::Free, SeatProfile::default())
             .unwrap();
         store
-            .create_account(crate::seat(name, Tier::Free, limits(Some(5))))
+            .create_account({
+                let mut seat = crate::seat(name, Tier::Free, limits(Some(5)));
+                seat.governor.max_pending = max_pending;
+                seat
+            })
             .await
             .unwrap();
     }
@@ -133,12 +139,19 @@ proptest! {
     /// Caps, working hours, spacing and the re-invite cooldown hold, and nothing goes out twice
     /// (no invitation while one is pending, no effect repeated), over many seeds.
     #[test]
-    fn sandbox_runs_keep_every_limit(seed in 0u64..1_000, people in 100u32..200) {
+    fn sandbox_runs_keep_every_limit(
+        seed in 0u64..1_000, people in 100u32..200, max_pending in 3u32..40,
+    ) {
         runtime().block_on(async {
-            let (net, store, _dir, clock) = simulate(seed, people, days(20), None).await;
+            let (net, store, _dir, clock) =
+                simulate(seed, people, days(20), None, max_pending).await;
             check_invariants(&net, &store, &clock).await;
             let sent: u32 = SEATS.iter().map(|s| net.stats(s).unwrap().invites_sent).sum();
             assert!(sent > 0, "the campaign sent invitations");
+            for seat in SEATS {
+                let most = net.stats(seat).unwrap().max_pending;
+                assert!(most <= max_pending, "{seat}: {most} pending at once, cap {max_pending}");
+            }
         });
     }
 }
@@ -146,7 +159,8 @@ proptest! {
 #[tokio::test]
 async fn lost_answers_in_the_sandbox_cause_no_duplicates() {
     let plan = FaultPlan::lose_answer().on(Op::Invite).times(5);
-    let (net, store, _dir, clock) = simulate(7, 120, days(10), Some(plan)).await;
+    let (net, store, _dir, clock) =
+        simulate(7, 120, days(10), Some(plan), Policy::DEFAULT_MAX_PENDING).await;
     check_invariants(&net, &store, &clock).await;
 }
 
@@ -156,7 +170,8 @@ async fn an_expired_session_in_the_sandbox_pauses_the_seat() {
         .on(Op::Invite)
         .for_seat("bob")
         .times(1);
-    let (net, store, _dir, clock) = simulate(11, 120, days(5), Some(plan)).await;
+    let (net, store, _dir, clock) =
+        simulate(11, 120, days(5), Some(plan), Policy::DEFAULT_MAX_PENDING).await;
     check_invariants(&net, &store, &clock).await;
     let bob = store.account_by_name(WS, "bob").await.unwrap();
     assert_eq!(bob.status, AccountStatus::NeedsCredentials);

@@ -131,6 +131,7 @@ fn account(name: &str) -> overture_core::Account {
         time_zone: Zone::utc(),
         working_hours: WorkingHours::default(),
         limits: AccountLimits::for_tier(Tier::Premium),
+        governor: Default::default(),
         status: overture_core::AccountStatus::Active,
         created_at: t0(),
     }

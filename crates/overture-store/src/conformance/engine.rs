@@ -3,7 +3,7 @@
 use jiff::SignedDuration;
 use overture_core::{
     AccountId, ActionKind, ActionState, CampaignId, Degree, EnrollmentState, EventKind,
-    InvitationState, LeadId, NewEvent, WorkspaceId,
+    InvitationEvent, InvitationState, LeadId, NewEvent, WorkspaceId,
 };
 
 use super::invitations::seed;
@@ -11,7 +11,7 @@ use super::{at, ok, spec};
 use crate::{
     ActionQuery, Backoff, BackoffAxis, Changes, ContactPolicy, EffectOutcome, EffectResult,
     EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewAction, NewCampaignVersion,
-    NewEnrollment, NewInvitation, PollKind, Proximity, Store, StoreError,
+    NewEnrollment, NewInvitation, OpenAccount, PollKind, Proximity, Store, StoreError,
 };
 
 const WS: WorkspaceId = WorkspaceId::DEFAULT;
@@ -216,6 +216,57 @@ pub async fn enrollment_updates_are_guarded<S: Store>(store: S) {
         )
         .await;
     assert_eq!(ok("actions", actions)[0].state, ActionState::Cancelled);
+}
+
+/// An account is watched while it has open enrollments or pending invitations, and only then.
+pub async fn accounts_are_watched_while_work_is_open<S: Store>(store: S) {
+    let (alice, leads, _) = two_enrolled(&store).await;
+    let watched = |list: Vec<OpenAccount>| list.iter().map(|o| o.account).collect::<Vec<_>>();
+    assert_eq!(
+        watched(ok("open", store.accounts_to_watch().await)),
+        [alice]
+    );
+    let due = ok("due", store.due_enrollments(at(5), 10).await);
+    let done = due
+        .iter()
+        .map(|r| EnrollmentUpdate {
+            id: r.enrollment.id,
+            expect_step: 0,
+            step: 0,
+            state: EnrollmentState::Completed,
+            next_due_at: None,
+            attempt: 0,
+            reason: None,
+        })
+        .collect();
+    let invitation = NewInvitation {
+        workspace_id: WS,
+        account_id: alice,
+        lead_id: leads[0],
+        campaign_id: None,
+        external_id: Some("inv-1".into()),
+        note: None,
+        sent_at: at(6),
+    };
+    let changes = Changes {
+        enrollments: done,
+        invitations: vec![InvitationChange::Sent(invitation)],
+        ..Changes::default()
+    };
+    ok("complete", store.apply_changes(WS, changes, at(7)).await);
+    assert_eq!(
+        watched(ok("pending", store.accounts_to_watch().await)),
+        [alice],
+        "a pending invitation keeps the account watched"
+    );
+    let pending = ok("list", store.pending_invitations(WS, alice).await);
+    ok(
+        "accept",
+        store
+            .transition_invitation(WS, pending[0].id, InvitationEvent::Accept, at(8))
+            .await,
+    );
+    assert!(ok("nothing", store.accounts_to_watch().await).is_empty());
 }
 
 /// What a visit showed (degree, mutual connections) stays on the enrollment; a fresh

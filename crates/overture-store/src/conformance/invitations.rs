@@ -238,6 +238,24 @@ pub async fn invitations_are_filtered<S: Store>(store: S) {
         ids(ok("limit", store.list_invitations(ws, query(1)).await)),
         [a1.id]
     );
+    assert_eq!(ok("alice pending", store.pending_count(ws, alice).await), 1);
+    assert_eq!(ok("bob pending", store.pending_count(ws, bob).await), 1);
+    ok(
+        "withdraw",
+        store
+            .transition_invitation(ws, a1.id, InvitationEvent::Withdraw, at(50))
+            .await,
+    );
+    assert_eq!(
+        ok("after withdrawal", store.pending_count(ws, alice).await),
+        0
+    );
+    let other = ok("workspace", store.create_workspace("other").await).id;
+    assert_eq!(
+        ok("other workspace", store.pending_count(other, bob).await),
+        0,
+        "counts stay inside their workspace"
+    );
 }
 
 /// A cooldown is stored, moves later, and never gets shorter.

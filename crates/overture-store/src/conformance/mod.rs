@@ -76,6 +76,7 @@ macro_rules! conformance_tests {
             enrollments_are_one_open_per_lead,
             enrollment_updates_are_guarded,
             proximity_is_kept_on_the_enrollment,
+            accounts_are_watched_while_work_is_open,
             effect_ledger_intent_then_result,
             effect_retry_requeues_without_intent,
             backoffs_and_cursors_persist,
@@ -158,6 +159,7 @@ pub fn new_account(ws: WorkspaceId, name: &str) -> NewAccount {
         time_zone: Zone::utc(),
         working_hours: WorkingHours::default(),
         limits: AccountLimits::for_tier(Tier::Free),
+        governor: Default::default(),
         status: AccountStatus::Active,
         created_at: at(0),
     }

@@ -89,7 +89,8 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
             tier,
             time_zone,
             working_hours,
-            limits: AccountLimits::for_tier(tier),
+            limits: AccountLimits::for_tier(tier),            governor: Default::default(),
+
             status,
             created_at: ctx.now(),
         })
@@ -174,9 +175,16 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
             .apply_override(settings.tier, change)
             .map_err(|e| CliError::input(format!("--limit {change}: {e}")))?;
     }
+    for change in &args.governor {
+        settings
+            .governor
+            .apply_override(change)
+            .map_err(|e| CliError::input(format!("--governor {change}: {e}")))?;
+    }
     if settings == account.settings() {
         return Err(CliError::input(
-            "nothing to change (pass --tier, --tz, --days, --hours, --limit or --reset-limits)",
+            "nothing to change (pass --tier, --tz, --days, --hours, --limit, --governor or \
+             --reset-limits)",
         ));
     }
     let tier_changed = settings.tier != account.tier;
@@ -321,6 +329,25 @@ fn show(a: &Account) {
         Some(q) => println!("  note quota:    {} notes per 30 days", q.per_30_days),
         None => println!("  note quota:    none"),
     }
+    let g = &a.governor;
+    let smart = if g.smart {
+        format!(", or below a {}% chance", g.smart_threshold * 100.0)
+    } else {
+        String::new()
+    };
+    println!(
+        "  governor:      at most {} pending; withdraw after {:#}{smart}, never before {:#}, \
+         at most {} a day{}",
+        g.max_pending,
+        g.withdraw_after,
+        g.min_age,
+        g.withdrawals_per_day,
+        if g.govern_manual_invites {
+            " (invitations sent by hand too)"
+        } else {
+            ""
+        }
+    );
     let mut t = table(["action", "per day", "per 7 days", "spacing", "jitter"]);
     for (kind, l) in &a.limits.kinds {
         t.add_row([

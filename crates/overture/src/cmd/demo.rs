@@ -102,6 +102,8 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: DemoArgs) -> CliResult {
                 time_zone,
                 working_hours: WorkingHours::default(),
                 limits: AccountLimits::for_tier(tier),
+                governor: Default::default(),
+
                 status: AccountStatus::Active,
                 created_at: start,
             })

@@ -5,6 +5,7 @@ mod campaign;
 mod config;
 mod demo;
 mod init;
+mod invites;
 mod leads;
 mod run;
 mod status;
@@ -58,6 +59,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Config(c) => config::run(&ctx, c),
         Command::Run(args) => run::run(&ctx, args).await,
         Command::Status(args) => status::run(&ctx, args).await,
+        Command::Invites(c) => invites::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
     }
 }

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use jiff::SignedDuration;
 use overture_clock::{Clock, SystemClock};
 use overture_core::{AccountKind, AccountStatus};
 use overture_engine::{Engine, EngineConfig};
@@ -17,14 +16,11 @@ use overture_store::Store;
 use super::Ctx;
 use crate::cli::RunArgs;
 use crate::error::{CliError, CliResult};
+use crate::output::duration;
 
 pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     let limit = match &args.until {
-        Some(text) => Some(text.parse::<SignedDuration>().map_err(|_| {
-            CliError::input(format!(
-                "--until `{text}`: not a duration (use e.g. 30m, 8h or 1d)"
-            ))
-        })?),
+        Some(text) => Some(duration("--until", text)?),
         None => None,
     };
     let store = ctx.store(false).await?;

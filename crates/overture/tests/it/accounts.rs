@@ -170,3 +170,50 @@ fn account_set_changes_limits_and_hours_and_refuses_nonsense_without_changing_an
         .input_error();
     assert!(err.contains("account list"), "{err}");
 }
+
+#[test]
+fn account_set_changes_the_governor_and_refuses_nonsense_without_changing_anything() {
+    let s = Sandbox::new();
+    s.account("alice", "premium");
+    let shown = s.json(&["account", "show", "alice"]);
+    assert_eq!(shown["governor"]["max_pending"], 400, "the defaults");
+    assert_eq!(shown["governor"]["smart"], true);
+    let changed = s.json(&[
+        "account",
+        "set",
+        "alice",
+        "--governor",
+        "max_pending=250",
+        "--governor",
+        "withdraw_after=14d",
+        "--governor",
+        "smart_threshold=3%",
+    ]);
+    assert_eq!(changed["governor"]["max_pending"], 250);
+    assert_eq!(changed["governor"]["withdraw_after"], "336h");
+    assert!((changed["governor"]["smart_threshold"].as_f64().unwrap() - 0.03).abs() < 1e-9);
+
+    let before = s.json(&["account", "show", "alice"]);
+    let err = s
+        .run(&[
+            "account",
+            "set",
+            "alice",
+            "--governor",
+            "max_pending=100",
+            "--governor",
+            "keep=5",
+        ])
+        .input_error();
+    assert!(
+        err.contains("unknown key") && err.contains("max_pending"),
+        "{err}"
+    );
+    assert_eq!(
+        s.json(&["account", "show", "alice"]),
+        before,
+        "a refused change stores nothing"
+    );
+    let text = s.run(&["account", "show", "alice"]).success();
+    assert!(text.contains("at most 250 pending"), "{text}");
+}

@@ -3,6 +3,7 @@
 mod accounts;
 mod campaigns;
 mod engine;
+mod invites;
 mod leads;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,65 @@
+//! When the day's withdrawals go out: spread over the working window, never in a burst.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::account::Account;
+use crate::action::ActionKind;
+use crate::limits::{LimitQuery, allowance};
+use crate::planner::unit;
+
+/// Due times for up to `count` withdrawals of `account`, from `now` to the end of the working
+/// window that holds the first allowed instant: evenly spread over it, each at or after the
+/// instant the account's limits for withdrawals allow (spacing with seeded jitter, the day
+/// cap, the rolling week, working hours), given `history` (withdrawals done or queued). Fewer
+/// than `count` when the window has no room for more; the rest wait for a later day.
+pub fn withdrawal_times(
+    account: &Account,
+    history: &[Timestamp],
+    count: usize,
+    seed: u64,
+    now: Timestamp,
+) -> Vec<Timestamp> {
+    let mut history = history.to_vec();
+    let ask = |history: &[Timestamp], at: Timestamp, jitter: f64| {
+        allowance(&LimitQuery {
+            kind: ActionKind::Withdraw,
+            limits: &account.limits,
+            zone: &account.time_zone,
+            hours: &account.working_hours,
+            created_at: account.created_at,
+            history,
+            notes: &[],
+            jitter_sample: jitter,
+            now: at,
+        })
+    };
+    let Some(start) = ask(&history, now, 0.0).next_allowed else {
+        return Vec::new();
+    };
+    let Some(end) = account.working_hours.window_end(&account.time_zone, start) else {
+        return Vec::new();
+    };
+    let slots = i32::try_from(count.max(1)).unwrap_or(i32::MAX);
+    let gap = end.duration_since(start).max(SignedDuration::ZERO) / slots;
+    let mut times = Vec::with_capacity(count);
+    for slot in 0..slots.min(i32::try_from(count).unwrap_or(i32::MAX)) {
+        let r = unit(
+            seed,
+            &[
+                now.as_second().cast_unsigned(),
+                u64::from(slot.cast_unsigned()),
+            ],
+        );
+        let target = start
+            .checked_add(gap * slot + gap.mul_f64(r * 0.5))
+            .unwrap_or(start);
+        match ask(&history, target, r).next_allowed {
+            Some(t) if t < end => {
+                history.push(t);
+                times.push(t);
+            }
+            _ => break,
+        }
+    }
+    times
+}

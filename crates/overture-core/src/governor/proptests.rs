@@ -1,0 +1,177 @@
+//! Properties users depend on: the governor never withdraws a fresh invitation, never exceeds
+//! the day's budget, never touches manual invitations it is told to leave alone, and brings an
+//! account over its cap back to the cap when it can.
+
+use std::collections::BTreeSet;
+
+use jiff::{SignedDuration, Timestamp};
+use proptest::prelude::*;
+
+use super::*;
+use crate::ids::InvitationId;
+
+const HOUR: i64 = 60 * 60;
+const DAY: i64 = 24 * HOUR;
+
+fn now() -> Timestamp {
+    "2026-06-01T12:00:00Z".parse().unwrap()
+}
+
+fn hours(n: i64) -> SignedDuration {
+    SignedDuration::from_secs(n * HOUR)
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    (
+        0u32..40,
+        0i64..40 * 24,
+        any::<bool>(),
+        0.0f64..0.2,
+        0i64..10 * 24,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(max_pending, withdraw_after, smart, smart_threshold, min_age, manual)| Policy {
+                max_pending,
+                withdraw_after: hours(withdraw_after),
+                smart,
+                smart_threshold,
+                min_age: hours(min_age),
+                withdrawals_per_day: 40,
+                govern_manual_invites: manual,
+            },
+        )
+}
+
+/// Pending invitations with distinct ids (some sent "in the future"), then a few listed again.
+fn pending() -> impl Strategy<Value = Vec<PendingInvite>> {
+    prop::collection::vec((-2 * DAY..60 * DAY, any::<bool>()), 0..60)
+        .prop_flat_map(|invites| {
+            let len = invites.len();
+            let again = prop::collection::vec(0..len.max(1), 0..len.min(5) + 1);
+            (Just(invites), again)
+        })
+        .prop_map(|(invites, again)| {
+            let mut pending: Vec<PendingInvite> = invites
+                .iter()
+                .zip(1..)
+                .map(|(&(age, manual), id)| PendingInvite {
+                    id: InvitationId(id),
+                    sent_at: now() - SignedDuration::from_secs(age),
+                    manual,
+                })
+                .collect();
+            let copies: Vec<PendingInvite> = again
+                .iter()
+                .filter_map(|&i| pending.get(i).copied())
+                .collect();
+            pending.extend(copies);
+            pending
+        })
+}
+
+/// An estimate from a random prior and a random small history.
+fn estimate() -> impl Strategy<Value = Estimate> {
+    let observation = (0..90 * DAY, 0u8..4, 0.0f64..1.0).prop_map(|(sent, kind, fraction)| {
+        let sent_at = now() - SignedDuration::from_secs(sent);
+        let at = sent_at + SignedDuration::from_secs_f64(sent as f64 * fraction);
+        let outcome = match kind {
+            0 => Outcome::Accepted { at },
+            1 => Outcome::Censored { at },
+            2 => Outcome::Declined,
+            _ => Outcome::Pending,
+        };
+        Observation { sent_at, outcome }
+    });
+    (
+        0.0f64..0.9,
+        0.0f64..100.0,
+        prop::collection::vec(observation, 0..40),
+    )
+        .prop_map(|(rate, weight, history)| {
+            Estimate::new(Prior::new(rate, weight).unwrap(), &history, now())
+        })
+}
+
+fn age_of(invite: &PendingInvite) -> SignedDuration {
+    now().duration_since(invite.sent_at)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn selection_keeps_every_rule(
+        policy in policy(),
+        estimate in estimate(),
+        pending in pending(),
+        budget in 0u32..50,
+    ) {
+        let chosen = select_withdrawals(&policy, &estimate, &pending, now(), budget);
+        let by_id = |id| pending.iter().find(|p| p.id == id).unwrap();
+
+        prop_assert!(chosen.len() <= budget as usize);
+        let ids: BTreeSet<InvitationId> = chosen.iter().map(|w| w.id).collect();
+        prop_assert_eq!(ids.len(), chosen.len(), "an id twice: {:?}", chosen);
+        for w in &chosen {
+            let invite = by_id(w.id);
+            prop_assert!(age_of(invite) >= policy.min_age, "too young: {:?}", invite);
+            prop_assert!(policy.govern_manual_invites || !invite.manual, "manual: {:?}", invite);
+            match w.reason {
+                WithdrawReason::Age => prop_assert!(age_of(invite) > policy.withdraw_after),
+                WithdrawReason::Unlikely { probability } => {
+                    prop_assert!(policy.smart && probability < policy.smart_threshold);
+                }
+                WithdrawReason::OverCap => {}
+            }
+        }
+        // Age first, then unlikely, then over the cap.
+        let phase = |r: &WithdrawReason| match r {
+            WithdrawReason::Age => 0,
+            WithdrawReason::Unlikely { .. } => 1,
+            WithdrawReason::OverCap => 2,
+        };
+        prop_assert!(chosen.windows(2).all(|w| phase(&w[0].reason) <= phase(&w[1].reason)));
+
+        let distinct: BTreeSet<InvitationId> = pending.iter().map(|p| p.id).collect();
+        let count = distinct.len();
+        let cap = policy.max_pending as usize;
+        let eligible = distinct
+            .iter()
+            .map(|&id| by_id(id))
+            .filter(|p| age_of(p) >= policy.min_age)
+            .filter(|p| policy.govern_manual_invites || !p.manual)
+            .count();
+        let left = count - chosen.len();
+        if count > cap && eligible.min(budget as usize) >= count - cap {
+            prop_assert!(left <= cap, "{} left above the cap of {}", left, cap);
+        }
+        // Over the cap it stops at the cap, never below.
+        if chosen.iter().any(|w| w.reason == WithdrawReason::OverCap) {
+            prop_assert!(left >= cap, "{} left below the cap of {}", left, cap);
+        }
+    }
+
+    #[test]
+    fn the_chance_of_acceptance_never_rises_with_age(
+        estimate in estimate(),
+        mut ages in prop::collection::vec(0i64..200 * DAY, 2..20),
+    ) {
+        ages.sort_unstable();
+        let chances: Vec<f64> = ages
+            .iter()
+            .map(|&a| estimate.still_likely(SignedDuration::from_secs(a)))
+            .collect();
+        for pair in chances.windows(2) {
+            prop_assert!(pair[1] <= pair[0] + 1e-12, "{:?}", chances);
+        }
+        let accepted: Vec<f64> = ages
+            .iter()
+            .map(|&a| estimate.accepted_by(SignedDuration::from_secs(a)))
+            .collect();
+        for pair in accepted.windows(2) {
+            prop_assert!(pair[0] <= pair[1] + 1e-12, "{:?}", accepted);
+        }
+        prop_assert!(accepted.iter().all(|&f| (0.0..=estimate.eventual() + 1e-12).contains(&f)));
+    }
+}

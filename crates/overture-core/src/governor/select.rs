@@ -1,0 +1,146 @@
+//! Which pending invitations to withdraw now.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::{Estimate, PendingInvite, Policy, age};
+use crate::ids::InvitationId;
+
+/// Why an invitation is withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum WithdrawReason {
+    /// Older than the policy's `withdraw_after`.
+    Age,
+    /// Its chance of still being accepted is below the smart threshold.
+    Unlikely {
+        /// That chance.
+        probability: f64,
+    },
+    /// The account is over its cap and this is among the least likely to be accepted.
+    OverCap,
+}
+
+/// One invitation to withdraw.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    /// The invitation.
+    pub id: InvitationId,
+    /// Why.
+    pub reason: WithdrawReason,
+    /// Its estimated chance of still being accepted, whatever the reason.
+    pub probability: f64,
+}
+
+/// An invitation the policy allows to withdraw, with its chance of still being accepted.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    invite: PendingInvite,
+    age: SignedDuration,
+    probability: f64,
+}
+
+/// The withdrawals to make now, in the order to make them: first every invitation older than
+/// `withdraw_after`, oldest first; then (smart on) every one whose chance of still being
+/// accepted is below the threshold, least likely first; then, while the pending count minus
+/// those chosen is above `max_pending`, the least likely of the rest. Ties go to the older
+/// invitation, then the smaller id.
+///
+/// Nothing younger than `min_age` is chosen, manual invitations only when the policy governs
+/// them, and never more than `budget_left`. An id listed twice in `pending` counts once (with
+/// its earliest sending).
+pub fn select_withdrawals(
+    policy: &Policy,
+    estimate: &Estimate,
+    pending: &[PendingInvite],
+    now: Timestamp,
+    budget_left: u32,
+) -> Vec<Withdrawal> {
+    let pending = distinct(pending);
+    let mut candidates: Vec<Candidate> = pending
+        .iter()
+        .filter(|invite| policy.govern_manual_invites || !invite.manual)
+        .map(|invite| {
+            let age = age(invite.sent_at, now);
+            Candidate {
+                invite: *invite,
+                age,
+                probability: estimate.still_likely(age),
+            }
+        })
+        .filter(|c| c.age >= policy.min_age)
+        .collect();
+    let mut selection = Selection {
+        chosen: Vec::new(),
+        taken: BTreeSet::new(),
+        budget: usize::try_from(budget_left).unwrap_or(usize::MAX),
+    };
+
+    candidates.sort_by(oldest_first);
+    for c in candidates.iter().filter(|c| c.age > policy.withdraw_after) {
+        selection.take(c, WithdrawReason::Age);
+    }
+
+    candidates.sort_by(least_likely_first);
+    if policy.smart {
+        for c in candidates
+            .iter()
+            .filter(|c| c.probability < policy.smart_threshold)
+        {
+            let reason = WithdrawReason::Unlikely {
+                probability: c.probability,
+            };
+            selection.take(c, reason);
+        }
+    }
+
+    let cap = usize::try_from(policy.max_pending).unwrap_or(usize::MAX);
+    for c in &candidates {
+        if pending.len().saturating_sub(selection.chosen.len()) <= cap {
+            break;
+        }
+        selection.take(c, WithdrawReason::OverCap);
+    }
+    selection.chosen
+}
+
+/// The withdrawals chosen so far.
+struct Selection {
+    chosen: Vec<Withdrawal>,
+    taken: BTreeSet<InvitationId>,
+    budget: usize,
+}
+
+impl Selection {
+    /// Chooses `candidate` for `reason`, unless it is already chosen or the budget is spent.
+    fn take(&mut self, candidate: &Candidate, reason: WithdrawReason) {
+        if self.chosen.len() < self.budget && self.taken.insert(candidate.invite.id) {
+            self.chosen.push(Withdrawal {
+                id: candidate.invite.id,
+                reason,
+                probability: candidate.probability,
+            });
+        }
+    }
+}
+
+/// The pending invitations with each id once, keeping its earliest sending.
+fn distinct(pending: &[PendingInvite]) -> Vec<PendingInvite> {
+    let mut pending = pending.to_vec();
+    pending.sort_by_key(|p| (p.id, p.sent_at, p.manual));
+    pending.dedup_by_key(|p| p.id);
+    pending
+}
+
+fn oldest_first(a: &Candidate, b: &Candidate) -> Ordering {
+    (a.invite.sent_at, a.invite.id).cmp(&(b.invite.sent_at, b.invite.id))
+}
+
+fn least_likely_first(a: &Candidate, b: &Candidate) -> Ordering {
+    a.probability
+        .total_cmp(&b.probability)
+        .then_with(|| oldest_first(a, b))
+}

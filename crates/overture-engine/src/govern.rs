@@ -1,0 +1,240 @@
+//! The pending-invitation governor, on the store: the account's acceptance estimate from its
+//! own invitations, the withdrawals its policy asks for, and queueing them as actions that
+//! the engine carries out inside the account's limits (spaced, inside working hours).
+//!
+//! The decisions are pure (`overture_core::governor`); this module only reads what they need
+//! and writes what they decide.
+
+use jiff::Timestamp;
+use overture_channel::Channels;
+use overture_clock::Clock;
+use overture_core::governor::{
+    Estimate, Observation, PendingInvite, Policy, Prior, Withdrawal, select_withdrawals,
+    withdrawal_times,
+};
+use overture_core::limits::history_window;
+use overture_core::working_hours::day_start;
+use overture_core::{
+    Account, AccountId, AccountKind, ActionKind, Invitation, InvitationState, WorkspaceId,
+};
+use overture_store::{InvitationQuery, NewAction, Store};
+
+use crate::payload::Payload;
+use crate::{Engine, EngineError, TickReport, plus};
+
+/// The least time before an account outside its hours is looked at again.
+const ONE_MINUTE: jiff::SignedDuration = jiff::SignedDuration::from_mins(1);
+
+/// The most invitations of one account read for an estimate.
+const HISTORY_LIMIT: u32 = 1_000_000;
+
+/// What the governor sees of one account at an instant.
+#[derive(Debug, Clone)]
+pub struct AccountView {
+    /// Every invitation the account sent, oldest first.
+    pub invitations: Vec<Invitation>,
+    /// The acceptance estimate from them, blended with the published prior.
+    pub estimate: Estimate,
+}
+
+impl AccountView {
+    /// The pending invitations, oldest first.
+    pub fn pending(&self) -> impl Iterator<Item = &Invitation> {
+        self.invitations
+            .iter()
+            .filter(|i| i.state == InvitationState::Pending)
+    }
+}
+
+/// Reads the account's invitations sent up to `now` and estimates how likely each age is
+/// still to be accepted. States are as stored, so a report for a past instant sees today's
+/// answers.
+pub async fn view<S: Store>(
+    store: &S,
+    ws: WorkspaceId,
+    account: AccountId,
+    now: Timestamp,
+) -> Result<AccountView, EngineError> {
+    let query = InvitationQuery {
+        account: Some(account),
+        state: None,
+        sent_before: None,
+        limit: HISTORY_LIMIT,
+    };
+    // Invitations sent after `now` (a report for an earlier instant) are not part of it.
+    let mut invitations = store.list_invitations(ws, query).await?;
+    invitations.retain(|i| i.sent_at <= now);
+    let history: Vec<Observation> = invitations
+        .iter()
+        .map(|i| Observation::of_invitation(i, now))
+        .collect();
+    let estimate = Estimate::new(Prior::default(), &history, now);
+    Ok(AccountView {
+        invitations,
+        estimate,
+    })
+}
+
+/// The withdrawals `policy` asks for at `now`, at most `budget` of them, in the order they
+/// should go.
+pub fn plan_withdrawals(
+    policy: &Policy,
+    view: &AccountView,
+    now: Timestamp,
+    budget: u32,
+) -> Vec<Withdrawal> {
+    let pending: Vec<PendingInvite> = view.pending().map(PendingInvite::of_invitation).collect();
+    select_withdrawals(policy, &view.estimate, &pending, now, budget)
+}
+
+/// The idempotency key of the governor's withdrawal of an invitation: one per invitation, so
+/// asking twice queues it once.
+pub fn withdrawal_key(invitation: &Invitation) -> String {
+    format!("governor:invitation:{}:withdraw", invitation.id)
+}
+
+/// Queues the withdrawals, in their order, at due times spread over the account's working
+/// window inside its limits for withdrawals ([`withdrawal_times`]: spacing with jitter, the
+/// day cap, working hours), and returns how many were new. What does not fit in the window is
+/// not queued (ask again another day); a withdrawal already queued is not queued again.
+pub async fn queue_withdrawals<S: Store>(
+    store: &S,
+    account: &Account,
+    view: &AccountView,
+    withdrawals: &[Withdrawal],
+    seed: u64,
+    now: Timestamp,
+) -> Result<u64, EngineError> {
+    let since = plus(now, -history_window(ActionKind::Withdraw, &account.limits));
+    let done = store
+        .action_history(account.id, ActionKind::Withdraw, since)
+        .await?;
+    let mut history = done.effects;
+    history.extend(done.planned);
+    let times = withdrawal_times(account, &history, withdrawals.len(), seed, now);
+    let mut actions = Vec::with_capacity(times.len());
+    for (w, due_at) in withdrawals.iter().zip(times) {
+        let Some(invitation) = view.invitations.iter().find(|i| i.id == w.id) else {
+            continue;
+        };
+        let lead = store
+            .lead(invitation.workspace_id, invitation.lead_id)
+            .await?;
+        let payload = Payload {
+            profile: lead.data.profile_url.to_string(),
+            invitation: Some(invitation.id.get()),
+            invitation_external: invitation.external_id.clone(),
+            ..Payload::default()
+        };
+        actions.push(NewAction {
+            workspace_id: invitation.workspace_id,
+            account_id: invitation.account_id,
+            lead_id: Some(invitation.lead_id),
+            campaign_id: invitation.campaign_id,
+            enrollment_id: None,
+            kind: ActionKind::Withdraw,
+            payload: serde_json::to_string(&payload).unwrap_or_default(),
+            due_at,
+            idempotency_key: withdrawal_key(invitation),
+        });
+    }
+    Ok(store.enqueue_actions(&actions).await?)
+}
+
+impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
+    /// Runs the governor for every account whose turn it is, inside its working hours. The
+    /// list of accounts is read again every `poll_every`.
+    pub(crate) async fn govern_all(
+        &mut self,
+        now: Timestamp,
+        report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        let stale = self
+            .governed
+            .as_ref()
+            .is_none_or(|(read, _)| plus(*read, self.config.poll_every) <= now || now < *read);
+        if stale {
+            let mut list = Vec::new();
+            for ws in self.store.list_workspaces().await? {
+                for account in self.store.list_accounts(ws.id).await? {
+                    if account.kind != AccountKind::Email {
+                        list.push((ws.id, account.id));
+                    }
+                }
+            }
+            self.governed = Some((now, list));
+        }
+        // Most ticks find no account due: answer those without copying the list.
+        let due =
+            |(_, id): &(WorkspaceId, AccountId)| self.next_govern.get(id).is_none_or(|&t| t <= now);
+        let accounts: Vec<(WorkspaceId, AccountId)> = self
+            .governed
+            .as_ref()
+            .map(|(_, list)| list.iter().copied().filter(due).collect())
+            .unwrap_or_default();
+        for (ws, id) in accounts {
+            if self.next_govern.get(&id).is_some_and(|&t| t > now) {
+                continue;
+            }
+            let account = self.account(ws, id).await?;
+            if !account.status.may_act(now)
+                || !account.working_hours.contains(&account.time_zone, now)
+            {
+                let later = plus(now, self.config.poll_every);
+                let next = account
+                    .working_hours
+                    .next_open(&account.time_zone, now)
+                    .map_or(later, |open| {
+                        open.max(now).min(later).max(plus(now, ONE_MINUTE))
+                    });
+                self.next_govern.insert(id, next);
+                continue;
+            }
+            self.govern(ws, &account, now, report).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs the governor for `account` when it is due (every `govern_every`): queues the
+    /// withdrawals its policy asks for, within what is left of the day's withdrawal budget
+    /// (withdrawals done today and those already queued count, the campaigns' own too).
+    pub(crate) async fn govern(
+        &mut self,
+        ws: WorkspaceId,
+        account: &Account,
+        now: Timestamp,
+        report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        if self.next_govern.get(&account.id).is_some_and(|&t| t > now) {
+            return Ok(());
+        }
+        self.next_govern
+            .insert(account.id, plus(now, self.config.govern_every));
+        let policy = account.governor;
+        let day_start = day_start(&account.time_zone, now);
+        let today = self
+            .store
+            .action_history(account.id, ActionKind::Withdraw, day_start)
+            .await?;
+        let used = today.effects.len().saturating_add(today.planned.len());
+        let budget = policy.withdrawals_left(u32::try_from(used).unwrap_or(u32::MAX));
+        if budget == 0 {
+            return Ok(());
+        }
+        // Nothing to do unless some invitation is old enough to be withdrawn at all.
+        let pending = self.store.pending_invitations(ws, account.id).await?;
+        let oldest = pending.iter().map(|i| i.sent_at).min();
+        if oldest.is_none_or(|sent| plus(sent, policy.min_age) > now) {
+            return Ok(());
+        }
+        let view = view(&self.store, ws, account.id, now).await?;
+        let chosen = plan_withdrawals(&policy, &view, now, budget);
+        if chosen.is_empty() {
+            return Ok(());
+        }
+        let seed = self.config.seed;
+        let queued = queue_withdrawals(&self.store, account, &view, &chosen, seed, now).await?;
+        report.governed += u32::try_from(queued).unwrap_or(u32::MAX);
+        Ok(())
+    }
+}
