@@ -21,5 +21,6 @@ mod events;
 mod invitations;
 mod leads;
 mod sqlite_store;
+mod store_impl;
 
 pub use sqlite_store::{SqliteOptions, SqliteStore};

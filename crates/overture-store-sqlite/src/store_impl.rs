@@ -1,0 +1,381 @@
+//! The `overture_store::Store` port on [`SqliteStore`]: each method hands over to the
+//! resource file that implements it (`accounts.rs`, `actions.rs`, …).
+
+use jiff::{SignedDuration, Timestamp};
+use overture_core::action::ActionEvent;
+use overture_core::{
+    Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, ActionKind, Campaign,
+    CampaignId, CampaignStatus, Cooldown, EnrollmentId, Event, EventId, Invitation,
+    InvitationEvent, InvitationId, Lead, LeadId, LeadList, NewAccount, NewEvent, NewLead,
+    ProfileUrl, WorkspaceId,
+};
+use overture_store::{
+    ActionHistory, ActionQuery, Applied, Backoff, Changes, ClaimedAction, ContactPolicy,
+    EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate, EventQuery, ImportOutcome,
+    InFlightEffect, Intent, IntentOutcome, InvitationQuery, LeadQuery, NewAction,
+    NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind, Store, StoreError,
+    Workspace,
+};
+
+use crate::sqlite_store::SqliteStore;
+
+impl Store for SqliteStore {
+    async fn list_workspaces(&self) -> Result<Vec<Workspace>, StoreError> {
+        self.list_workspaces_impl()
+    }
+
+    async fn create_workspace(&self, name: &str) -> Result<Workspace, StoreError> {
+        self.create_workspace_impl(name)
+    }
+
+    async fn create_account(&self, account: NewAccount) -> Result<Account, StoreError> {
+        self.create_account_impl(account)
+    }
+
+    async fn account(&self, ws: WorkspaceId, id: AccountId) -> Result<Account, StoreError> {
+        self.account_impl(ws, id)
+    }
+
+    async fn account_by_name(&self, ws: WorkspaceId, name: &str) -> Result<Account, StoreError> {
+        self.account_by_name_impl(ws, name)
+    }
+
+    async fn list_accounts(&self, ws: WorkspaceId) -> Result<Vec<Account>, StoreError> {
+        self.list_accounts_impl(ws)
+    }
+
+    async fn set_account_status(
+        &self,
+        ws: WorkspaceId,
+        id: AccountId,
+        status: AccountStatus,
+    ) -> Result<Account, StoreError> {
+        self.set_account_status_impl(ws, id, status)
+    }
+
+    async fn update_account_settings(
+        &self,
+        ws: WorkspaceId,
+        id: AccountId,
+        settings: AccountSettings,
+    ) -> Result<Account, StoreError> {
+        self.update_account_settings_impl(ws, id, settings)
+    }
+
+    async fn import_leads(
+        &self,
+        ws: WorkspaceId,
+        list_name: &str,
+        leads: &[NewLead],
+        now: Timestamp,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ImportOutcome, StoreError> {
+        self.import_leads_impl(ws, list_name, leads, now, progress)
+    }
+
+    async fn list_leads(&self, ws: WorkspaceId, query: LeadQuery) -> Result<Vec<Lead>, StoreError> {
+        self.list_leads_impl(ws, query)
+    }
+
+    async fn lead(&self, ws: WorkspaceId, id: LeadId) -> Result<Lead, StoreError> {
+        self.lead_impl(ws, id)
+    }
+
+    async fn lead_by_url(
+        &self,
+        ws: WorkspaceId,
+        url: &ProfileUrl,
+    ) -> Result<Option<Lead>, StoreError> {
+        self.lead_by_url_impl(ws, url)
+    }
+
+    async fn list_lead_lists(&self, ws: WorkspaceId) -> Result<Vec<(LeadList, u64)>, StoreError> {
+        self.list_lead_lists_impl(ws)
+    }
+
+    async fn apply_campaign(
+        &self,
+        ws: WorkspaceId,
+        version: NewCampaignVersion,
+        now: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        self.apply_campaign_impl(ws, version, now)
+    }
+
+    async fn campaign(&self, ws: WorkspaceId, id: CampaignId) -> Result<Campaign, StoreError> {
+        self.campaign_impl(ws, id)
+    }
+
+    async fn campaign_by_name(&self, ws: WorkspaceId, name: &str) -> Result<Campaign, StoreError> {
+        self.campaign_by_name_impl(ws, name)
+    }
+
+    async fn list_campaigns(&self, ws: WorkspaceId) -> Result<Vec<Campaign>, StoreError> {
+        self.list_campaigns_impl(ws)
+    }
+
+    async fn campaign_versions(
+        &self,
+        ws: WorkspaceId,
+        id: CampaignId,
+    ) -> Result<Vec<(u32, Timestamp)>, StoreError> {
+        self.campaign_versions_impl(ws, id)
+    }
+
+    async fn set_campaign_status(
+        &self,
+        ws: WorkspaceId,
+        id: CampaignId,
+        status: CampaignStatus,
+    ) -> Result<Campaign, StoreError> {
+        self.set_campaign_status_impl(ws, id, status)
+    }
+
+    async fn append_event(&self, event: NewEvent) -> Result<EventId, StoreError> {
+        self.append_event_impl(event)
+    }
+
+    async fn list_events(
+        &self,
+        ws: WorkspaceId,
+        query: EventQuery,
+    ) -> Result<Vec<Event>, StoreError> {
+        self.list_events_impl(ws, query)
+    }
+
+    async fn record_invitation(&self, invitation: NewInvitation) -> Result<Invitation, StoreError> {
+        self.record_invitation_impl(invitation)
+    }
+
+    async fn transition_invitation(
+        &self,
+        ws: WorkspaceId,
+        id: InvitationId,
+        event: InvitationEvent,
+        at: Timestamp,
+    ) -> Result<Invitation, StoreError> {
+        self.transition_invitation_impl(ws, id, event, at)
+    }
+
+    async fn list_invitations(
+        &self,
+        ws: WorkspaceId,
+        query: InvitationQuery,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        self.list_invitations_impl(ws, query)
+    }
+
+    async fn extend_cooldown(&self, cooldown: Cooldown) -> Result<Cooldown, StoreError> {
+        self.extend_cooldown_impl(cooldown)
+    }
+
+    async fn cooldown(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+    ) -> Result<Option<Cooldown>, StoreError> {
+        self.cooldown_impl(ws, account, lead)
+    }
+
+    async fn enqueue_actions(&self, actions: &[NewAction]) -> Result<u64, StoreError> {
+        self.enqueue_actions_impl(actions)
+    }
+
+    async fn claim_due_actions(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<ClaimedAction>, StoreError> {
+        self.claim_due_actions_impl(now, limit, lease)
+    }
+
+    async fn finish_action(
+        &self,
+        id: ActionId,
+        fence: i64,
+        event: ActionEvent,
+        error: Option<String>,
+        now: Timestamp,
+    ) -> Result<Action, StoreError> {
+        self.finish_action_impl(id, fence, event, error, now)
+    }
+
+    async fn list_actions(
+        &self,
+        ws: WorkspaceId,
+        query: ActionQuery,
+    ) -> Result<Vec<Action>, StoreError> {
+        self.list_actions_impl(ws, query)
+    }
+
+    async fn enrollable_leads(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        policy: ContactPolicy,
+    ) -> Result<Vec<LeadId>, StoreError> {
+        self.enrollable_leads_impl(ws, campaign, policy)
+    }
+
+    async fn enrollment_loads(
+        &self,
+        ws: WorkspaceId,
+        accounts: &[AccountId],
+    ) -> Result<Vec<(AccountId, u64)>, StoreError> {
+        self.enrollment_loads_impl(ws, accounts)
+    }
+
+    async fn enroll_leads(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        leads: &[NewEnrollment],
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.enroll_leads_impl(ws, campaign, leads, now)
+    }
+
+    async fn enrollment(
+        &self,
+        ws: WorkspaceId,
+        id: EnrollmentId,
+    ) -> Result<EnrollmentRecord, StoreError> {
+        self.enrollment_impl(ws, id)
+    }
+
+    async fn list_enrollments(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+    ) -> Result<Vec<EnrollmentRecord>, StoreError> {
+        self.list_enrollments_impl(ws, campaign)
+    }
+
+    async fn open_enrollment(
+        &self,
+        ws: WorkspaceId,
+        lead: LeadId,
+    ) -> Result<Option<EnrollmentRecord>, StoreError> {
+        self.open_enrollment_impl(ws, lead)
+    }
+
+    async fn due_enrollments(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<EnrollmentRecord>, StoreError> {
+        self.due_enrollments_impl(now, limit)
+    }
+
+    async fn accounts_to_watch(&self) -> Result<Vec<OpenAccount>, StoreError> {
+        self.accounts_to_watch_impl()
+    }
+
+    async fn update_enrollment(
+        &self,
+        ws: WorkspaceId,
+        update: EnrollmentUpdate,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.update_enrollment_impl(ws, update, now)
+    }
+
+    async fn apply_changes(
+        &self,
+        ws: WorkspaceId,
+        changes: Changes,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.apply_changes_impl(ws, changes, now)
+    }
+
+    async fn action_history(
+        &self,
+        account: AccountId,
+        kind: ActionKind,
+        since: Timestamp,
+    ) -> Result<ActionHistory, StoreError> {
+        self.action_history_impl(account, kind, since)
+    }
+
+    async fn effect_history(
+        &self,
+        account: AccountId,
+        kind: ActionKind,
+        since: Timestamp,
+    ) -> Result<ActionHistory, StoreError> {
+        self.effect_history_impl(account, kind, since)
+    }
+
+    async fn record_intent(&self, intent: Intent) -> Result<IntentOutcome, StoreError> {
+        self.record_intent_impl(intent)
+    }
+
+    async fn complete_effect(&self, outcome: EffectOutcome) -> Result<Action, StoreError> {
+        self.complete_effect_impl(outcome)
+    }
+
+    async fn in_flight_intents(
+        &self,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Result<Vec<InFlightEffect>, StoreError> {
+        self.in_flight_intents_impl(now, lease)
+    }
+
+    async fn effect_log(&self, ws: WorkspaceId) -> Result<Vec<EffectEntry>, StoreError> {
+        self.effect_log_impl(ws)
+    }
+
+    async fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.next_due_impl()
+    }
+
+    async fn set_backoff(&self, backoff: Backoff) -> Result<Backoff, StoreError> {
+        self.set_backoff_impl(backoff)
+    }
+
+    async fn backoffs(&self, account: AccountId) -> Result<Vec<Backoff>, StoreError> {
+        self.backoffs_impl(account)
+    }
+
+    async fn poll_cursor(
+        &self,
+        account: AccountId,
+        kind: PollKind,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        self.poll_cursor_impl(account, kind)
+    }
+
+    async fn set_poll_cursor(
+        &self,
+        account: AccountId,
+        kind: PollKind,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_poll_cursor_impl(account, kind, at)
+    }
+
+    async fn latest_invitation(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        self.latest_invitation_impl(ws, account, lead)
+    }
+
+    async fn pending_count(&self, ws: WorkspaceId, account: AccountId) -> Result<u64, StoreError> {
+        self.pending_count_impl(ws, account)
+    }
+
+    async fn pending_invitations(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        self.pending_invitations_impl(ws, account)
+    }
+}
