@@ -15,7 +15,8 @@ use overture_core::governor::{
 use overture_core::limits::history_window;
 use overture_core::working_hours::day_start;
 use overture_core::{
-    Account, AccountId, AccountKind, ActionKind, Invitation, InvitationState, WorkspaceId,
+    Account, AccountId, AccountKind, ActionKind, Invitation, InvitationId, InvitationState,
+    WorkspaceId,
 };
 use overture_store::{InvitationQuery, NewAction, Store};
 
@@ -93,7 +94,7 @@ pub fn withdrawal_key(invitation: &Invitation) -> String {
     format!("governor:invitation:{}:withdraw", invitation.id)
 }
 
-/// Queues the withdrawals, in their order, at due times spread over the account's working
+/// Queues the withdrawals of these invitations, in their order, at due times spread over the account's working
 /// window inside its limits for withdrawals ([`withdrawal_times`]: spacing with jitter, the
 /// day cap, working hours), and returns how many were new. What does not fit in the window is
 /// not queued (ask again another day); a withdrawal already queued is not queued again.
@@ -101,7 +102,7 @@ pub async fn queue_withdrawals<S: Store>(
     store: &S,
     account: &Account,
     view: &AccountView,
-    withdrawals: &[Withdrawal],
+    invitations: &[InvitationId],
     seed: u64,
     now: Timestamp,
 ) -> Result<u64, EngineError> {
@@ -111,10 +112,10 @@ pub async fn queue_withdrawals<S: Store>(
         .await?;
     let mut history = done.effects;
     history.extend(done.planned);
-    let times = withdrawal_times(account, &history, withdrawals.len(), seed, now);
+    let times = withdrawal_times(account, &history, invitations.len(), seed, now);
     let mut actions = Vec::with_capacity(times.len());
-    for (w, due_at) in withdrawals.iter().zip(times) {
-        let Some(invitation) = view.invitations.iter().find(|i| i.id == w.id) else {
+    for (id, due_at) in invitations.iter().zip(times) {
+        let Some(invitation) = view.invitations.iter().find(|i| i.id == *id) else {
             continue;
         };
         let lead = store
@@ -173,9 +174,6 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             .map(|(_, list)| list.iter().copied().filter(due).collect())
             .unwrap_or_default();
         for (ws, id) in accounts {
-            if self.next_govern.get(&id).is_some_and(|&t| t > now) {
-                continue;
-            }
             let account = self.account(ws, id).await?;
             if !account.status.may_act(now)
                 || !account.working_hours.contains(&account.time_zone, now)
@@ -232,8 +230,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         if chosen.is_empty() {
             return Ok(());
         }
+        let ids: Vec<InvitationId> = chosen.iter().map(|w| w.id).collect();
         let seed = self.config.seed;
-        let queued = queue_withdrawals(&self.store, account, &view, &chosen, seed, now).await?;
+        let queued = queue_withdrawals(&self.store, account, &view, &ids, seed, now).await?;
         report.governed += u32::try_from(queued).unwrap_or(u32::MAX);
         Ok(())
     }

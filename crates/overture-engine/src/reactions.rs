@@ -123,30 +123,14 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     error: error.to_string(),
                 }
             }
-            ChannelError::SessionExpired => {
-                self.pause(
-                    &mut changes,
-                    AccountStatus::NeedsCredentials,
-                    code,
-                    now,
-                    job,
-                );
-                let due = plus(now, self.config.paused_recheck);
-                report.actions_released += 1;
-                EffectResult::Retry {
-                    due_at: due,
-                    error: None,
-                }
-            }
-            ChannelError::Challenge { detail } => {
-                let reason = format!("security challenge: {detail}");
-                self.pause(
-                    &mut changes,
-                    AccountStatus::Paused { reason },
-                    code,
-                    now,
-                    job,
-                );
+            ChannelError::SessionExpired | ChannelError::Challenge { .. } => {
+                let status = match &error {
+                    ChannelError::Challenge { detail } => AccountStatus::Paused {
+                        reason: format!("security challenge: {detail}"),
+                    },
+                    _ => AccountStatus::NeedsCredentials,
+                };
+                self.pause(&mut changes, status, code, now, job);
                 let due = plus(now, self.config.paused_recheck);
                 report.actions_released += 1;
                 EffectResult::Retry {

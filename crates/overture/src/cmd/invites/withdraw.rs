@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
-use overture_core::governor::{PendingInvite, Policy, WithdrawReason, Withdrawal};
+use overture_core::governor::{PendingInvite, Policy, WithdrawReason};
 use overture_core::{Invitation, LeadId};
 use overture_engine::govern::{self, AccountView};
 use serde::Serialize;
@@ -106,12 +106,7 @@ pub(super) async fn run(ctx: &Ctx, args: InvitesWithdraw) -> CliResult {
         row.still_likely = choice.probability;
         row.withdrawal_queued = queued_leads.contains(&choice.invitation.lead_id);
         if !row.withdrawal_queued {
-            // Only the id matters for queueing; the reason is shown from `choice`.
-            to_queue.push(Withdrawal {
-                id: choice.invitation.id,
-                reason: WithdrawReason::Age,
-                probability: choice.probability,
-            });
+            to_queue.push(choice.invitation.id);
         }
         withdrawals.push(WithdrawRow {
             invitation: row,
