@@ -107,7 +107,7 @@ pub(crate) fn read_campaign(
 fn account_tiers<'a>(accounts: &'a [String], ctx: &ValidationContext) -> BTreeMap<&'a str, Tier> {
     accounts
         .iter()
-        .filter_map(|handle| Some((handle.as_str(), *ctx.accounts.get(handle)?)))
+        .filter_map(|handle| Some((handle.as_str(), ctx.tier_of(handle)?)))
         .collect()
 }
 
@@ -145,7 +145,7 @@ fn read_accounts(
                 format!("account `{handle}` is listed twice (remove one)"),
             );
             valid = false;
-        } else if !ctx.accounts.contains_key(handle) {
+        } else if ctx.tier_of(handle).is_none() {
             let known = ctx.accounts.keys().map(String::as_str);
             let message = unknown_name(
                 "account",

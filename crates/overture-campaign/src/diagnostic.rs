@@ -27,6 +27,9 @@ pub struct ValidationContext {
     pub accounts: BTreeMap<String, Tier>,
     /// Known lead list names; `None` skips the check (the list may be imported later).
     pub lists: Option<BTreeSet<String>>,
+    /// Takes every handle not in `accounts` as an account of this tier instead of refusing it,
+    /// as `overture simulate` does: it runs the campaign on seats of its own.
+    pub any_account: Option<Tier>,
 }
 
 impl ValidationContext {
@@ -39,6 +42,17 @@ impl ValidationContext {
     pub fn with_account(mut self, handle: impl Into<String>, tier: Tier) -> Self {
         self.accounts.insert(handle.into(), tier);
         self
+    }
+
+    /// Takes every handle not otherwise known as an account of `tier`.
+    pub fn with_any_account(mut self, tier: Tier) -> Self {
+        self.any_account = Some(tier);
+        self
+    }
+
+    /// The tier of the account `handle`, if it is known (or any account is accepted).
+    pub fn tier_of(&self, handle: &str) -> Option<Tier> {
+        self.accounts.get(handle).copied().or(self.any_account)
     }
 
     /// Checks lead lists against these names.

@@ -115,6 +115,9 @@ pub struct Plan {
     pub deferred: Vec<Deferred>,
 }
 
+/// How soon invitations held back at the pending cap are looked at again (within the window).
+pub const CAP_RECHECK: SignedDuration = SignedDuration::from_hours(1);
+
 /// Plans one account: which candidates get an action in the current (or, planned from outside
 /// the working hours, the next) working window, and when. Candidates whose account may not act
 /// now, or whose kind has no room left in the window under way, are all deferred to when it
@@ -233,10 +236,16 @@ fn plan_kind(
     };
     for c in candidates {
         if u32::try_from(slot).unwrap_or(u32::MAX) >= room {
-            // The pending cap: the rest wait for invitations to be answered or withdrawn.
+            // The pending cap: the rest wait for invitations to be answered or withdrawn, and
+            // are looked at again within the hour, so that room the governor makes during the
+            // day is used the same day.
+            let recheck = start
+                .max(input.now)
+                .checked_add(CAP_RECHECK)
+                .unwrap_or(window_end);
             plan.deferred.push(Deferred {
                 enrollment: c.enrollment,
-                until: Some(window_end),
+                until: Some(recheck.min(window_end)),
             });
             continue;
         }

@@ -77,15 +77,28 @@ pub async fn view<S: Store>(
 }
 
 /// The withdrawals `policy` asks for at `now`, at most `budget` of them, in the order they
-/// should go.
+/// should go; `room` is how many places below the cap the policy's `make_room` keeps free (see
+/// [`room_for`]).
 pub fn plan_withdrawals(
     policy: &Policy,
     view: &AccountView,
     now: Timestamp,
     budget: u32,
+    room: u32,
 ) -> Vec<Withdrawal> {
     let pending: Vec<PendingInvite> = view.pending().map(PendingInvite::of_invitation).collect();
-    select_withdrawals(policy, &view.estimate, &pending, now, budget)
+    select_withdrawals(policy, &view.estimate, &pending, now, budget, room)
+}
+
+/// The places below its cap an account's governor keeps free for new invitations: two days'
+/// invitations under its limits. Two, because the withdrawals that make the room go out over
+/// the working day while the day's invitations may want to go at its start.
+pub fn room_for(account: &Account) -> u32 {
+    account
+        .limits
+        .kinds
+        .get(&ActionKind::Invite)
+        .map_or(0, |limit| limit.per_day.saturating_mul(2))
 }
 
 /// The idempotency key of the governor's withdrawal of an invitation: one per invitation, so
@@ -208,6 +221,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
         self.next_govern
             .insert(account.id, plus(now, self.config.govern_every));
+        let demand = self.invite_demand.remove(&account.id).unwrap_or(0);
         let policy = account.governor;
         let day_start = day_start(&account.time_zone, now);
         let today = self
@@ -219,20 +233,40 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         if budget == 0 {
             return Ok(());
         }
+        let mut pending = self.store.pending_invitations(ws, account.id).await?;
+        if policy.govern_manual_invites {
+            let found = self
+                .discover_manual_invites(ws, account, &pending, now)
+                .await?;
+            report.discovered += u32::try_from(found).unwrap_or(u32::MAX);
+            if found > 0 {
+                pending = self.store.pending_invitations(ws, account.id).await?;
+            }
+        }
         // Nothing to do unless some invitation is old enough to be withdrawn at all.
-        let pending = self.store.pending_invitations(ws, account.id).await?;
         let oldest = pending.iter().map(|i| i.sent_at).min();
         if oldest.is_none_or(|sent| plus(sent, policy.min_age) > now) {
             return Ok(());
         }
         let view = view(&self.store, ws, account.id, now).await?;
-        let chosen = plan_withdrawals(&policy, &view, now, budget);
+        // Room only while the account has invitations to send.
+        let room = if demand > 0 { room_for(account) } else { 0 };
+        let chosen = plan_withdrawals(&policy, &view, now, budget, room);
+        tracing::debug!(
+            account = %account.name,
+            pending = pending.len(),
+            budget,
+            room,
+            chosen = chosen.len(),
+            "governor turn"
+        );
         if chosen.is_empty() {
             return Ok(());
         }
         let ids: Vec<InvitationId> = chosen.iter().map(|w| w.id).collect();
         let seed = self.config.seed;
         let queued = queue_withdrawals(&self.store, account, &view, &ids, seed, now).await?;
+        tracing::debug!(account = %account.name, queued, "governor queued withdrawals");
         report.governed += u32::try_from(queued).unwrap_or(u32::MAX);
         Ok(())
     }

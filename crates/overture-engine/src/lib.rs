@@ -18,6 +18,7 @@ mod config;
 mod error;
 mod execute;
 pub mod govern;
+mod manual;
 mod metrics;
 mod payload;
 mod poll;
@@ -67,6 +68,8 @@ pub struct TickReport {
     pub polled: u32,
     /// Withdrawals the governor queued.
     pub governed: u32,
+    /// Invitations sent by hand that the governor found and recorded.
+    pub discovered: u32,
 }
 
 /// The campaign engine. See the crate documentation.
@@ -87,6 +90,10 @@ pub struct Engine<S, C, K> {
     next_poll: HashMap<AccountId, Timestamp>,
     /// When the governor looks at each account next.
     next_govern: HashMap<AccountId, Timestamp>,
+    /// The invitations each account's planning wanted to send since the governor's last turn:
+    /// the room its `make_room` keeps free (at most a day's invitations). Kept in memory: after
+    /// a restart the next planning tells.
+    invite_demand: HashMap<AccountId, u32>,
     /// The accounts the governor looks after, and when that list was read.
     governed: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
     /// The accounts with open enrollments, and when that list was read.
@@ -107,6 +114,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             cached_at: None,
             next_poll: HashMap::new(),
             next_govern: HashMap::new(),
+            invite_demand: HashMap::new(),
             governed: None,
             open_accounts: None,
         }
@@ -230,13 +238,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     /// The earliest of the store's next due instant and the next poll.
     async fn next_wakeup(&mut self) -> Result<Option<Timestamp>, EngineError> {
         let due = self.store.next_due().await?;
-        // The governor runs at the ticks that polls and actions bring (an account with pending
-        // invitations is polled every `poll_every`), so it adds no wake-up of its own.
         let poll = self.next_poll.values().min().copied();
-        Ok(match (due, poll) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        })
+        // The governor's own turns too: it finds invitations sent by hand, which nothing else
+        // in the store would wake the engine for.
+        let govern = self.next_govern.values().min().copied();
+        Ok([due, poll, govern].into_iter().flatten().min())
     }
 }
 
@@ -257,6 +263,7 @@ impl<S: Store, C: Channels> Engine<S, C, ManualClock> {
             total.advanced += report.advanced;
             total.polled += report.polled;
             total.governed += report.governed;
+            total.discovered += report.discovered;
             total.next_wakeup = report.next_wakeup;
             let now = self.clock.now();
             let next = report

@@ -61,6 +61,8 @@ pub enum Command {
     Invites(InvitesCommand),
     /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
     Demo(DemoArgs),
+    /// Compare withdrawal policies over many seeded sandbox worlds
+    Simulate(SimulateArgs),
     /// Configuration: print an example or the effective settings
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -105,6 +107,44 @@ pub struct DemoArgs {
     #[arg(long, value_name = "WORLD.toml")]
     pub world: Option<PathBuf>,
     /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `overture simulate`
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The campaign every seat runs (its `accounts` are replaced by the simulated seats and its
+    /// `leads` by the world's people)
+    #[arg(value_name = "CAMPAIGN.yaml")]
+    pub campaign: PathBuf,
+    /// Parameters of the simulated world (TOML, see docs/sandbox.md) [default: the default world]
+    #[arg(long, value_name = "WORLD.toml")]
+    pub world: Option<PathBuf>,
+    /// Sender seats (Premium) in each world
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub seats: u32,
+    /// Leads in each world [default: enough that no seat runs out, 130 per seat and week]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub leads: Option<u32>,
+    /// Simulated days
+    #[arg(long, default_value_t = 180, value_parser = clap::value_parser!(u32).range(7..=3650))]
+    pub days: u32,
+    /// Worlds per policy: seeds FIRST_SEED, FIRST_SEED + 1, …
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub seeds: u32,
+    /// The first seed
+    #[arg(long, default_value_t = 1)]
+    pub first_seed: u64,
+    /// A policy to compare (repeat for several): none, age:DURATION (age:7d, age:20d, age:30d),
+    /// cap:MAX:PER_DAY (cap:500:32), smart or smart:KEY=VALUE,… (smart:max_pending=300)
+    /// [default: none, age:7d, age:20d, age:30d, cap:500:32 and smart]
+    #[arg(long = "policy", value_name = "POLICY")]
+    pub policies: Vec<String>,
+    /// Simulations run at once [default: the machine's cores]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: Option<u32>,
+    /// Print the comparison as JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -207,9 +247,10 @@ pub struct AccountSet {
     /// note_quota.per_30_days=N|none (KIND: visit, follow, like, invite, withdraw, message, email)
     #[arg(long = "limit", value_name = "KEY=VALUE")]
     pub limits: Vec<String>,
-    /// Change the pending-invitation governor: max_pending=N, withdraw_after=21d,
-    /// smart=on|off, smart_threshold=0.02 (or 2%), min_age=3d, withdrawals_per_day=N (0: no
-    /// automatic withdrawal), govern_manual_invites=on|off (see docs/governor.md)
+    /// Change the pending-invitation governor: max_pending=N, withdraw_after=60d,
+    /// smart=on|off, smart_threshold=0.002 (or 0.2%), min_age=3d, withdrawals_per_day=N (0: no
+    /// automatic withdrawal), govern_manual_invites=on|off, make_room=on|off (see
+    /// docs/governor.md)
     #[arg(long = "governor", value_name = "KEY=VALUE")]
     pub governor: Vec<String>,
     /// Print the changed account as JSON

@@ -40,6 +40,15 @@ impl CliError {
     }
 }
 
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Input(e) | CliError::Internal(e) => f.write_str(&chain(e)),
+            CliError::Reported => f.write_str("the problems printed above"),
+        }
+    }
+}
+
 fn chain(e: &anyhow::Error) -> String {
     e.chain()
         .map(ToString::to_string)

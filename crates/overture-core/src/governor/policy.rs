@@ -28,22 +28,30 @@ pub struct Policy {
     pub withdrawals_per_day: u32,
     /// Govern invitations sent by hand outside Overture too.
     pub govern_manual_invites: bool,
+    /// Near the cap, withdraw to make room for the invitations the account wants to send
+    /// (within the day's budget and never younger than `min_age`): with `smart` the least
+    /// likely first, and only those less likely to be accepted than a new invitation; without
+    /// it, at the cap, the oldest as the budget allows. Off, new invitations wait at the cap
+    /// until acceptances or the other rules free room.
+    pub make_room: bool,
 }
 
 impl Policy {
     /// 400 pending at most.
     pub const DEFAULT_MAX_PENDING: u32 = 400;
-    /// Withdraw after 21 days.
-    pub const DEFAULT_WITHDRAW_AFTER: SignedDuration = SignedDuration::from_hours(21 * 24);
-    /// Withdraw below a 2% chance of acceptance.
-    pub const DEFAULT_SMART_THRESHOLD: f64 = 0.02;
+    /// Withdraw after 60 days whatever the estimate says (a backstop: the estimate and the cap
+    /// decide before, see `docs/governor.md` for why not 21 days).
+    pub const DEFAULT_WITHDRAW_AFTER: SignedDuration = SignedDuration::from_hours(60 * 24);
+    /// Withdraw below a 0.2% chance of acceptance (see `docs/governor.md` for why not 2%).
+    pub const DEFAULT_SMART_THRESHOLD: f64 = 0.002;
     /// Never withdraw before 3 days.
     pub const DEFAULT_MIN_AGE: SignedDuration = SignedDuration::from_hours(3 * 24);
     /// 40 withdrawals a day.
     pub const DEFAULT_WITHDRAWALS_PER_DAY: u32 = 40;
 
-    /// The defaults: 400 pending, withdraw after 21 days or below a 2% chance (smart on), never
-    /// before 3 days, at most 40 a day, manual invitations included.
+    /// The defaults: 400 pending, making room near the cap by withdrawing the least likely;
+    /// withdraw below a 0.2% chance (smart on) or after 60 days; never before 3 days, at most 40
+    /// a day, manual invitations included.
     pub const fn new() -> Self {
         Self {
             max_pending: Self::DEFAULT_MAX_PENDING,
@@ -53,6 +61,7 @@ impl Policy {
             min_age: Self::DEFAULT_MIN_AGE,
             withdrawals_per_day: Self::DEFAULT_WITHDRAWALS_PER_DAY,
             govern_manual_invites: true,
+            make_room: true,
         }
     }
 
@@ -93,6 +102,7 @@ impl Policy {
             min_age: self.min_age.max(other.min_age),
             withdrawals_per_day: self.withdrawals_per_day.min(other.withdrawals_per_day),
             govern_manual_invites: self.govern_manual_invites && other.govern_manual_invites,
+            make_room: self.make_room || other.make_room,
         }
     }
 
@@ -140,6 +150,7 @@ impl Policy {
             "min_age" => next.min_age = duration()?,
             "withdrawals_per_day" => next.withdrawals_per_day = count()?,
             "govern_manual_invites" => next.govern_manual_invites = switch()?,
+            "make_room" => next.make_room = switch()?,
             _ => return Err(refuse("unknown key")),
         }
         next.validate().map_err(|e| refuse(&e.to_string()))?;
@@ -164,7 +175,7 @@ impl Default for Policy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "governor `{change}`: {reason} (keys: max_pending, withdraw_after, smart, smart_threshold, \
-     min_age, withdrawals_per_day, govern_manual_invites)"
+     min_age, withdrawals_per_day, govern_manual_invites, make_room)"
 )]
 pub struct PolicyOverrideError {
     /// The change given.
@@ -205,6 +216,7 @@ struct RawPolicy {
     min_age: SignedDuration,
     withdrawals_per_day: u32,
     govern_manual_invites: bool,
+    make_room: bool,
 }
 
 /// A duration written friendly (`"21d"`, `"3d 12h"`) or in ISO 8601 (`"P21D"`, `"PT504H"`),
@@ -228,6 +240,7 @@ impl Default for RawPolicy {
             min_age: p.min_age,
             withdrawals_per_day: p.withdrawals_per_day,
             govern_manual_invites: p.govern_manual_invites,
+            make_room: p.make_room,
         }
     }
 }
@@ -244,6 +257,7 @@ impl TryFrom<RawPolicy> for Policy {
             min_age: raw.min_age,
             withdrawals_per_day: raw.withdrawals_per_day,
             govern_manual_invites: raw.govern_manual_invites,
+            make_room: raw.make_room,
         };
         policy.validate()?;
         Ok(policy)

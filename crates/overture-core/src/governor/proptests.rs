@@ -29,16 +29,20 @@ fn policy() -> impl Strategy<Value = Policy> {
         0.0f64..0.2,
         0i64..10 * 24,
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(max_pending, withdraw_after, smart, smart_threshold, min_age, manual)| Policy {
-                max_pending,
-                withdraw_after: hours(withdraw_after),
-                smart,
-                smart_threshold,
-                min_age: hours(min_age),
-                withdrawals_per_day: 40,
-                govern_manual_invites: manual,
+            |(max_pending, withdraw_after, smart, smart_threshold, min_age, manual, make_room)| {
+                Policy {
+                    max_pending,
+                    withdraw_after: hours(withdraw_after),
+                    smart,
+                    smart_threshold,
+                    min_age: hours(min_age),
+                    withdrawals_per_day: 40,
+                    govern_manual_invites: manual,
+                    make_room,
+                }
             },
         )
 }
@@ -106,8 +110,9 @@ proptest! {
         estimate in estimate(),
         pending in pending(),
         budget in 0u32..50,
+        room in 0u32..10,
     ) {
-        let chosen = select_withdrawals(&policy, &estimate, &pending, now(), budget);
+        let chosen = select_withdrawals(&policy, &estimate, &pending, now(), budget, room);
         let by_id = |id| pending.iter().find(|p| p.id == id).unwrap();
 
         prop_assert!(chosen.len() <= budget as usize);
@@ -123,6 +128,7 @@ proptest! {
                     prop_assert!(policy.smart && probability < policy.smart_threshold);
                 }
                 WithdrawReason::OverCap => {}
+                WithdrawReason::MakeRoom => prop_assert!(policy.make_room),
             }
         }
         // Age first, then unlikely, then over the cap.
@@ -130,6 +136,7 @@ proptest! {
             WithdrawReason::Age => 0,
             WithdrawReason::Unlikely { .. } => 1,
             WithdrawReason::OverCap => 2,
+            WithdrawReason::MakeRoom => 3,
         };
         prop_assert!(chosen.windows(2).all(|w| phase(&w[0].reason) <= phase(&w[1].reason)));
 
@@ -146,9 +153,17 @@ proptest! {
         if count > cap && eligible.min(budget as usize) >= count - cap {
             prop_assert!(left <= cap, "{} left above the cap of {}", left, cap);
         }
-        // Over the cap it stops at the cap, never below.
-        if chosen.iter().any(|w| w.reason == WithdrawReason::OverCap) {
+        // Over the cap it stops at the cap, never below; making room (smart) stops once
+        // `room` places are free, and takes only what is less likely than a new invitation.
+        if chosen.iter().any(|w| w.reason == WithdrawReason::OverCap) && !policy.make_room {
             prop_assert!(left >= cap, "{} left below the cap of {}", left, cap);
+        }
+        if policy.smart && chosen.iter().any(|w| w.reason == WithdrawReason::MakeRoom) {
+            let room = room as usize;
+            prop_assert!(left + room >= cap, "{} left, room {} below the cap of {}", left, room, cap);
+            for w in chosen.iter().filter(|w| w.reason == WithdrawReason::MakeRoom) {
+                prop_assert!(w.probability < estimate.eventual());
+            }
         }
     }
 

@@ -22,6 +22,9 @@ pub enum WithdrawReason {
     },
     /// The account is over its cap and this is among the least likely to be accepted.
     OverCap,
+    /// The account is at its cap and the policy makes room for new invitations
+    /// ([`Policy::make_room`]).
+    MakeRoom,
 }
 
 /// One invitation to withdraw.
@@ -46,8 +49,12 @@ struct Candidate {
 /// The withdrawals to make now, in the order to make them: first every invitation older than
 /// `withdraw_after`, oldest first; then (smart on) every one whose chance of still being
 /// accepted is below the threshold, least likely first; then, while the pending count minus
-/// those chosen is above `max_pending`, the least likely of the rest. Ties go to the older
-/// invitation, then the smaller id.
+/// those chosen is above `max_pending`, the least likely of the rest; then, with
+/// [`Policy::make_room`], more to make room for `room` new invitations (0 when the account has
+/// none to send): with smart on, while fewer than `room` places are free below the cap, the
+/// least likely first, only those less likely to be accepted than a new invitation; with it off
+/// (the vendors' `cap:N:K` rule), when the account is at its cap and `room` is not 0, the
+/// oldest, as many as the budget allows. Ties go to the older invitation, then the smaller id.
 ///
 /// Nothing younger than `min_age` is chosen, manual invitations only when the policy governs
 /// them, and never more than `budget_left`. An id listed twice in `pending` counts once (with
@@ -58,6 +65,7 @@ pub fn select_withdrawals(
     pending: &[PendingInvite],
     now: Timestamp,
     budget_left: u32,
+    room: u32,
 ) -> Vec<Withdrawal> {
     let pending = distinct(pending);
     let mut candidates: Vec<Candidate> = pending
@@ -103,6 +111,26 @@ pub fn select_withdrawals(
             break;
         }
         selection.take(c, WithdrawReason::OverCap);
+    }
+
+    let room = usize::try_from(room).unwrap_or(usize::MAX);
+    let left = |s: &Selection| pending.len().saturating_sub(s.chosen.len());
+    if policy.make_room && policy.smart && left(&selection).saturating_add(room) > cap {
+        // The least likely first, only those less likely to be accepted than the new
+        // invitation they make room for, and no more than the room asked for.
+        let fresh = estimate.eventual();
+        for c in candidates.iter().filter(|c| c.probability < fresh) {
+            if left(&selection).saturating_add(room) <= cap {
+                break;
+            }
+            selection.take(c, WithdrawReason::MakeRoom);
+        }
+    } else if policy.make_room && !policy.smart && room > 0 && left(&selection) >= cap {
+        // The vendors' rule: at the cap, the oldest, as many as the budget allows.
+        candidates.sort_by(oldest_first);
+        for c in &candidates {
+            selection.take(c, WithdrawReason::MakeRoom);
+        }
     }
     selection.chosen
 }

@@ -26,9 +26,9 @@ fn policy_defaults() {
     let p = Policy::default();
     assert_eq!(p, Policy::new());
     assert_eq!(p.max_pending, 400);
-    assert_eq!(p.withdraw_after, SignedDuration::from_hours(21 * 24));
-    assert!(p.smart);
-    assert_eq!(p.smart_threshold, 0.02);
+    assert_eq!(p.withdraw_after, SignedDuration::from_hours(60 * 24));
+    assert!(p.smart && p.make_room);
+    assert_eq!(p.smart_threshold, 0.002);
     assert_eq!(p.min_age, SignedDuration::from_hours(3 * 24));
     assert_eq!(p.withdrawals_per_day, 40);
     assert!(p.govern_manual_invites);
@@ -55,7 +55,7 @@ fn policy_serde() {
     assert!(parse(r#"{"smart_threshold": 1.5}"#).unwrap_err().contains("between 0 and 1"));
     assert!(parse(r#"{"max_pendings": 3}"#).unwrap_err().contains("unknown field"));
     let json = serde_json::to_string(&Policy::default()).unwrap();
-    assert!(json.contains(r#""withdraw_after":"504h""#), "{json}");
+    assert!(json.contains(r#""withdraw_after":"1440h""#), "{json}");
     assert_eq!(parse(&json), Ok(Policy::default()));
 }
 
@@ -70,16 +70,18 @@ fn tightened_by_takes_the_stricter_of_each_field() {
         min_age: d(5.0),
         withdrawals_per_day: 60,
         govern_manual_invites: false,
+        make_room: true,
     };
     let want = Policy {
         max_pending: 150,
-        withdraw_after: d(21.0),
+        withdraw_after: d(30.0),
         smart: true,
         // The campaign's threshold does not count: its smart withdrawal is off.
-        smart_threshold: 0.02,
+        smart_threshold: 0.002,
         min_age: d(5.0),
         withdrawals_per_day: 40,
         govern_manual_invites: false,
+        make_room: true,
     };
     assert_eq!(account.tightened_by(&campaign), want);
     assert_eq!(campaign.tightened_by(&account), want);
@@ -128,28 +130,34 @@ fn pending() -> Vec<PendingInvite> {
 
 fn check(policy: Policy, budget: u32, expected: &[(i64, &str)]) {
     let estimate = Estimate::from_prior(Prior::default());
-    let got: Vec<(i64, &str)> = select_withdrawals(&policy, &estimate, &pending(), now(), budget)
-        .iter()
-        .map(|w| {
-            let reason = match w.reason {
-                WithdrawReason::Age => "age",
-                WithdrawReason::Unlikely { probability } => {
-                    assert_eq!(probability, w.probability);
-                    "unlikely"
-                }
-                WithdrawReason::OverCap => "cap",
-            };
-            (w.id.get(), reason)
-        })
-        .collect();
+    let got: Vec<(i64, &str)> =
+        select_withdrawals(&policy, &estimate, &pending(), now(), budget, 0)
+            .iter()
+            .map(|w| {
+                let reason = match w.reason {
+                    WithdrawReason::Age => "age",
+                    WithdrawReason::Unlikely { probability } => {
+                        assert_eq!(probability, w.probability);
+                        "unlikely"
+                    }
+                    WithdrawReason::OverCap => "cap",
+                    WithdrawReason::MakeRoom => "room",
+                };
+                (w.id.get(), reason)
+            })
+            .collect();
     assert_eq!(got, expected, "{policy:?}, budget {budget}");
 }
 
+/// A policy withdrawing after 21 days or below a 2% chance, without making room.
 fn with(max_pending: u32, smart: bool, manual: bool) -> Policy {
     Policy {
         max_pending,
         smart,
         govern_manual_invites: manual,
+        withdraw_after: d(21.0),
+        smart_threshold: 0.02,
+        make_room: false,
         ..Policy::default()
     }
 }
@@ -174,6 +182,57 @@ fn selection_order_is_age_then_unlikely_then_over_cap() {
 }
 
 #[test]
+#[rustfmt::skip]
+fn making_room_near_the_cap() {
+    let (unlikely, room) = ("unlikely", "room");
+    let smart = |max_pending| Policy { make_room: true, ..with(max_pending, true, true) };
+    // Ten pending, room for two wanted below a cap of 10: the two least likely go, beyond the
+    // age and threshold rules (ids 8 and 9 are old enough for both; see `with`).
+    let roomy = Policy { withdraw_after: d(100.0), smart_threshold: 0.0, ..smart(10) };
+    check_room(roomy, 40, 2, &[(9, room), (8, room)]);
+    check_room(roomy, 40, 0, &[]);
+    check_room(roomy, 40, 5, &[(9, room), (8, room), (7, room), (6, room), (5, room)]);
+    // Only what is less likely than a new invitation goes, and never younger than 3 days.
+    check_room(roomy, 40, 20, &[(9, room), (8, room), (7, room), (6, room), (5, room), (4, room), (3, room)]);
+    // The other rules come first and count toward the room.
+    let with_threshold = Policy { withdraw_after: d(100.0), ..smart(10) };
+    check_room(with_threshold, 40, 3, &[(9, unlikely), (8, unlikely), (7, unlikely), (6, unlikely)]);
+    // Without smart (a vendor's rule): the oldest, as many as the budget allows.
+    let vendor = Policy { smart: false, withdraw_after: d(100.0), ..smart(10) };
+    check_room(vendor, 2, 1, &[(9, room), (8, room)]);
+    check_room(vendor, 40, 0, &[]);
+    // …and only at the cap.
+    check_room(Policy { max_pending: 11, ..vendor }, 2, 5, &[]);
+}
+
+fn check_room(policy: Policy, budget: u32, room: u32, expected: &[(i64, &str)]) {
+    let estimate = Estimate::from_prior(Prior::default());
+    let got: Vec<(i64, &str)> =
+        select_withdrawals(&policy, &estimate, &pending_ten(), now(), budget, room)
+            .iter()
+            .map(|w| {
+                let reason = match w.reason {
+                    WithdrawReason::MakeRoom => {
+                        assert!(!policy.smart || w.probability < estimate.eventual());
+                        "room"
+                    }
+                    WithdrawReason::Unlikely { .. } => "unlikely",
+                    other => panic!("{other:?}"),
+                };
+                (w.id.get(), reason)
+            })
+            .collect();
+    assert_eq!(got, expected, "{policy:?}, budget {budget}, room {room}");
+}
+
+/// [`pending`] and one more invitation, ten in all.
+fn pending_ten() -> Vec<PendingInvite> {
+    let mut all = pending();
+    all.push(invite(10, 0.5, false));
+    all
+}
+
+#[test]
 fn selection_ties_go_to_the_older_then_the_smaller_id() {
     let estimate = Estimate::from_prior(Prior::default());
     let policy = with(0, false, true);
@@ -183,7 +242,7 @@ fn selection_ties_go_to_the_older_then_the_smaller_id() {
         invite(4, 10.0, false),
         invite(6, 12.0, false),
     ];
-    let got: Vec<i64> = select_withdrawals(&policy, &estimate, &pending, now(), 10)
+    let got: Vec<i64> = select_withdrawals(&policy, &estimate, &pending, now(), 10, 0)
         .iter()
         .map(|w| w.id.get())
         .collect();
@@ -340,4 +399,17 @@ fn overrides_change_one_field_or_nothing() {
         );
         assert_eq!(policy, before, "{change} changed nothing");
     }
+}
+
+#[test]
+fn under_the_prior_the_default_threshold_is_reached_at_about_seven_weeks() {
+    let estimate = Estimate::from_prior(Prior::default());
+    let crossing = (1..=120)
+        .find(|&day| estimate.still_likely(d(f64::from(day))) < Policy::DEFAULT_SMART_THRESHOLD)
+        .unwrap();
+    let two_percent = (1..=120)
+        .find(|&day| estimate.still_likely(d(f64::from(day))) < 0.02)
+        .unwrap();
+    assert!((44..=50).contains(&crossing), "0.2% at day {crossing}");
+    assert!((10..=14).contains(&two_percent), "2% at day {two_percent}");
 }

@@ -1,12 +1,14 @@
 //! Sequences end to end: branches, stop-on-reply, limits across restarts, metrics.
 
 use jiff::SignedDuration;
-use overture_clock::Clock;
+use overture_clock::{Clock, ManualClock};
 use overture_core::{ActionKind, Degree, EnrollmentState, InvitationState};
-use overture_engine::{EngineConfig, metrics};
+use overture_engine::{Engine, EngineConfig, metrics};
 use overture_store::{InvitationQuery, Store};
+use overture_store_sqlite::SqliteStore;
 use serde_json::json;
 
+use crate::fake::FakeChannels;
 use crate::{WS, World, assert_paced, days, limits, start, step};
 
 fn invite_then_message() -> serde_json::Value {
@@ -229,13 +231,19 @@ async fn when_invitations_are_scarce_visits_put_common_ground_first() {
     assert_eq!(lead3.mutual_connections, Some(40));
 }
 
-#[tokio::test]
-async fn invitations_wait_at_the_pending_cap_and_go_when_one_is_answered() {
+/// Six leads to invite with at most three pending, run for three days: three invitations go.
+async fn six_leads_three_pending(
+    make_room: bool,
+) -> (World, Engine<SqliteStore, FakeChannels, ManualClock>) {
     let steps = json!([step(
         json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": true })
     )]);
     let w = World::new(6, steps).await;
-    w.govern(|g| g.max_pending = 3).await;
+    w.govern(|g| {
+        g.max_pending = 3;
+        g.make_room = make_room;
+    })
+    .await;
     let mut engine = w.engine(EngineConfig::default());
     engine.start_campaign(WS, w.campaign).await.unwrap();
     engine.run_until(start() + days(3)).await.unwrap();
@@ -244,6 +252,12 @@ async fn invitations_wait_at_the_pending_cap_and_go_when_one_is_answered() {
         3,
         "three pending at most"
     );
+    (w, engine)
+}
+
+#[tokio::test]
+async fn invitations_wait_at_the_pending_cap_and_go_when_one_is_answered() {
+    let (w, mut engine) = six_leads_three_pending(false).await;
     assert_eq!(w.store.pending_count(WS, w.account.id).await.unwrap(), 3);
 
     // One person accepts: a place frees up, and exactly one more invitation goes.
@@ -253,6 +267,41 @@ async fn invitations_wait_at_the_pending_cap_and_go_when_one_is_answered() {
     engine.run_until(start() + days(6)).await.unwrap();
     assert_eq!(w.fake.effects_of("invite").len(), 4);
     assert_eq!(w.store.pending_count(WS, w.account.id).await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn at_the_cap_the_governor_makes_room_by_withdrawing_the_oldest_it_may() {
+    let (w, mut engine) = six_leads_three_pending(true).await;
+    assert!(
+        w.fake.effects_of("withdraw").is_empty(),
+        "nothing younger than min_age (3 days) goes to make room"
+    );
+
+    // Nobody answers, yet the other three leads are invited: the three old invitations, less
+    // likely to be accepted than new ones, go to make room.
+    engine.run_until(start() + days(8)).await.unwrap();
+    let invites = w.fake.effects_of("invite");
+    let withdrawals = w.fake.effects_of("withdraw");
+    assert_eq!(invites.len(), 6, "{invites:?}");
+    assert_eq!(withdrawals.len(), 3, "{withdrawals:?}");
+    let first: Vec<&String> = invites[..3].iter().map(|e| &e.profile).collect();
+    for withdrawal in &withdrawals {
+        assert!(first.contains(&&withdrawal.profile), "{withdrawal:?}");
+        let sent = invites
+            .iter()
+            .find(|i| i.profile == withdrawal.profile)
+            .unwrap();
+        assert!(withdrawal.at.duration_since(sent.at) >= days(3));
+    }
+    // Never more than three pending at once: every new invitation follows a withdrawal.
+    let mut events: Vec<(jiff::Timestamp, i32)> = invites.iter().map(|e| (e.at, 1)).collect();
+    events.extend(withdrawals.iter().map(|e| (e.at, -1)));
+    events.sort();
+    let mut pending = 0;
+    for (at, delta) in events {
+        pending += delta;
+        assert!(pending <= 3, "{pending} pending at {at}");
+    }
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ mod crash;
 mod errors;
 mod fake;
 mod flows;
+mod manual;
 mod sandbox;
 mod sandbox_errors;
 

@@ -8,6 +8,8 @@ mod init;
 mod invites;
 mod leads;
 mod run;
+mod sandbox_world;
+mod simulate;
 mod status;
 
 use overture_clock::{Clock, SystemClock};
@@ -61,5 +63,6 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Invites(c) => invites::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
+        Command::Simulate(args) => simulate::run(&ctx, args).await,
     }
 }

@@ -5,6 +5,7 @@ mod campaigns;
 mod engine;
 mod invites;
 mod leads;
+mod simulate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -41,6 +41,8 @@ enum Reason {
     Unlikely,
     /// The policy: over its `max_pending`.
     OverCap,
+    /// The policy: at its `max_pending`, making room (`make_room`).
+    MakeRoom,
 }
 
 /// One invitation `invites withdraw` chose.
@@ -96,7 +98,14 @@ pub(super) async fn run(ctx: &Ctx, args: InvitesWithdraw) -> CliResult {
     let queued_leads = queued_withdrawals(&store, &account).await?;
     let campaigns = campaign_names(&store, ws).await?;
 
-    let (choices, kept_by_policy) = choose(mode, &policy, &view, &queued_leads, at);
+    let (choices, kept_by_policy) = choose(
+        mode,
+        &policy,
+        govern::room_for(&account),
+        &view,
+        &queued_leads,
+        at,
+    );
     let limit_len = usize::try_from(limit).unwrap_or(usize::MAX);
     let beyond_limit = choices.len().saturating_sub(limit_len);
     let mut withdrawals = Vec::new();
@@ -168,6 +177,7 @@ fn mode(args: &WithdrawMode) -> CliResult<Mode> {
 fn choose<'a>(
     mode: Mode,
     policy: &Policy,
+    room: u32,
     view: &'a AccountView,
     queued: &BTreeSet<LeadId>,
     at: Timestamp,
@@ -200,13 +210,14 @@ fn choose<'a>(
         }
         Mode::Smart => {
             let by_id: BTreeMap<_, &Invitation> = view.pending().map(|i| (i.id, i)).collect();
-            govern::plan_withdrawals(policy, view, at, u32::MAX)
+            govern::plan_withdrawals(policy, view, at, u32::MAX, room)
                 .into_iter()
                 .filter_map(|w| {
                     let reason = match w.reason {
                         WithdrawReason::Age => Reason::Age,
                         WithdrawReason::Unlikely { .. } => Reason::Unlikely,
                         WithdrawReason::OverCap => Reason::OverCap,
+                        WithdrawReason::MakeRoom => Reason::MakeRoom,
                     };
                     by_id.get(&w.id).map(|i| (*i, reason))
                 })
@@ -250,6 +261,10 @@ fn why(reason: Reason, mode: Mode, policy: &Policy, older_than: Option<&str>) ->
         ),
         (Reason::OverCap, _) => format!(
             "policy: over max_pending ({}), among the least likely",
+            policy.max_pending
+        ),
+        (Reason::MakeRoom, _) => format!(
+            "policy: at max_pending ({}), making room (make_room)",
             policy.max_pending
         ),
     }
