@@ -399,16 +399,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 note: p.note,
             })
             .collect();
-        let invites = candidates
-            .iter()
-            .filter(|c| c.kind == ActionKind::Invite)
-            .count();
-        // Invitations become due one by one over the day (each a day after its lead's visit,
-        // say): the passes since the governor's last turn add up to what the account wants to
-        // send. One held back at the cap is counted again at each pass; the room made is at
-        // most a day's anyway.
-        let demand = self.invite_demand.entry(account_id).or_default();
-        *demand = demand.saturating_add(u32::try_from(invites).unwrap_or(u32::MAX));
+        if candidates.iter().any(|c| c.kind == ActionKind::Invite) {
+            self.wants_to_invite.insert(account_id);
+        }
         let plan = plan_account(&PlanInput {
             account: &account,
             history: &history,

@@ -221,7 +221,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
         self.next_govern
             .insert(account.id, plus(now, self.config.govern_every));
-        let demand = self.invite_demand.remove(&account.id).unwrap_or(0);
+        let wants_to_invite = self.wants_to_invite.remove(&account.id);
         let policy = account.governor;
         let day_start = day_start(&account.time_zone, now);
         let today = self
@@ -250,7 +250,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
         let view = view(&self.store, ws, account.id, now).await?;
         // Room only while the account has invitations to send.
-        let room = if demand > 0 { room_for(account) } else { 0 };
+        let room = if wants_to_invite {
+            room_for(account)
+        } else {
+            0
+        };
         let chosen = plan_withdrawals(&policy, &view, now, budget, room);
         tracing::debug!(
             account = %account.name,

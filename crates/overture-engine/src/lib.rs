@@ -25,7 +25,7 @@ mod poll;
 mod reactions;
 mod reconcile;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use jiff::{SignedDuration, Timestamp};
@@ -90,10 +90,10 @@ pub struct Engine<S, C, K> {
     next_poll: HashMap<AccountId, Timestamp>,
     /// When the governor looks at each account next.
     next_govern: HashMap<AccountId, Timestamp>,
-    /// The invitations each account's planning wanted to send since the governor's last turn:
-    /// the room its `make_room` keeps free (at most a day's invitations). Kept in memory: after
-    /// a restart the next planning tells.
-    invite_demand: HashMap<AccountId, u32>,
+    /// The accounts whose planning had invitations to send since the governor's last turn:
+    /// `make_room` keeps room free only for them. Kept in memory: after a restart the next
+    /// planning tells.
+    wants_to_invite: HashSet<AccountId>,
     /// The accounts the governor looks after, and when that list was read.
     governed: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
     /// The accounts with open enrollments, and when that list was read.
@@ -114,7 +114,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             cached_at: None,
             next_poll: HashMap::new(),
             next_govern: HashMap::new(),
-            invite_demand: HashMap::new(),
+            wants_to_invite: HashSet::new(),
             governed: None,
             open_accounts: None,
         }

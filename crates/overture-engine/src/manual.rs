@@ -35,8 +35,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     /// Records the account's invitations sent by hand that the store does not know yet, and
     /// returns how many. A channel that cannot list them now (rate limited, session expired…)
     /// is tried again at the next look; the engine's own calls notice and handle the account's
-    /// state.
-    /// `pending` is the account's pending invitations as stored.
+    /// state. `pending` is the account's pending invitations as stored.
     pub(crate) async fn discover_manual_invites(
         &mut self,
         ws: WorkspaceId,

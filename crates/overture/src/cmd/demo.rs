@@ -16,7 +16,7 @@ use overture_store_sqlite::{SqliteOptions, SqliteStore};
 use serde::Serialize;
 
 use super::Ctx;
-use super::sandbox_world::{CampaignFile, SandboxRun, Seat, Setup, internal};
+use super::sandbox_world::{CampaignFile, SandboxRun, Seat, Setup, internal, read_world};
 use crate::cli::DemoArgs;
 use crate::error::{CliError, CliResult};
 use crate::output::{print_json, table};
@@ -82,14 +82,6 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: DemoArgs) -> CliResult {
     }
     print_report(&args, &path, &report);
     Ok(())
-}
-
-/// Reads a world file (`--world`), naming the file, line and field of a mistake.
-pub fn read_world(file: &Path) -> CliResult<WorldParams> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
-    WorldParams::from_toml_str(&text)
-        .map_err(|e| CliError::input(format!("{}: {e}", file.display())))
 }
 
 /// Opens a new, empty demo database at `path`, replacing an earlier demo's. A database that

@@ -6,6 +6,7 @@
 //! seat and starts it; [`SandboxRun::run_days`] runs the real engine over simulated days as
 //! fast as the machine allows. The same setup gives the same run.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -202,6 +203,14 @@ impl SandboxRun {
     pub async fn close(self) {
         self.engine.store().close().await;
     }
+}
+
+/// Reads a world file (`--world`), naming the file, line and field of a mistake.
+pub fn read_world(file: &Path) -> CliResult<WorldParams> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+    WorldParams::from_toml_str(&text)
+        .map_err(|e| CliError::input(format!("{}: {e}", file.display())))
 }
 
 /// An error that is the program's fault, not the user's.

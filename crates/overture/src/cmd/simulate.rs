@@ -20,8 +20,7 @@ use serde::Serialize;
 
 use self::policy::NamedPolicy;
 use super::Ctx;
-use super::demo::read_world;
-use super::sandbox_world::{CampaignFile, SandboxRun, Seat, Setup, internal};
+use super::sandbox_world::{CampaignFile, SandboxRun, Seat, Setup, internal, read_world};
 use crate::cli::SimulateArgs;
 use crate::error::{CliError, CliResult};
 use crate::output::{print_json, table};
