@@ -3,20 +3,16 @@
 use std::collections::BTreeMap;
 
 use overture_core::Tier;
-use overture_core::sequence::{CampaignSettings, CampaignSpec, LeadSource, Step};
+use overture_core::sequence::{CampaignSpec, LeadSource, Step};
 
 use crate::check;
 use crate::diagnostic::{Pos, Report, ValidationContext};
 use crate::node::{self, Node, Within};
+use crate::settings;
 use crate::steps::{self, ParsedStep};
 use crate::suggest;
 
 const TOP_KEYS: [&str; 5] = ["name", "accounts", "leads", "settings", "steps"];
-const SETTINGS_KEYS: [&str; 3] = [
-    "stop_on_reply",
-    "skip_if_contacted_by_any_campaign",
-    "priority",
-];
 
 /// Reads and validates a whole campaign; `None` when anything was reported.
 pub(crate) fn read_campaign(
@@ -26,7 +22,7 @@ pub(crate) fn read_campaign(
 ) -> Option<CampaignSpec> {
     let errors_before = report.count();
     let misplaced = |key: &str| {
-        if SETTINGS_KEYS.contains(&key) {
+        if settings::SETTINGS_KEYS.contains(&key) {
             Some("it belongs under `settings`".to_owned())
         } else if steps::STEP_NAMES.contains(&key) {
             Some("steps go in the `steps` list".to_owned())
@@ -64,8 +60,8 @@ pub(crate) fn read_campaign(
         )
         .and_then(|v| read_leads(v, report, ctx));
     let settings = match fields.get("settings") {
-        Some(v) if !node::is_null(v) => read_settings(v, report),
-        _ => Some(CampaignSettings::default()),
+        Some(v) if !node::is_null(v) => settings::read_settings(v, report),
+        _ => Some(settings::Read::default()),
     };
     let parsed_steps = fields
         .require(
@@ -81,6 +77,9 @@ pub(crate) fn read_campaign(
             .map(|a| account_tiers(a, ctx))
             .unwrap_or_default();
         check::check_steps(parsed, &tiers, report);
+        if let Some(read) = &settings {
+            settings::check_retry(read, parsed, report);
+        }
     }
     if report.count() > errors_before {
         return None;
@@ -98,7 +97,7 @@ pub(crate) fn read_campaign(
         name: name?.to_owned(),
         accounts: accounts?,
         leads: leads?,
-        settings: settings?,
+        settings: settings?.settings,
         steps,
     })
 }
@@ -211,50 +210,6 @@ fn read_leads(
         return None;
     }
     Some(LeadSource::List(list.to_owned()))
-}
-
-fn read_settings(value: &Node<'_>, report: &mut Report<'_>) -> Option<CampaignSettings> {
-    let misplaced = |key: &str| {
-        (key == "limits").then(|| {
-            "per-campaign limits are not supported yet; the accounts' limits apply".to_owned()
-        })
-    };
-    let shape = Within {
-        title: "`settings`",
-        suffix: " in `settings`",
-        example: "settings: { stop_on_reply: true }",
-        misplaced: &misplaced,
-    };
-    let fields = node::fields(value, report, &SETTINGS_KEYS, &shape)?;
-    let defaults = CampaignSettings::default();
-    let flag = |report: &mut Report<'_>, key: &str, default: bool| match fields.get(key) {
-        Some(v) => node::boolean(v, report, key),
-        None => Some(default),
-    };
-    let stop_on_reply = flag(report, "stop_on_reply", defaults.stop_on_reply);
-    let skip = flag(
-        report,
-        "skip_if_contacted_by_any_campaign",
-        defaults.skip_if_contacted_by_any_campaign,
-    );
-    let priority = match fields.get("priority") {
-        Some(v) => node::integer(v, report, "priority").and_then(|n| {
-            let fits = i32::try_from(n).ok();
-            if fits.is_none() {
-                report.error(
-                    node::pos(v),
-                    "`priority` is out of range (use a small number like 10)",
-                );
-            }
-            fits
-        }),
-        None => Some(defaults.priority),
-    };
-    Some(CampaignSettings {
-        stop_on_reply: stop_on_reply?,
-        skip_if_contacted_by_any_campaign: skip?,
-        priority: priority?,
-    })
 }
 
 fn read_steps(value: &Node<'_>, report: &mut Report<'_>) -> Option<Vec<ParsedStep>> {

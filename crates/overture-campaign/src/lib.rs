@@ -13,6 +13,7 @@ mod campaign;
 mod check;
 mod diagnostic;
 mod node;
+mod settings;
 mod steps;
 mod suggest;
 

@@ -37,14 +37,14 @@ mod tests;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::InvitationId;
+use crate::ids::{CampaignId, InvitationId};
 use crate::invitation::Invitation;
 
 pub use dashboard::{
     AgeBucket, BucketCount, CURVE_DAYS, CurvePoint, acceptance_curve, pending_by_age,
 };
 pub use pace::withdrawal_times;
-pub use policy::{Policy, PolicyError, PolicyOverrideError};
+pub use policy::{Policy, PolicyError, PolicyOverrideError, Tightening};
 pub use prior::{PUBLISHED_SHAPE, Prior, PriorError, published_shape};
 pub use select::{WithdrawReason, Withdrawal, select_withdrawals};
 pub use survival::{Estimate, Observation, Outcome};
@@ -56,19 +56,24 @@ pub struct PendingInvite {
     pub id: InvitationId,
     /// When it was sent.
     pub sent_at: Timestamp,
-    /// Sent by hand outside Overture (it belongs to no campaign).
-    pub manual: bool,
+    /// The campaign that sent it; `None` for one sent by hand outside Overture.
+    pub campaign: Option<CampaignId>,
 }
 
 impl PendingInvite {
-    /// The governor's view of a stored invitation; it is manual when no campaign sent it. The
-    /// caller passes only invitations that are still pending.
+    /// The governor's view of a stored invitation. The caller passes only invitations that are
+    /// still pending.
     pub fn of_invitation(invitation: &Invitation) -> Self {
         Self {
             id: invitation.id,
             sent_at: invitation.sent_at,
-            manual: invitation.campaign_id.is_none(),
+            campaign: invitation.campaign_id,
         }
+    }
+
+    /// Sent by hand outside Overture: no campaign sent it.
+    pub fn manual(&self) -> bool {
+        self.campaign.is_none()
     }
 }
 

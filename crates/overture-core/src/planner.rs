@@ -60,6 +60,11 @@ pub struct Candidate {
     pub score: u32,
     /// For invitations: what to do with the note.
     pub note: NotePolicy,
+    /// For invitations: how many may go out before the account's pending count reaches the
+    /// cap the candidate's campaign sets for itself (its `settings.governor.max_pending`);
+    /// `u32::MAX` when the campaign sets none. The account's own cap ([`PlanInput::invite_room`])
+    /// applies as well.
+    pub invite_room: u32,
 }
 
 /// Everything the planner needs about one account.
@@ -235,7 +240,7 @@ fn plan_kind(
         u32::MAX
     };
     for c in candidates {
-        if u32::try_from(slot).unwrap_or(u32::MAX) >= room {
+        if u32::try_from(slot).unwrap_or(u32::MAX) >= room.min(c.invite_room) {
             // The pending cap: the rest wait for invitations to be answered or withdrawn, and
             // are looked at again within the hour, so that room the governor makes during the
             // day is used the same day.

@@ -10,6 +10,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::governor::Tightening;
+
 pub use duration::{Duration, DurationError};
 
 /// A validated campaign definition.
@@ -75,7 +77,7 @@ pub enum LeadSource {
 }
 
 /// Campaign-wide behaviour.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CampaignSettings {
     /// Stop a lead's sequence when the person replies on any channel.
     pub stop_on_reply: bool,
@@ -84,6 +86,14 @@ pub struct CampaignSettings {
     /// When campaigns share an account, the higher priority gets the account's budget first.
     #[serde(default)]
     pub priority: i32,
+    /// How the campaign tightens its accounts' governor policies for its own invitations.
+    #[serde(default, skip_serializing_if = "Tightening::is_empty")]
+    pub governor: Tightening,
+    /// Invite again, once the cooldown is over, a lead whose invitation was withdrawn while
+    /// the campaign waited for it to be accepted. `None`: such a lead takes the
+    /// `not_accepted` branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_withdrawal: Option<RetryAfterWithdrawal>,
 }
 
 impl Default for CampaignSettings {
@@ -92,8 +102,22 @@ impl Default for CampaignSettings {
             stop_on_reply: true,
             skip_if_contacted_by_any_campaign: true,
             priority: 0,
+            governor: Tightening::default(),
+            retry_after_withdrawal: None,
         }
     }
+}
+
+/// A campaign's opt-in to invite a lead again after its invitation was withdrawn (by the
+/// governor, by a command or by hand) while the campaign waited for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryAfterWithdrawal {
+    /// How many more invitations a lead may get after the first (at least 1).
+    pub max_attempts: u32,
+    /// The note variant a new invitation carries: an index into the invite step's notes
+    /// (0 is the first); `None` keeps the lead's own variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_variant: Option<u32>,
 }
 
 /// One step of a sequence.

@@ -1,7 +1,7 @@
 //! Advancing enrollments: steps without actions run at once, waits and branches move the
 //! enrollment on, and steps with actions become candidates for the planner.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::Channels;
@@ -13,8 +13,8 @@ use overture_core::planner::{
 };
 use overture_core::sequence::{CampaignSpec, Jump, StepKind};
 use overture_core::{
-    AccountId, ActionKind, CampaignStatus, Degree, EnrollmentId, EnrollmentState, InvitationState,
-    LeadId, WorkspaceId,
+    AccountId, ActionKind, CampaignId, CampaignStatus, Degree, EnrollmentId, EnrollmentState,
+    InvitationState, LeadId, WorkspaceId,
 };
 use overture_store::{Changes, EnrollmentRecord, EnrollmentUpdate, NewAction, Store};
 
@@ -36,6 +36,17 @@ pub(crate) fn choose_variants(seed: u64, spec: &CampaignSpec, lead: LeadId) -> V
             choose_variant(seed, lead.get(), i, n)
         })
         .collect()
+}
+
+/// Where and when a lead is invited again after a withdrawal.
+struct InviteAgain {
+    /// The `invite` step.
+    step: u32,
+    /// When the re-invite cooldown is over.
+    due: Timestamp,
+    /// The step's attempt: the invitations the campaign sent the lead so far, so that each
+    /// new invitation has its own idempotency key.
+    attempt: u32,
 }
 
 /// The idempotency key of a step's action: the same effect always has the same key.
@@ -239,6 +250,25 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                             let u = update(step, EnrollmentState::Waiting, Some(due), None);
                             return Ok(Advanced::Update(u, tags));
                         }
+                        Some(InvitationState::Withdrawn) => {
+                            match self.invite_again(&record, spec, step, now).await? {
+                                Some(again) => {
+                                    let u = EnrollmentUpdate {
+                                        step: again.step,
+                                        // A new invitation is a new action: its own key.
+                                        attempt: again.attempt,
+                                        ..update(
+                                            again.step,
+                                            EnrollmentState::Waiting,
+                                            Some(again.due),
+                                            None,
+                                        )
+                                    };
+                                    return Ok(Advanced::Update(u, tags));
+                                }
+                                None => jump(step, &wait.not_accepted),
+                            }
+                        }
                         _ => jump(step, &wait.not_accepted),
                     }
                 }
@@ -257,6 +287,54 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             update(step, EnrollmentState::Completed, None, None),
             tags,
         ))
+    }
+
+    /// Where a lead whose invitation was withdrawn while it waited at step `wait` goes to be
+    /// invited again, and when: the campaign's last `invite` step before `wait`, once the
+    /// re-invite cooldown is over. `None` when the campaign does not opt in
+    /// (`retry_after_withdrawal`) or the lead has had all its attempts: the first invitation
+    /// and `max_attempts` more.
+    async fn invite_again(
+        &self,
+        record: &EnrollmentRecord,
+        spec: &CampaignSpec,
+        wait: u32,
+        now: Timestamp,
+    ) -> Result<Option<InviteAgain>, EngineError> {
+        let e = &record.enrollment;
+        let (Some(retry), Some(account)) = (spec.settings.retry_after_withdrawal, e.account_id)
+        else {
+            return Ok(None);
+        };
+        let before = usize::try_from(wait)
+            .unwrap_or(usize::MAX)
+            .min(spec.steps.len());
+        let Some(invite_step) = spec.steps[..before]
+            .iter()
+            .rposition(|s| matches!(s.kind, StepKind::Invite(_)))
+        else {
+            return Ok(None);
+        };
+        let ws = e.workspace_id;
+        let sent = self
+            .store
+            .invitations_to(ws, account, e.lead_id)
+            .await?
+            .iter()
+            .filter(|i| i.campaign_id == Some(e.campaign_id))
+            .count();
+        let allowed = usize::try_from(retry.max_attempts)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        if sent >= allowed {
+            return Ok(None);
+        }
+        let cooldown = self.store.cooldown(ws, account, e.lead_id).await?;
+        Ok(Some(InviteAgain {
+            step: to_u32(invite_step),
+            due: cooldown.map_or(now, |c| c.reinvite_not_before.max(now)),
+            attempt: to_u32(sent),
+        }))
     }
 
     /// The candidate for an action step, with its text rendered for the lead.
@@ -283,6 +361,23 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             StepKind::Follow => (ActionKind::Follow, NotePolicy::NoNote),
             StepKind::LikeRecentPost => (ActionKind::Like, NotePolicy::NoNote),
             StepKind::Invite(invite) => {
+                // A lead invited again after a withdrawal gets the campaign's chosen note.
+                let retry_variant = spec
+                    .settings
+                    .retry_after_withdrawal
+                    .and_then(|r| r.note_variant);
+                let variant = match (retry_variant, e.account_id) {
+                    (Some(chosen), Some(account))
+                        if self
+                            .store
+                            .latest_invitation(e.workspace_id, account, e.lead_id)
+                            .await?
+                            .is_some_and(|i| i.campaign_id == Some(e.campaign_id)) =>
+                    {
+                        usize::try_from(chosen).unwrap_or(variant)
+                    }
+                    _ => variant,
+                };
                 let text = invite.notes.get(variant).or(invite.notes.first());
                 payload.note = text.map(|t| render(t, &lead));
                 payload.without_note_if_quota_exhausted = invite.without_note_if_quota_exhausted;
@@ -364,18 +459,15 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         let mut history = BTreeMap::new();
         let mut notes = Vec::new();
         let mut invite_room = u32::MAX;
-        for kind in list
-            .iter()
-            .map(|p| p.kind)
-            .collect::<std::collections::BTreeSet<_>>()
-        {
+        let mut waiting = 0usize;
+        for kind in list.iter().map(|p| p.kind).collect::<BTreeSet<_>>() {
             let since = plus(now, -history_window(kind, &account.limits));
             let h = self.store.action_history(account_id, kind, since).await?;
             if kind == ActionKind::Invite {
                 notes = h.notes.clone();
                 // Queued invitations will be pending too once sent.
                 let pending = self.store.pending_count(ws, account_id).await?;
-                let waiting = usize::try_from(pending)
+                waiting = usize::try_from(pending)
                     .unwrap_or(usize::MAX)
                     .saturating_add(h.planned.len());
                 invite_room = governor::invite_room(&account.governor, waiting);
@@ -383,6 +475,20 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             let mut all = h.effects;
             all.extend(h.planned);
             history.insert(kind, all);
+        }
+        // The caps campaigns set for themselves (`settings.governor.max_pending`).
+        let inviting: BTreeSet<CampaignId> = list
+            .iter()
+            .filter(|p| p.kind == ActionKind::Invite)
+            .map(|p| p.record.enrollment.campaign_id)
+            .collect();
+        let waiting = u32::try_from(waiting).unwrap_or(u32::MAX);
+        let mut campaign_room: HashMap<CampaignId, u32> = HashMap::new();
+        for id in inviting {
+            let campaign = self.campaign(ws, id).await?;
+            let cap = campaign.spec.settings.governor.max_pending;
+            let room = cap.map_or(u32::MAX, |cap| cap.saturating_sub(waiting));
+            campaign_room.insert(id, room);
         }
         let candidates: Vec<Candidate> = list
             .iter()
@@ -397,6 +503,10 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     mutual_connections: p.record.mutual_connections,
                 }),
                 note: p.note,
+                invite_room: campaign_room
+                    .get(&p.record.enrollment.campaign_id)
+                    .copied()
+                    .unwrap_or(u32::MAX),
             })
             .collect();
         if candidates.iter().any(|c| c.kind == ActionKind::Invite) {

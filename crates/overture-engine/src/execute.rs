@@ -48,6 +48,15 @@ impl Job {
             reason: Some(reason.to_owned()),
         })
     }
+
+    /// Whether the job's campaign invites again after withdrawals (`retry_after_withdrawal`):
+    /// an invitation the re-invite cooldown refuses then waits for the cooldown's end instead
+    /// of stopping the lead's sequence.
+    pub(crate) fn waits_out_cooldowns(&self) -> bool {
+        self.spec
+            .as_ref()
+            .is_some_and(|spec| spec.settings.retry_after_withdrawal.is_some())
+    }
 }
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
@@ -195,6 +204,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 .await?
             && !cooldown.allows(now)
         {
+            if job.waits_out_cooldowns() {
+                return self
+                    .release(&job, cooldown.reinvite_not_before, report)
+                    .await;
+            }
             let mut changes = Changes::default();
             changes.enrollments.extend(job.stop("cooling_down"));
             let error = "the person cannot be invited again yet (cooldown)".to_owned();
@@ -238,7 +252,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         self.failpoint(Failpoint::AfterChannelCall)?;
         match result {
             Ok(Called { external_id, seen }) => {
-                let mut changes = self.success(&job, with_note, external_id.clone(), now);
+                let mut changes = self
+                    .happened(&job, with_note, external_id.clone(), now)
+                    .await?;
                 if let (Some(seen), Some(record)) = (seen, &job.enrollment) {
                     changes.proximity.push(Proximity {
                         enrollment: record.enrollment.id,
@@ -304,6 +320,31 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The changes of an effect that happened ([`Engine::success`]); a withdrawal outside any
+    /// sequence (the governor's, a command's) also wakes the enrollment waiting for that
+    /// invitation, so that it takes its branch, or is invited again, without waiting out its
+    /// `within`.
+    pub(crate) async fn happened(
+        &mut self,
+        job: &Job,
+        with_note: bool,
+        external_id: Option<String>,
+        now: Timestamp,
+    ) -> Result<Changes, EngineError> {
+        let mut changes = self.success(job, with_note, external_id, now);
+        let action = &job.claim.action;
+        if action.kind == ActionKind::Withdraw
+            && job.enrollment.is_none()
+            && let Some(lead) = action.lead_id
+        {
+            let wake = self
+                .wake_waiting(action.workspace_id, action.account_id, lead, now)
+                .await?;
+            changes.enrollments.extend(wake);
+        }
+        Ok(changes)
     }
 
     /// The changes of an effect that happened: its facts, and the enrollment's next step.

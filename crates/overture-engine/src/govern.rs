@@ -5,6 +5,8 @@
 //! The decisions are pure (`overture_core::governor`); this module only reads what they need
 //! and writes what they decide.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use jiff::Timestamp;
 use overture_channel::Channels;
 use overture_clock::Clock;
@@ -15,8 +17,8 @@ use overture_core::governor::{
 use overture_core::limits::history_window;
 use overture_core::working_hours::day_start;
 use overture_core::{
-    Account, AccountId, AccountKind, ActionKind, Invitation, InvitationId, InvitationState,
-    WorkspaceId,
+    Account, AccountId, AccountKind, ActionKind, CampaignId, Invitation, InvitationId,
+    InvitationState, WorkspaceId,
 };
 use overture_store::{InvitationQuery, NewAction, Store};
 
@@ -76,18 +78,50 @@ pub async fn view<S: Store>(
     })
 }
 
+/// The policies of the campaigns among `invitations` that tighten the account's `policy`
+/// (`settings.governor` in their files), by campaign.
+pub async fn campaign_policies<'a, S: Store>(
+    store: &S,
+    ws: WorkspaceId,
+    policy: &Policy,
+    invitations: impl IntoIterator<Item = &'a Invitation>,
+) -> Result<BTreeMap<CampaignId, Policy>, EngineError> {
+    let ids: BTreeSet<CampaignId> = invitations
+        .into_iter()
+        .filter_map(|i| i.campaign_id)
+        .collect();
+    let mut policies = BTreeMap::new();
+    for id in ids {
+        let tightening = store.campaign(ws, id).await?.spec.settings.governor;
+        if !tightening.is_empty() {
+            policies.insert(id, policy.tightened_with(&tightening));
+        }
+    }
+    Ok(policies)
+}
+
 /// The withdrawals `policy` asks for at `now`, at most `budget` of them, in the order they
-/// should go; `room` is how many places below the cap the policy's `make_room` keeps free (see
-/// [`room_for`]).
+/// should go; `campaigns` holds the policies of campaigns that tighten it
+/// ([`campaign_policies`]), and `room` is how many places below the cap the policy's
+/// `make_room` keeps free (see [`room_for`]).
 pub fn plan_withdrawals(
     policy: &Policy,
+    campaigns: &BTreeMap<CampaignId, Policy>,
     view: &AccountView,
     now: Timestamp,
     budget: u32,
     room: u32,
 ) -> Vec<Withdrawal> {
     let pending: Vec<PendingInvite> = view.pending().map(PendingInvite::of_invitation).collect();
-    select_withdrawals(policy, &view.estimate, &pending, now, budget, room)
+    select_withdrawals(
+        policy,
+        campaigns,
+        &view.estimate,
+        &pending,
+        now,
+        budget,
+        room,
+    )
 }
 
 /// The places below its cap an account's governor keeps free for new invitations: two days'
@@ -243,11 +277,13 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 pending = self.store.pending_invitations(ws, account.id).await?;
             }
         }
-        // Nothing to do unless some invitation is old enough to be withdrawn at all.
+        // Nothing to do unless some invitation is old enough to be withdrawn at all (a
+        // campaign's tightening only ever makes that later).
         let oldest = pending.iter().map(|i| i.sent_at).min();
         if oldest.is_none_or(|sent| plus(sent, policy.min_age) > now) {
             return Ok(());
         }
+        let campaigns = campaign_policies(&self.store, ws, &policy, &pending).await?;
         let view = view(&self.store, ws, account.id, now).await?;
         // Room only while the account has invitations to send.
         let room = if wants_to_invite {
@@ -255,7 +291,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         } else {
             0
         };
-        let chosen = plan_withdrawals(&policy, &view, now, budget, room);
+        let chosen = plan_withdrawals(&policy, &campaigns, &view, now, budget, room);
         tracing::debug!(
             account = %account.name,
             pending = pending.len(),

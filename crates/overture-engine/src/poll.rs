@@ -6,8 +6,8 @@ use overture_channel::{Channel, ChannelError, Channels};
 use overture_clock::Clock;
 use overture_core::sequence::StepKind;
 use overture_core::{
-    Account, AccountStatus, EnrollmentState, EventKind, InvitationEvent, InvitationState,
-    WorkspaceId,
+    Account, AccountId, AccountStatus, EnrollmentState, EventKind, InvitationEvent,
+    InvitationState, LeadId, WorkspaceId,
 };
 use overture_store::{Changes, EnrollmentUpdate, InvitationChange, PollKind, Store};
 use serde_json::json;
@@ -122,27 +122,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 json!({ "invitation": invitation.id, "connected_at": connection.connected_at }),
             ));
             // An enrollment waiting for this acceptance takes its branch now.
-            if let Some(record) = self.store.open_enrollment(ws, lead.id).await? {
-                let e = &record.enrollment;
-                let campaign = self.campaign(ws, e.campaign_id).await?;
-                let waits = campaign
-                    .spec
-                    .steps
-                    .get(usize::try_from(e.step).unwrap_or(usize::MAX))
-                    .is_some_and(|s| matches!(s.kind, StepKind::WaitForAcceptance(_)));
-                if waits && e.state == EnrollmentState::Waiting && e.account_id == Some(account.id)
-                {
-                    changes.enrollments.push(EnrollmentUpdate {
-                        id: e.id,
-                        expect_step: e.step,
-                        step: e.step,
-                        state: EnrollmentState::Waiting,
-                        next_due_at: Some(now),
-                        attempt: record.attempt,
-                        reason: None,
-                    });
-                }
-            }
+            let wake = self.wake_waiting(ws, account.id, lead.id, now).await?;
+            changes.enrollments.extend(wake);
         }
         changes
             .poll_cursors
@@ -242,5 +223,39 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
         self.store.apply_changes(ws, changes, now).await?;
         Ok(())
+    }
+}
+
+impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
+    /// The change that wakes the lead's enrollment if it waits at a `wait_for_acceptance` step
+    /// for an invitation from `account`: its invitation was answered or withdrawn, so it takes
+    /// its branch (or is invited again) now rather than when the wait runs out.
+    pub(crate) async fn wake_waiting(
+        &mut self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+        now: Timestamp,
+    ) -> Result<Option<EnrollmentUpdate>, EngineError> {
+        let Some(record) = self.store.open_enrollment(ws, lead).await? else {
+            return Ok(None);
+        };
+        let e = &record.enrollment;
+        let campaign = self.campaign(ws, e.campaign_id).await?;
+        let waits = campaign
+            .spec
+            .steps
+            .get(usize::try_from(e.step).unwrap_or(usize::MAX))
+            .is_some_and(|s| matches!(s.kind, StepKind::WaitForAcceptance(_)));
+        let wakes = waits && e.state == EnrollmentState::Waiting && e.account_id == Some(account);
+        Ok(wakes.then_some(EnrollmentUpdate {
+            id: e.id,
+            expect_step: e.step,
+            step: e.step,
+            state: EnrollmentState::Waiting,
+            next_due_at: Some(now),
+            attempt: record.attempt,
+            reason: None,
+        }))
     }
 }

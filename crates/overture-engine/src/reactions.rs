@@ -113,14 +113,23 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     cooldown.extend_to(plus(now, DEFAULT_REINVITE_COOLDOWN));
                     changes.cooldowns.push(cooldown);
                 }
-                changes.enrollments.extend(job.stop(code));
                 changes.events.push(event(
                     EventKind::LimitReached,
                     json!({ "reason": code, "kind": kind }),
                 ));
-                report.actions_failed += 1;
-                EffectResult::Failed {
-                    error: error.to_string(),
+                if job.waits_out_cooldowns() {
+                    // The campaign invites again once the (now longer) cooldown is over.
+                    report.actions_released += 1;
+                    EffectResult::Retry {
+                        due_at: plus(now, DEFAULT_REINVITE_COOLDOWN),
+                        error: None,
+                    }
+                } else {
+                    changes.enrollments.extend(job.stop(code));
+                    report.actions_failed += 1;
+                    EffectResult::Failed {
+                        error: error.to_string(),
+                    }
                 }
             }
             ChannelError::SessionExpired | ChannelError::Challenge { .. } => {

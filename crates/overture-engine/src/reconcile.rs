@@ -77,7 +77,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         external_id: Option<String>,
         report: &mut TickReport,
     ) -> Result<(), EngineError> {
-        let changes = self.success(job, effect.with_note, external_id.clone(), effect.intent_at);
+        let changes = self
+            .happened(job, effect.with_note, external_id.clone(), effect.intent_at)
+            .await?;
         report.actions_done += 1;
         let result = EffectResult::Done { external_id };
         self.finish(&job.claim, result, changes, report).await

@@ -7,7 +7,7 @@ use rusqlite::params;
 
 use crate::changes::{set_cursor, upsert_backoff};
 use crate::invitations::decode as decode_invitation;
-use crate::sqlite_store::{SqliteStore, col, col_parse, col_ts, found, from_ms, row, rows, scalar};
+use crate::sqlite_store::{SqliteStore, col, col_parse, col_ts, found, from_ms, rows, scalar};
 
 /// The invitation columns `invitations::decode` reads, as a literal for `concat!`.
 macro_rules! invitation_columns {
@@ -76,14 +76,24 @@ impl SqliteStore {
         account: AccountId,
         lead: LeadId,
     ) -> Result<Option<Invitation>, StoreError> {
+        // A person gets a few invitations at most: reading them all costs no more than one.
+        Ok(self.invitations_to_impl(ws, account, lead)?.pop())
+    }
+
+    pub(crate) fn invitations_to_impl(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+    ) -> Result<Vec<Invitation>, StoreError> {
         self.read(|c| {
-            row(
+            rows(
                 c,
                 concat!(
                     "SELECT ",
                     invitation_columns!(),
                     " FROM invitations WHERE workspace_id = ?1 AND account_id = ?2 AND lead_id = ?3
-                      ORDER BY id DESC LIMIT 1"
+                      ORDER BY id"
                 ),
                 [ws.get(), account.get(), lead.get()],
                 decode_invitation,

@@ -367,6 +367,15 @@ impl Store for SqliteStore {
         self.latest_invitation_impl(ws, account, lead)
     }
 
+    async fn invitations_to(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        self.invitations_to_impl(ws, account, lead)
+    }
+
     async fn pending_count(&self, ws: WorkspaceId, account: AccountId) -> Result<u64, StoreError> {
         self.pending_count_impl(ws, account)
     }

@@ -462,6 +462,14 @@ pub trait Store: Send + Sync + 'static {
         lead: LeadId,
     ) -> impl Future<Output = Result<Option<Invitation>, StoreError>> + Send;
 
+    /// Every invitation from the account to the lead, oldest first.
+    fn invitations_to(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+    ) -> impl Future<Output = Result<Vec<Invitation>, StoreError>> + Send;
+
     /// How many invitations of the account are pending (what the pending cap counts).
     fn pending_count(
         &self,

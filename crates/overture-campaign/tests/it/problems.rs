@@ -232,6 +232,95 @@ fn settings_have_types_and_defaults() {
     assert_eq!(spec.settings, Default::default());
 }
 
+/// A campaign that invites with two notes and waits for the answer, with these `settings`
+/// lines (from line 5); the steps follow.
+fn with_settings(settings: &str) -> String {
+    format!(
+        "name: t\naccounts: [alice]\nleads: {{ list: founders }}\nsettings:\n{settings}steps:\n  - invite: {{ note: [\"One.\", \"Two.\"] }}\n  - wait_for_acceptance: {{ within: 30d }}\n"
+    )
+}
+
+#[test]
+fn a_campaign_tightens_the_governor_with_checked_values() {
+    let spec = parse_campaign(
+        "c.yaml",
+        &with_settings(
+            "  governor: { max_pending: 200, withdraw_after: 30d, smart_threshold: 2%, min_age: 5d }\n",
+        ),
+        &ctx(),
+    )
+    .expect("valid");
+    let g = spec.settings.governor;
+    assert_eq!(g.max_pending, Some(200));
+    assert_eq!(g.withdraw_after.map(|d| d.to_string()), Some("30d".into()));
+    assert_eq!(g.smart_threshold, Some(0.02));
+    assert_eq!(g.min_age.map(|d| d.to_string()), Some("5d".into()));
+    let spec = parse_campaign(
+        "c.yaml",
+        &with_settings("  governor: { smart_threshold: 0.05 }\n"),
+        &ctx(),
+    )
+    .expect("valid");
+    assert_eq!(spec.settings.governor.smart_threshold, Some(0.05));
+    assert_eq!(spec.settings.governor.max_pending, None);
+
+    check(
+        &with_settings(
+            "  governor:\n    max_pending: 0\n    withdraw_after: 3\n    smart_threshold: 150%\n    withdrawals_per_day: 10\n    smart: false\n    max_pendng: 3\n",
+        ),
+        &[
+            "c.yaml:6:18: `max_pending` must be a whole number from 1 (like 200); to send no more invitations, pause the campaign",
+            "c.yaml:7:21: duration `3` needs a unit after the number: w, d, h or m (like `2d`)",
+            "c.yaml:8:22: `smart_threshold` must be a probability between 0 and 1, like 0.02 or 2%, found `150%`",
+            "c.yaml:9:5: unknown key `withdrawals_per_day` (`withdrawals_per_day` is the account's own setting; change it with `overture account set NAME --governor withdrawals_per_day=…`)",
+            "c.yaml:10:5: unknown key `smart` (give `smart_threshold` to withdraw this campaign's unlikely invitations; a campaign cannot turn the account's smart withdrawal off)",
+            "c.yaml:11:5: unknown key `max_pendng` in `governor` (did you mean `max_pending`?)",
+        ],
+    );
+    check(
+        &with_settings("  governor: 400\n"),
+        &[
+            "c.yaml:5:13: `governor` must be a mapping, like `governor: { max_pending: 200, withdraw_after: 30d }`, found a number",
+        ],
+    );
+}
+
+#[test]
+fn retry_after_withdrawal_is_checked_against_the_steps() {
+    let spec = parse_campaign(
+        "c.yaml",
+        &with_settings("  retry_after_withdrawal: { max_attempts: 1, note_variant: 2 }\n"),
+        &ctx(),
+    )
+    .expect("valid");
+    let retry = spec.settings.retry_after_withdrawal.expect("opted in");
+    assert_eq!((retry.max_attempts, retry.note_variant), (1, Some(1)));
+
+    check(
+        &with_settings("  retry_after_withdrawal: { max_attempts: 4, note_variant: 3 }\n"),
+        &[
+            "c.yaml:5:43: `max_attempts` must be from 1 to 3: a person who ignored that many invitations will not accept another",
+        ],
+    );
+    check(
+        &with_settings("  retry_after_withdrawal: { max_attempts: 1, note_variant: 3 }\n"),
+        &["c.yaml:5:60: `note_variant` 3: the `invite` on line 7 has 2 notes (use 1 to 2)"],
+    );
+    check(
+        &with_settings("  retry_after_withdrawal: { note_variant: 0 }\n"),
+        &[
+            "c.yaml:5:27: `retry_after_withdrawal` needs `max_attempts`, like `{ max_attempts: 1 }`",
+            "c.yaml:5:43: `note_variant` counts the invite's notes from 1 (1 is the first note)",
+        ],
+    );
+    check(
+        "name: t\naccounts: [alice]\nleads: { list: founders }\nsettings: { retry_after_withdrawal: { max_attempts: 1 } }\nsteps: [invite]\n",
+        &[
+            "c.yaml:4:37: `retry_after_withdrawal` needs a `wait_for_acceptance` step: it invites again a lead whose invitation was withdrawn while the campaign waited for it",
+        ],
+    );
+}
+
 #[test]
 fn many_problems_are_all_reported_in_file_order() {
     let yaml = "\

@@ -3,6 +3,8 @@
 use jiff::{SignedDuration, Span, SpanRelativeTo};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::sequence::Duration;
+
 /// How the governor treats one account's pending invitations.
 ///
 /// Written in TOML or YAML with every field optional (a missing field takes its default);
@@ -83,27 +85,31 @@ impl Policy {
         Ok(())
     }
 
-    /// The stricter of this policy and `other` in every field, as when a campaign tightens its
-    /// account's policy: the smaller cap, the shorter `withdraw_after`, smart on when either has
-    /// it (with the higher threshold of those that do). The safety fields keep the safer value:
-    /// the longer `min_age`, the smaller daily budget, and manual invitations are governed only
-    /// when both agree, so that a campaign cannot reach invitations the owner left alone.
-    pub fn tightened_by(&self, other: &Policy) -> Policy {
-        let smart_threshold = match (self.smart, other.smart) {
-            (true, false) => self.smart_threshold,
-            (false, true) => other.smart_threshold,
-            _ => self.smart_threshold.max(other.smart_threshold),
-        };
-        Policy {
-            max_pending: self.max_pending.min(other.max_pending),
-            withdraw_after: self.withdraw_after.min(other.withdraw_after),
-            smart: self.smart || other.smart,
-            smart_threshold,
-            min_age: self.min_age.max(other.min_age),
-            withdrawals_per_day: self.withdrawals_per_day.min(other.withdrawals_per_day),
-            govern_manual_invites: self.govern_manual_invites && other.govern_manual_invites,
-            make_room: self.make_room || other.make_room,
+    /// This policy with a campaign's [`Tightening`] applied: each field the campaign gives
+    /// takes the stricter of the two values (the smaller cap, the shorter `withdraw_after`, the
+    /// longer `min_age`; a smart threshold turns `smart` on, with the higher of the two
+    /// thresholds). Fields the campaign leaves out keep the account's value, so a campaign can
+    /// only tighten, never loosen.
+    pub fn tightened_with(&self, tightening: &Tightening) -> Policy {
+        let mut policy = *self;
+        if let Some(cap) = tightening.max_pending {
+            policy.max_pending = policy.max_pending.min(cap);
         }
+        if let Some(after) = tightening.withdraw_after {
+            policy.withdraw_after = policy.withdraw_after.min(after.to_signed_duration());
+        }
+        if let Some(threshold) = tightening.smart_threshold {
+            policy.smart_threshold = if policy.smart {
+                policy.smart_threshold.max(threshold)
+            } else {
+                threshold
+            };
+            policy.smart = true;
+        }
+        if let Some(age) = tightening.min_age {
+            policy.min_age = policy.min_age.max(age.to_signed_duration());
+        }
+        policy
     }
 
     /// Applies one `KEY=VALUE` change (`max_pending=300`, `withdraw_after=14d`, `smart=off`,
@@ -168,6 +174,36 @@ impl Default for Policy {
     /// The defaults of [`Policy::new`].
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// What a campaign tightens of its accounts' policies, for its own invitations (the
+/// campaign file's `settings.governor`). Every field is optional; [`Policy::tightened_with`]
+/// applies the given ones. The daily withdrawal budget, manual invitations and `make_room` are
+/// the account's alone: a campaign cannot change them.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tightening {
+    /// While the account has this many invitations pending (or more), the campaign's new
+    /// invitations wait, whatever the account's own cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_pending: Option<u32>,
+    /// Withdraw the campaign's invitations older than this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdraw_after: Option<Duration>,
+    /// Withdraw the campaign's invitations whose chance of still being accepted is below this
+    /// probability (smart on for them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smart_threshold: Option<f64>,
+    /// Never withdraw the campaign's invitations younger than this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_age: Option<Duration>,
+}
+
+impl Tightening {
+    /// True when the campaign tightens nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
     }
 }
 

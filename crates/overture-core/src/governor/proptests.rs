@@ -1,14 +1,16 @@
 //! Properties users depend on: the governor never withdraws a fresh invitation, never exceeds
 //! the day's budget, never touches manual invitations it is told to leave alone, and brings an
-//! account over its cap back to the cap when it can.
+//! account over its cap back to the cap when it can; a campaign's tightening only ever makes
+//! its own invitations go sooner, never a fresh one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
 use super::*;
-use crate::ids::InvitationId;
+use crate::ids::{CampaignId, InvitationId};
+use crate::sequence::Duration;
 
 const HOUR: i64 = 60 * 60;
 const DAY: i64 = 24 * HOUR;
@@ -47,9 +49,32 @@ fn policy() -> impl Strategy<Value = Policy> {
         )
 }
 
+/// A campaign's tightening, every field given or not.
+fn tightening() -> impl Strategy<Value = Tightening> {
+    let days = |max: i64| prop::option::of((1..max * 24).prop_map(|h| minutes(h * 60)));
+    (
+        prop::option::of(0u32..40),
+        days(40),
+        prop::option::of(0.0f64..0.3),
+        days(10),
+    )
+        .prop_map(
+            |(max_pending, withdraw_after, smart_threshold, min_age)| Tightening {
+                max_pending,
+                withdraw_after,
+                smart_threshold,
+                min_age,
+            },
+        )
+}
+
+fn minutes(n: i64) -> Duration {
+    Duration::parse(&format!("{n}m")).unwrap()
+}
+
 /// Pending invitations with distinct ids (some sent "in the future"), then a few listed again.
 fn pending() -> impl Strategy<Value = Vec<PendingInvite>> {
-    prop::collection::vec((-2 * DAY..60 * DAY, any::<bool>()), 0..60)
+    prop::collection::vec((-2 * DAY..60 * DAY, 0i64..3), 0..60)
         .prop_flat_map(|invites| {
             let len = invites.len();
             let again = prop::collection::vec(0..len.max(1), 0..len.min(5) + 1);
@@ -59,10 +84,11 @@ fn pending() -> impl Strategy<Value = Vec<PendingInvite>> {
             let mut pending: Vec<PendingInvite> = invites
                 .iter()
                 .zip(1..)
-                .map(|(&(age, manual), id)| PendingInvite {
+                .map(|(&(age, campaign), id)| PendingInvite {
                     id: InvitationId(id),
                     sent_at: now() - SignedDuration::from_secs(age),
-                    manual,
+                    // Manual (no campaign), campaign 1 or campaign 2 (which may tighten).
+                    campaign: (campaign > 0).then_some(CampaignId(campaign)),
                 })
                 .collect();
             let copies: Vec<PendingInvite> = again
@@ -111,21 +137,29 @@ proptest! {
         pending in pending(),
         budget in 0u32..50,
         room in 0u32..10,
+        tightening in tightening(),
     ) {
-        let chosen = select_withdrawals(&policy, &estimate, &pending, now(), budget, room);
+        let campaigns = BTreeMap::from([(CampaignId(2), policy.tightened_with(&tightening))]);
+        let chosen =
+            select_withdrawals(&policy, &campaigns, &estimate, &pending, now(), budget, room);
         let by_id = |id| pending.iter().find(|p| p.id == id).unwrap();
+        let rule = |invite: &PendingInvite| {
+            *invite.campaign.and_then(|c| campaigns.get(&c)).unwrap_or(&policy)
+        };
 
         prop_assert!(chosen.len() <= budget as usize);
         let ids: BTreeSet<InvitationId> = chosen.iter().map(|w| w.id).collect();
         prop_assert_eq!(ids.len(), chosen.len(), "an id twice: {:?}", chosen);
         for w in &chosen {
             let invite = by_id(w.id);
+            let rule = rule(invite);
             prop_assert!(age_of(invite) >= policy.min_age, "too young: {:?}", invite);
-            prop_assert!(policy.govern_manual_invites || !invite.manual, "manual: {:?}", invite);
+            prop_assert!(age_of(invite) >= rule.min_age, "too young: {:?}", invite);
+            prop_assert!(policy.govern_manual_invites || !invite.manual(), "manual: {:?}", invite);
             match w.reason {
-                WithdrawReason::Age => prop_assert!(age_of(invite) > policy.withdraw_after),
+                WithdrawReason::Age => prop_assert!(age_of(invite) > rule.withdraw_after),
                 WithdrawReason::Unlikely { probability } => {
-                    prop_assert!(policy.smart && probability < policy.smart_threshold);
+                    prop_assert!(rule.smart && probability < rule.smart_threshold);
                 }
                 WithdrawReason::OverCap => {}
                 WithdrawReason::MakeRoom => prop_assert!(policy.make_room),
@@ -146,8 +180,8 @@ proptest! {
         let eligible = distinct
             .iter()
             .map(|&id| by_id(id))
-            .filter(|p| age_of(p) >= policy.min_age)
-            .filter(|p| policy.govern_manual_invites || !p.manual)
+            .filter(|p| age_of(p) >= rule(p).min_age)
+            .filter(|p| policy.govern_manual_invites || !p.manual())
             .count();
         let left = count - chosen.len();
         if count > cap && eligible.min(budget as usize) >= count - cap {

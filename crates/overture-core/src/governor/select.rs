@@ -1,13 +1,13 @@
 //! Which pending invitations to withdraw now.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::{Estimate, PendingInvite, Policy, age};
-use crate::ids::InvitationId;
+use crate::ids::{CampaignId, InvitationId};
 
 /// Why an invitation is withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -44,6 +44,8 @@ struct Candidate {
     invite: PendingInvite,
     age: SignedDuration,
     probability: f64,
+    /// The policy it is judged by: its campaign's, or the account's.
+    rule: Policy,
 }
 
 /// The withdrawals to make now, in the order to make them: first every invitation older than
@@ -56,11 +58,16 @@ struct Candidate {
 /// (the vendors' `cap:N:K` rule), when the account is at its cap and `room` is not 0, the
 /// oldest, as many as the budget allows. Ties go to the older invitation, then the smaller id.
 ///
-/// Nothing younger than `min_age` is chosen, manual invitations only when the policy governs
-/// them, and never more than `budget_left`. An id listed twice in `pending` counts once (with
-/// its earliest sending).
+/// `campaigns` holds the policies of campaigns that tighten the account's
+/// ([`Policy::tightened_with`]): an invitation of such a campaign is judged by its campaign's
+/// `withdraw_after`, smart threshold and `min_age`; the cap and `make_room` are the account's.
+///
+/// Nothing younger than its `min_age` is chosen, manual invitations only when the policy
+/// governs them, and never more than `budget_left`. An id listed twice in `pending` counts
+/// once (with its earliest sending).
 pub fn select_withdrawals(
     policy: &Policy,
+    campaigns: &BTreeMap<CampaignId, Policy>,
     estimate: &Estimate,
     pending: &[PendingInvite],
     now: Timestamp,
@@ -70,16 +77,21 @@ pub fn select_withdrawals(
     let pending = distinct(pending);
     let mut candidates: Vec<Candidate> = pending
         .iter()
-        .filter(|invite| policy.govern_manual_invites || !invite.manual)
+        .filter(|invite| policy.govern_manual_invites || !invite.manual())
         .map(|invite| {
             let age = age(invite.sent_at, now);
+            let rule = invite
+                .campaign
+                .and_then(|id| campaigns.get(&id))
+                .unwrap_or(policy);
             Candidate {
                 invite: *invite,
                 age,
                 probability: estimate.still_likely(age),
+                rule: *rule,
             }
         })
-        .filter(|c| c.age >= policy.min_age)
+        .filter(|c| c.age >= c.rule.min_age)
         .collect();
     let mut selection = Selection {
         chosen: Vec::new(),
@@ -88,21 +100,19 @@ pub fn select_withdrawals(
     };
 
     candidates.sort_by(oldest_first);
-    for c in candidates.iter().filter(|c| c.age > policy.withdraw_after) {
+    for c in candidates.iter().filter(|c| c.age > c.rule.withdraw_after) {
         selection.take(c, WithdrawReason::Age);
     }
 
     candidates.sort_by(least_likely_first);
-    if policy.smart {
-        for c in candidates
-            .iter()
-            .filter(|c| c.probability < policy.smart_threshold)
-        {
-            let reason = WithdrawReason::Unlikely {
-                probability: c.probability,
-            };
-            selection.take(c, reason);
-        }
+    for c in candidates
+        .iter()
+        .filter(|c| c.rule.smart && c.probability < c.rule.smart_threshold)
+    {
+        let reason = WithdrawReason::Unlikely {
+            probability: c.probability,
+        };
+        selection.take(c, reason);
     }
 
     let cap = usize::try_from(policy.max_pending).unwrap_or(usize::MAX);
@@ -158,7 +168,7 @@ impl Selection {
 /// The pending invitations with each id once, keeping its earliest sending.
 fn distinct(pending: &[PendingInvite]) -> Vec<PendingInvite> {
     let mut pending = pending.to_vec();
-    pending.sort_by_key(|p| (p.id, p.sent_at, p.manual));
+    pending.sort_by_key(|p| (p.id, p.sent_at, p.campaign));
     pending.dedup_by_key(|p| p.id);
     pending
 }

@@ -1,7 +1,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::*;
-use crate::ids::InvitationId;
+use crate::ids::{CampaignId, InvitationId};
 
 fn now() -> Timestamp {
     "2026-06-01T12:00:00Z".parse().unwrap()
@@ -15,8 +15,13 @@ fn invite(id: i64, age_days: f64, manual: bool) -> PendingInvite {
     PendingInvite {
         id: InvitationId(id),
         sent_at: now() - d(age_days),
-        manual,
+        campaign: (!manual).then_some(CampaignId(1)),
     }
+}
+
+/// No campaign tightens the account's policy.
+fn none() -> std::collections::BTreeMap<CampaignId, Policy> {
+    std::collections::BTreeMap::new()
 }
 
 // Policy.
@@ -59,45 +64,93 @@ fn policy_serde() {
     assert_eq!(parse(&json), Ok(Policy::default()));
 }
 
+fn dur(text: &str) -> crate::sequence::Duration {
+    crate::sequence::Duration::parse(text).unwrap()
+}
+
 #[test]
-fn tightened_by_takes_the_stricter_of_each_field() {
+fn a_campaign_only_tightens_the_fields_it_gives() {
     let account = Policy::default();
-    let campaign = Policy {
-        max_pending: 150,
-        withdraw_after: d(30.0),
-        smart: false,
-        smart_threshold: 0.5,
-        min_age: d(5.0),
-        withdrawals_per_day: 60,
-        govern_manual_invites: false,
-        make_room: true,
+    assert_eq!(account.tightened_with(&Tightening::default()), account);
+
+    let campaign = Tightening {
+        max_pending: Some(150),
+        withdraw_after: Some(dur("30d")),
+        smart_threshold: Some(0.01),
+        min_age: Some(dur("5d")),
     };
     let want = Policy {
         max_pending: 150,
         withdraw_after: d(30.0),
-        smart: true,
-        // The campaign's threshold does not count: its smart withdrawal is off.
-        smart_threshold: 0.002,
+        smart_threshold: 0.01,
         min_age: d(5.0),
-        withdrawals_per_day: 40,
-        govern_manual_invites: false,
-        make_room: true,
+        ..account
     };
-    assert_eq!(account.tightened_by(&campaign), want);
-    assert_eq!(campaign.tightened_by(&account), want);
+    assert_eq!(account.tightened_with(&campaign), want);
 
-    let both_smart = Policy {
-        smart: true,
-        smart_threshold: 0.05,
-        ..Policy::default()
+    // Looser values change nothing: a campaign cannot loosen its account's policy.
+    let looser = Tightening {
+        max_pending: Some(900),
+        withdraw_after: Some(dur("90d")),
+        smart_threshold: Some(0.0001),
+        min_age: Some(dur("1h")),
     };
-    assert_eq!(account.tightened_by(&both_smart).smart_threshold, 0.05);
-    let neither = Policy {
+    assert_eq!(account.tightened_with(&looser), account);
+
+    // A threshold turns smart withdrawal on for the campaign's invitations.
+    let plain = Policy {
+        smart: false,
+        smart_threshold: 0.5,
+        ..account
+    };
+    let smart = plain.tightened_with(&Tightening {
+        smart_threshold: Some(0.03),
+        ..Tightening::default()
+    });
+    assert!(smart.smart);
+    assert_eq!(smart.smart_threshold, 0.03);
+}
+
+#[test]
+fn a_tightening_campaign_judges_its_own_invitations_only() {
+    // Two invitations of 40 days, one from each campaign; campaign 2 withdraws after 30 days,
+    // and wants five days before anything of its own goes.
+    let policy = Policy {
         smart: false,
         ..Policy::default()
     };
-    assert!(!neither.tightened_by(&neither).smart);
-    assert_eq!(account.tightened_by(&account), account);
+    let pending = [
+        PendingInvite {
+            id: InvitationId(1),
+            sent_at: now() - d(40.0),
+            campaign: Some(CampaignId(1)),
+        },
+        PendingInvite {
+            id: InvitationId(2),
+            sent_at: now() - d(40.0),
+            campaign: Some(CampaignId(2)),
+        },
+        PendingInvite {
+            id: InvitationId(3),
+            sent_at: now() - d(4.0),
+            campaign: Some(CampaignId(2)),
+        },
+    ];
+    let tightening = Tightening {
+        withdraw_after: Some(dur("30d")),
+        min_age: Some(dur("5d")),
+        smart_threshold: Some(0.9),
+        ..Tightening::default()
+    };
+    let campaigns =
+        std::collections::BTreeMap::from([(CampaignId(2), policy.tightened_with(&tightening))]);
+    let estimate = Estimate::new(Prior::default(), &[], now());
+    let chosen = select_withdrawals(&policy, &campaigns, &estimate, &pending, now(), 10, 0);
+    let got: Vec<(i64, WithdrawReason)> = chosen.iter().map(|w| (w.id.get(), w.reason)).collect();
+    assert_eq!(got, [(2, WithdrawReason::Age)], "{chosen:?}");
+    // Without the campaign's rule nothing goes.
+    let chosen = select_withdrawals(&policy, &none(), &estimate, &pending, now(), 10, 0);
+    assert!(chosen.is_empty(), "{chosen:?}");
 }
 
 #[test]
@@ -131,7 +184,7 @@ fn pending() -> Vec<PendingInvite> {
 fn check(policy: Policy, budget: u32, expected: &[(i64, &str)]) {
     let estimate = Estimate::from_prior(Prior::default());
     let got: Vec<(i64, &str)> =
-        select_withdrawals(&policy, &estimate, &pending(), now(), budget, 0)
+        select_withdrawals(&policy, &none(), &estimate, &pending(), now(), budget, 0)
             .iter()
             .map(|w| {
                 let reason = match w.reason {
@@ -207,21 +260,28 @@ fn making_room_near_the_cap() {
 
 fn check_room(policy: Policy, budget: u32, room: u32, expected: &[(i64, &str)]) {
     let estimate = Estimate::from_prior(Prior::default());
-    let got: Vec<(i64, &str)> =
-        select_withdrawals(&policy, &estimate, &pending_ten(), now(), budget, room)
-            .iter()
-            .map(|w| {
-                let reason = match w.reason {
-                    WithdrawReason::MakeRoom => {
-                        assert!(!policy.smart || w.probability < estimate.eventual());
-                        "room"
-                    }
-                    WithdrawReason::Unlikely { .. } => "unlikely",
-                    other => panic!("{other:?}"),
-                };
-                (w.id.get(), reason)
-            })
-            .collect();
+    let got: Vec<(i64, &str)> = select_withdrawals(
+        &policy,
+        &none(),
+        &estimate,
+        &pending_ten(),
+        now(),
+        budget,
+        room,
+    )
+    .iter()
+    .map(|w| {
+        let reason = match w.reason {
+            WithdrawReason::MakeRoom => {
+                assert!(!policy.smart || w.probability < estimate.eventual());
+                "room"
+            }
+            WithdrawReason::Unlikely { .. } => "unlikely",
+            other => panic!("{other:?}"),
+        };
+        (w.id.get(), reason)
+    })
+    .collect();
     assert_eq!(got, expected, "{policy:?}, budget {budget}, room {room}");
 }
 
@@ -242,7 +302,7 @@ fn selection_ties_go_to_the_older_then_the_smaller_id() {
         invite(4, 10.0, false),
         invite(6, 12.0, false),
     ];
-    let got: Vec<i64> = select_withdrawals(&policy, &estimate, &pending, now(), 10, 0)
+    let got: Vec<i64> = select_withdrawals(&policy, &none(), &estimate, &pending, now(), 10, 0)
         .iter()
         .map(|w| w.id.get())
         .collect();

@@ -58,6 +58,7 @@ fn candidate(id: i64, priority: i32, score: u32, note: NotePolicy) -> Candidate 
         priority,
         score,
         note,
+        invite_room: u32::MAX,
     }
 }
 
@@ -329,4 +330,29 @@ fn the_pending_cap_lets_only_the_best_candidates_through() {
     let none = plan_account(&input(0));
     assert!(none.scheduled.is_empty());
     assert_eq!(none.deferred.len(), 6);
+}
+
+#[test]
+fn a_campaign_cap_holds_its_own_candidates_only() {
+    let acc = account(10, 100, None);
+    // Leads 1–3 of a campaign with room for one more invitation; 4–6 of one without a cap.
+    let cands: Vec<_> = (1..=6)
+        .map(|i| Candidate {
+            invite_room: if i <= 3 { 1 } else { u32::MAX },
+            ..candidate(i, 0, 100 - u32::try_from(i).unwrap(), NotePolicy::NoNote)
+        })
+        .collect();
+    let history = BTreeMap::from([(ActionKind::Invite, Vec::new())]);
+    let plan = plan_account(&PlanInput {
+        account: &acc,
+        history: &history,
+        notes: &[],
+        candidates: &cands,
+        invite_room: u32::MAX,
+        seed: 7,
+        now: ts("2026-03-02T08:00:00Z"),
+    });
+    assert_eq!(ids(&plan), [1, 4, 5, 6], "{plan:?}");
+    let held: Vec<i64> = plan.deferred.iter().map(|d| d.enrollment.get()).collect();
+    assert_eq!(held, [2, 3]);
 }

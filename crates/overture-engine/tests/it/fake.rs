@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use overture_channel::{
     Channel, ChannelError, Channels, Connection, Degree, InviteRequest, LikeOutcome,
     MessageRequest, Page, Profile, Reply, SentInvitation, SentMessage, ThreadMessage,
@@ -49,6 +49,11 @@ struct State {
     /// How far people are from every seat, when a test says so (otherwise second degree with
     /// three mutual connections).
     proximity: HashMap<ProfileUrl, (Degree, u32)>,
+    /// (seat, person, withdrawn at): LinkedIn refuses a new invitation inside the cooldown.
+    withdrawn: Vec<(AccountId, ProfileUrl, Timestamp)>,
+    /// How long after a withdrawal the seat cannot invite the person again; `None` (the
+    /// default) is no such rule.
+    reinvite_cooldown: Option<SignedDuration>,
 }
 
 /// The fake network, shared by every seat's channel.
@@ -75,6 +80,12 @@ impl FakeChannels {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// After a withdrawal, the seat cannot invite the person again for `cooldown` (LinkedIn's
+    /// rule: about three weeks, sometimes longer).
+    pub(crate) fn set_reinvite_cooldown(&self, cooldown: SignedDuration) {
+        self.lock().reinvite_cooldown = Some(cooldown);
     }
 
     /// The next call of `op` fails with `error` (after carrying out the effect if asked).
@@ -272,7 +283,13 @@ impl Channel for FakeChannel {
                 .pending
                 .iter()
                 .any(|(a, p, ..)| *a == me && *p == profile);
-            if taken || Self::connected(state, me, &profile) {
+            let cooling = state.reinvite_cooldown.is_some_and(|cooldown| {
+                state
+                    .withdrawn
+                    .iter()
+                    .any(|(a, p, at)| *a == me && *p == profile && now < *at + cooldown)
+            });
+            if taken || cooling || Self::connected(state, me, &profile) {
                 return Err(ChannelError::CannotReinviteYet);
             }
             state.next_id += 1;
@@ -330,6 +347,7 @@ impl Channel for FakeChannel {
                 });
             };
             let (_, profile, ..) = state.pending.remove(i);
+            state.withdrawn.push((me, profile.clone(), now));
             let effect = Effect {
                 profile: profile.to_string(),
                 ..Self::effect("withdraw", now)

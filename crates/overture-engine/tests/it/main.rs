@@ -6,6 +6,7 @@ mod errors;
 mod fake;
 mod flows;
 mod manual;
+mod retry;
 mod sandbox;
 mod sandbox_errors;
 

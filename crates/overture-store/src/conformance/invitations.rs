@@ -1,7 +1,9 @@
 //! Invitations and re-invite cooldowns.
 
 use overture_core::cooldown::DEFAULT_REINVITE_COOLDOWN;
-use overture_core::{AccountId, Cooldown, InvitationEvent, InvitationState, LeadId, WorkspaceId};
+use overture_core::{
+    AccountId, Cooldown, InvitationEvent, InvitationId, InvitationState, LeadId, WorkspaceId,
+};
 
 use super::{at, lead, new_account, ok};
 use crate::{InvitationQuery, NewInvitation, Store, StoreError};
@@ -83,7 +85,7 @@ pub async fn invitation_record_and_transition<S: Store>(store: S) {
     let missing = store
         .transition_invitation(
             ws,
-            overture_core::InvitationId(sent.id.get() + 99),
+            InvitationId(sent.id.get() + 99),
             InvitationEvent::Accept,
             at(40),
         )
@@ -168,6 +170,25 @@ pub async fn second_pending_invitation_conflicts<S: Store>(store: S) {
     );
     assert_ne!(again.id, first.id);
     assert_eq!(again.state, InvitationState::Pending);
+    // Every invitation to the person, oldest first: how many times a campaign invited them.
+    let to_lead = ok("to lead", store.invitations_to(ws, account, leads[0]).await);
+    let states: Vec<(InvitationId, InvitationState)> =
+        to_lead.iter().map(|i| (i.id, i.state)).collect();
+    assert_eq!(
+        states,
+        [
+            (first.id, InvitationState::Withdrawn),
+            (again.id, InvitationState::Pending)
+        ]
+    );
+    assert_eq!(
+        ok(
+            "to other",
+            store.invitations_to(ws, account, leads[1]).await
+        )
+        .len(),
+        1
+    );
 
     let foreign = NewInvitation {
         workspace_id: ok("ws", store.create_workspace("other").await).id,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
 use overture_core::governor::{PendingInvite, Policy, WithdrawReason};
-use overture_core::{Invitation, LeadId};
+use overture_core::{CampaignId, Invitation, LeadId};
 use overture_engine::govern::{self, AccountView};
 use serde::Serialize;
 
@@ -97,10 +97,14 @@ pub(super) async fn run(ctx: &Ctx, args: InvitesWithdraw) -> CliResult {
     let view = load(&store, &account, at).await?;
     let queued_leads = queued_withdrawals(&store, &account).await?;
     let campaigns = campaign_names(&store, ws).await?;
+    let tightened = govern::campaign_policies(&store, ws, &policy, view.pending())
+        .await
+        .map_err(engine_error)?;
 
     let (choices, kept_by_policy) = choose(
         mode,
         &policy,
+        &tightened,
         govern::room_for(&account),
         &view,
         &queued_leads,
@@ -174,9 +178,12 @@ fn mode(args: &WithdrawMode) -> CliResult<Mode> {
 /// The pending invitations `mode` chooses, in the order they should go, and how many more it
 /// chose that the policy keeps (too young, or sent by hand when the policy leaves those alone).
 /// `queued` are the leads whose withdrawal is already queued: `--keep` keeps none of those.
+/// `tightened` holds the policies of campaigns that tighten the account's: their invitations
+/// are judged by them (`--smart`) and kept while younger than their `min_age` (every mode).
 fn choose<'a>(
     mode: Mode,
     policy: &Policy,
+    tightened: &BTreeMap<CampaignId, Policy>,
     room: u32,
     view: &'a AccountView,
     queued: &BTreeSet<LeadId>,
@@ -210,7 +217,7 @@ fn choose<'a>(
         }
         Mode::Smart => {
             let by_id: BTreeMap<_, &Invitation> = view.pending().map(|i| (i.id, i)).collect();
-            govern::plan_withdrawals(policy, view, at, u32::MAX, room)
+            govern::plan_withdrawals(policy, tightened, view, at, u32::MAX, room)
                 .into_iter()
                 .filter_map(|w| {
                     let reason = match w.reason {
@@ -226,8 +233,12 @@ fn choose<'a>(
     };
     // The smart selection applies the same rules itself; they are checked again, harmlessly.
     let allowed = |i: &Invitation| {
-        age(i, at) >= policy.min_age
-            && (policy.govern_manual_invites || !PendingInvite::of_invitation(i).manual)
+        let rule = i
+            .campaign_id
+            .and_then(|c| tightened.get(&c))
+            .unwrap_or(policy);
+        age(i, at) >= rule.min_age
+            && (policy.govern_manual_invites || !PendingInvite::of_invitation(i).manual())
     };
     let total = chosen.len();
     let choices: Vec<Choice<'a>> = chosen
