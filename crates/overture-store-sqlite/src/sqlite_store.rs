@@ -8,6 +8,8 @@
 //! thread hand-offs took about 70% of the time. A store method takes the writer (or a reader)
 //! for the few statements it runs, then gives it back; it never holds one across an `await`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -394,13 +396,40 @@ pub(crate) fn db_err(
     }
 }
 
+thread_local! {
+    /// Where each decoder found each column by name, per thread: looking a column up by name
+    /// asks SQLite for every column's name in turn, on every row (about a tenth of a
+    /// simulation's samples). A remembered position is checked against the statement before
+    /// use (one name, not all), so a decoder used on statements with other column orders is
+    /// still right, only slower.
+    static POSITIONS: RefCell<HashMap<(usize, usize, usize), usize>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The position of column `name` in the row's statement, for the decoder `what`.
+fn position(row: &Row<'_>, what: &'static str, name: &str) -> Result<usize, StoreError> {
+    let statement: &rusqlite::Statement<'_> = row.as_ref();
+    let key = (what.as_ptr() as usize, name.as_ptr() as usize, name.len());
+    let remembered = POSITIONS.with(|p| p.borrow().get(&key).copied());
+    if let Some(index) = remembered
+        && statement.column_name(index).is_ok_and(|n| n == name)
+    {
+        return Ok(index);
+    }
+    let index = statement
+        .column_index(name)
+        .map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))?;
+    POSITIONS.with(|p| p.borrow_mut().insert(key, index));
+    Ok(index)
+}
+
 /// Reads one column, mapping a decoding failure to `Corrupt`.
 pub(crate) fn col<T: FromSql>(
     row: &Row<'_>,
     what: &'static str,
     name: &str,
 ) -> Result<T, StoreError> {
-    row.get(name)
+    row.get(position(row, what, name)?)
         .map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))
 }
 
@@ -441,7 +470,7 @@ pub(crate) fn col_str<'r>(
     what: &'static str,
     name: &str,
 ) -> Result<&'r str, StoreError> {
-    row.get_ref(name)
+    row.get_ref(position(row, what, name)?)
         .and_then(|v| v.as_str().map_err(Into::into))
         .map_err(|e| StoreError::corrupt(what, format!("column {name}: {e}")))
 }
