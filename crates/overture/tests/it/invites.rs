@@ -386,3 +386,38 @@ fn a_missing_mode_or_an_unknown_account_says_what_to_do() {
     assert_eq!(stats["accounts"][0]["sent"], 0);
     assert_eq!(stats["accounts"][0]["curve"].as_array().unwrap().len(), 12);
 }
+
+#[test]
+fn a_campaigns_own_governor_rules_judge_its_invitations() {
+    let (s, _) = demo();
+    // The account's defaults keep every invitation of a month-old demo.
+    let before = withdraw(&s, &["--smart", "--dry-run"]);
+    assert_eq!(before["withdrawals"], serde_json::json!([]), "{before}");
+
+    // The demo's campaign, now withdrawing its own invitations after 7 days.
+    let text =
+        std::fs::read_to_string(crate::repo_root().join("examples/campaigns/founders-q1.yaml"))
+            .expect("the example campaign");
+    let tightened = text.replacen(
+        "settings:\n",
+        "settings:\n  governor: { withdraw_after: 7d }\n",
+        1,
+    );
+    assert_ne!(tightened, text);
+    let file = s.write("founders-q1.yaml", tightened);
+    s.ok(&["campaign", "apply", file.to_str().unwrap()]);
+
+    let after = withdraw(&s, &["--smart", "--dry-run"]);
+    let rows = after["withdrawals"].as_array().unwrap();
+    assert!(!rows.is_empty(), "{after}");
+    for row in rows {
+        assert_eq!(row["reason"], "age", "{row}");
+        assert!(days(row) >= 7, "{row}");
+    }
+    let week_old = pending(&s, &["--account", "alice", "--older-than", "7d"]);
+    assert_eq!(
+        rows.len(),
+        week_old.len().min(40),
+        "every invitation older than 7 days"
+    );
+}
