@@ -361,23 +361,16 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             StepKind::Follow => (ActionKind::Follow, NotePolicy::NoNote),
             StepKind::LikeRecentPost => (ActionKind::Like, NotePolicy::NoNote),
             StepKind::Invite(invite) => {
-                // A lead invited again after a withdrawal gets the campaign's chosen note.
+                // A lead invited again after a withdrawal (only that gives an `invite` step an
+                // attempt above 0, see `invite_again`) gets the campaign's chosen note.
                 let retry_variant = spec
                     .settings
                     .retry_after_withdrawal
-                    .and_then(|r| r.note_variant);
-                let variant = match (retry_variant, e.account_id) {
-                    (Some(chosen), Some(account))
-                        if self
-                            .store
-                            .latest_invitation(e.workspace_id, account, e.lead_id)
-                            .await?
-                            .is_some_and(|i| i.campaign_id == Some(e.campaign_id)) =>
-                    {
-                        usize::try_from(chosen).unwrap_or(variant)
-                    }
-                    _ => variant,
-                };
+                    .and_then(|r| r.note_variant)
+                    .filter(|_| record.attempt > 0);
+                let variant = retry_variant
+                    .and_then(|chosen| usize::try_from(chosen).ok())
+                    .unwrap_or(variant);
                 let text = invite.notes.get(variant).or(invite.notes.first());
                 payload.note = text.map(|t| render(t, &lead));
                 payload.without_note_if_quota_exhausted = invite.without_note_if_quota_exhausted;

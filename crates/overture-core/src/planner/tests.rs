@@ -342,16 +342,7 @@ fn a_campaign_cap_holds_its_own_candidates_only() {
             ..candidate(i, 0, 100 - u32::try_from(i).unwrap(), NotePolicy::NoNote)
         })
         .collect();
-    let history = BTreeMap::from([(ActionKind::Invite, Vec::new())]);
-    let plan = plan_account(&PlanInput {
-        account: &acc,
-        history: &history,
-        notes: &[],
-        candidates: &cands,
-        invite_room: u32::MAX,
-        seed: 7,
-        now: ts("2026-03-02T08:00:00Z"),
-    });
+    let plan = run(&acc, &[], &[], &cands);
     assert_eq!(ids(&plan), [1, 4, 5, 6], "{plan:?}");
     let held: Vec<i64> = plan.deferred.iter().map(|d| d.enrollment.get()).collect();
     assert_eq!(held, [2, 3]);
