@@ -74,9 +74,11 @@ async fn year(size: Size) {
     params.population.people = leads;
     let net = SandboxNetwork::new(params, SEED, Arc::new(clock.clone())).expect("a world");
     let dir = tempfile::tempdir().expect("a temporary directory");
-    // Like `overture demo`: a scratch database that need not survive a power loss.
+    // Like `overture demo` and `overture simulate`: a scratch database that need not survive a
+    // power loss, and that nothing else reads while the simulation runs.
     let options = SqliteOptions {
         scratch: true,
+        exclusive: true,
         ..SqliteOptions::default()
     };
     let store = SqliteStore::open(&dir.path().join("year.db"), options)

@@ -196,3 +196,50 @@ async fn opening_a_directory_is_unavailable() {
         "{result:?}"
     );
 }
+
+#[tokio::test]
+async fn an_exclusive_store_keeps_other_readers_out_until_it_is_dropped() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("overture.db");
+    let ws = WorkspaceId::DEFAULT;
+    let options = SqliteOptions {
+        scratch: true,
+        exclusive: true,
+        busy_timeout: std::time::Duration::from_millis(50),
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open(&path, options.clone())
+        .await
+        .expect("the store opens");
+    store
+        .create_account(new_account(ws, "alice"))
+        .await
+        .expect("account");
+    // The store reads its own writes.
+    assert_eq!(
+        store
+            .account_by_name(ws, "alice")
+            .await
+            .expect("alice")
+            .name,
+        "alice"
+    );
+
+    // Another connection cannot read the file while the store holds it.
+    let outsider = raw(&path);
+    outsider
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .expect("a busy timeout");
+    let refused = outsider.query_row("SELECT count(*) FROM accounts", [], |row| {
+        row.get::<_, i64>(0)
+    });
+    assert!(refused.is_err(), "read {refused:?} from an exclusive file");
+
+    // Once it is dropped, the file holds every commit, and no log is left beside it.
+    drop(store);
+    let count: i64 = outsider
+        .query_row("SELECT count(*) FROM accounts", [], |row| row.get(0))
+        .expect("the file is readable once the store is gone");
+    assert_eq!(count, 1);
+    assert!(!dir.path().join("overture.db-wal").exists());
+}

@@ -242,9 +242,11 @@ impl Runner<'_> {
     /// One world under one policy.
     async fn run_one(&self, job: usize, policy: usize, seed: u64) -> CliResult<RunOutcome> {
         let path = self.scratch.file(job);
-        // The database is thrown away after the run: it need not survive a power loss.
+        // The database is thrown away after the run: it need not survive a power loss, and
+        // nothing else reads it.
         let options = SqliteOptions {
             scratch: true,
+            exclusive: true,
             ..SqliteOptions::default()
         };
         let store = SqliteStore::open(&path, options).await?;
