@@ -43,7 +43,7 @@ use crate::invitation::Invitation;
 pub use dashboard::{
     AgeBucket, BucketCount, CURVE_DAYS, CurvePoint, acceptance_curve, pending_by_age,
 };
-pub use pace::withdrawal_times;
+pub use pace::{withdrawal_times, withdrawal_times_soon};
 pub use policy::{Policy, PolicyError, PolicyOverrideError, Tightening};
 pub use prior::{PUBLISHED_SHAPE, Prior, PriorError, published_shape};
 pub use select::{WithdrawReason, Withdrawal, select_withdrawals};

@@ -458,11 +458,24 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             let h = self.store.action_history(account_id, kind, since).await?;
             if kind == ActionKind::Invite {
                 notes = h.notes.clone();
-                // Queued invitations will be pending too once sent.
+                // Queued invitations will be pending too once sent; queued withdrawals will
+                // make room (an invitation due before its room is made waits for it when it
+                // is executed, see `execute`).
                 let pending = self.store.pending_count(ws, account_id).await?;
+                let withdrawing = self
+                    .store
+                    .action_history(
+                        account_id,
+                        ActionKind::Withdraw,
+                        plus(now, -history_window(ActionKind::Withdraw, &account.limits)),
+                    )
+                    .await?
+                    .planned
+                    .len();
                 waiting = usize::try_from(pending)
                     .unwrap_or(usize::MAX)
-                    .saturating_add(h.planned.len());
+                    .saturating_add(h.planned.len())
+                    .saturating_sub(withdrawing);
                 invite_room = governor::invite_room(&account.governor, waiting);
             }
             let mut all = h.effects;

@@ -24,6 +24,9 @@ use crate::config::Failpoint;
 use crate::payload::Payload;
 use crate::{Engine, EngineError, TickReport, plus};
 
+/// How long after a queued withdrawal is due an invitation held at the pending cap looks again.
+const AFTER_WITHDRAWAL: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+
 /// A claimed action with everything needed to carry it out.
 #[derive(Debug, Clone)]
 pub(crate) struct Job {
@@ -225,7 +228,20 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 .await?;
             let pending = usize::try_from(pending).unwrap_or(usize::MAX);
             if !governor::may_invite(&account.governor, pending) {
-                let later = plus(now, self.config.poll_every);
+                // A queued withdrawal will make room: look again just after it is due.
+                let since = plus(now, -history_window(ActionKind::Withdraw, &account.limits));
+                let queued = self
+                    .store
+                    .action_history(account.id, ActionKind::Withdraw, since)
+                    .await?
+                    .planned;
+                let later = queued
+                    .into_iter()
+                    .map(|due| due.max(now))
+                    .min()
+                    .map_or(plus(now, self.config.poll_every), |due| {
+                        plus(due, AFTER_WITHDRAWAL).min(plus(now, self.config.poll_every))
+                    });
                 return self.release(&job, later, report).await;
             }
         }

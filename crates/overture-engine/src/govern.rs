@@ -11,8 +11,8 @@ use jiff::Timestamp;
 use overture_channel::Channels;
 use overture_clock::Clock;
 use overture_core::governor::{
-    Estimate, Observation, PendingInvite, Policy, Prior, Withdrawal, select_withdrawals,
-    withdrawal_times,
+    Estimate, Observation, PendingInvite, Policy, Prior, WithdrawReason, Withdrawal,
+    select_withdrawals, withdrawal_times, withdrawal_times_soon,
 };
 use overture_core::limits::history_window;
 use overture_core::working_hours::day_start;
@@ -124,15 +124,16 @@ pub fn plan_withdrawals(
     )
 }
 
-/// The places below its cap an account's governor keeps free for new invitations: two days'
-/// invitations under its limits. Two, because the withdrawals that make the room go out over
-/// the working day while the day's invitations may want to go at its start.
+/// The places below its cap an account's governor keeps free for new invitations: one day's
+/// invitations under its limits, what the account may send before the governor's next turn.
+/// The withdrawals that make the room go first thing ([`queue_withdrawals`]), and the planner
+/// counts queued withdrawals as room, so the day's invitations need not wait for them.
 pub fn room_for(account: &Account) -> u32 {
     account
         .limits
         .kinds
         .get(&ActionKind::Invite)
-        .map_or(0, |limit| limit.per_day.saturating_mul(2))
+        .map_or(0, |limit| limit.per_day)
 }
 
 /// The idempotency key of the governor's withdrawal of an invitation: one per invitation, so
@@ -141,15 +142,19 @@ pub fn withdrawal_key(invitation: &Invitation) -> String {
     format!("governor:invitation:{}:withdraw", invitation.id)
 }
 
-/// Queues the withdrawals of these invitations, in their order, at due times spread over the account's working
-/// window inside its limits for withdrawals ([`withdrawal_times`]: spacing with jitter, the
-/// day cap, working hours), and returns how many were new. What does not fit in the window is
-/// not queued (ask again another day); a withdrawal already queued is not queued again.
+/// Queues the withdrawals of these invitations, in their order, and returns how many were new.
+/// The first `soon` make room for invitations waiting at the pending cap: they go one after
+/// another as early as the account's limits for withdrawals allow
+/// ([`withdrawal_times_soon`]); the rest are spread over the account's working window inside
+/// those limits ([`withdrawal_times`]: spacing with jitter, the day cap, working hours). What
+/// does not fit in the window is not queued (ask again another day); a withdrawal already
+/// queued is not queued again.
 pub async fn queue_withdrawals<S: Store>(
     store: &S,
     account: &Account,
     view: &AccountView,
     invitations: &[InvitationId],
+    soon: usize,
     seed: u64,
     now: Timestamp,
 ) -> Result<u64, EngineError> {
@@ -159,7 +164,13 @@ pub async fn queue_withdrawals<S: Store>(
         .await?;
     let mut history = done.effects;
     history.extend(done.planned);
-    let times = withdrawal_times(account, &history, invitations.len(), seed, now);
+    let soon = soon.min(invitations.len());
+    let mut times = withdrawal_times_soon(account, &history, soon, seed, now);
+    if times.len() == soon {
+        history.extend(times.iter().copied());
+        let rest = invitations.len().saturating_sub(soon);
+        times.extend(withdrawal_times(account, &history, rest, seed, now));
+    }
     let mut actions = Vec::with_capacity(times.len());
     for (id, due_at) in invitations.iter().zip(times) {
         let Some(invitation) = view.invitations.iter().find(|i| i.id == *id) else {
@@ -303,9 +314,14 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         if chosen.is_empty() {
             return Ok(());
         }
-        let ids: Vec<InvitationId> = chosen.iter().map(|w| w.id).collect();
+        // Those that make room first, as soon as the limits allow; then the rest.
+        let (soon, rest): (Vec<&Withdrawal>, Vec<&Withdrawal>) = chosen
+            .iter()
+            .partition(|w| matches!(w.reason, WithdrawReason::OverCap | WithdrawReason::MakeRoom));
+        let ids: Vec<InvitationId> = soon.iter().chain(&rest).map(|w| w.id).collect();
         let seed = self.config.seed;
-        let queued = queue_withdrawals(&self.store, account, &view, &ids, seed, now).await?;
+        let queued =
+            queue_withdrawals(&self.store, account, &view, &ids, soon.len(), seed, now).await?;
         tracing::debug!(account = %account.name, queued, "governor queued withdrawals");
         report.governed += u32::try_from(queued).unwrap_or(u32::MAX);
         Ok(())

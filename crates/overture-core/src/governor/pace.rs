@@ -21,19 +21,9 @@ pub fn withdrawal_times(
 ) -> Vec<Timestamp> {
     let mut history = history.to_vec();
     let ask = |history: &[Timestamp], at: Timestamp, jitter: f64| {
-        allowance(&LimitQuery {
-            kind: ActionKind::Withdraw,
-            limits: &account.limits,
-            zone: &account.time_zone,
-            hours: &account.working_hours,
-            created_at: account.created_at,
-            history,
-            notes: &[],
-            jitter_sample: jitter,
-            now: at,
-        })
+        next_withdrawal(account, history, at, jitter)
     };
-    let Some(start) = ask(&history, now, 0.0).next_allowed else {
+    let Some(start) = ask(&history, now, 0.0) else {
         return Vec::new();
     };
     let Some(end) = account.working_hours.window_end(&account.time_zone, start) else {
@@ -53,7 +43,7 @@ pub fn withdrawal_times(
         let target = start
             .checked_add(gap * slot + gap.mul_f64(r * 0.5))
             .unwrap_or(start);
-        match ask(&history, target, r).next_allowed {
+        match ask(&history, target, r) {
             Some(t) if t < end => {
                 history.push(t);
                 times.push(t);
@@ -62,4 +52,63 @@ pub fn withdrawal_times(
         }
     }
     times
+}
+
+/// Due times for up to `count` withdrawals that make room for invitations waiting at the
+/// pending cap: one after another, each at the first instant the account's limits for
+/// withdrawals allow (the minimum spacing with seeded jitter, the day cap, the rolling week,
+/// working hours), inside the working window that holds the first. A room-making withdrawal
+/// spread over the day would hold back the invitation it makes room for until late in the day,
+/// and a slot of the day's invitation cap not used that day is lost. Fewer than `count` when
+/// the window or the caps have no room for more.
+pub fn withdrawal_times_soon(
+    account: &Account,
+    history: &[Timestamp],
+    count: usize,
+    seed: u64,
+    now: Timestamp,
+) -> Vec<Timestamp> {
+    let mut history = history.to_vec();
+    let Some(start) = next_withdrawal(account, &history, now, 0.0) else {
+        return Vec::new();
+    };
+    let Some(end) = account.working_hours.window_end(&account.time_zone, start) else {
+        return Vec::new();
+    };
+    let mut times = Vec::with_capacity(count);
+    let mut at = now;
+    for slot in 0..count {
+        let r = unit(seed, &[now.as_second().cast_unsigned(), slot as u64, 1]);
+        match next_withdrawal(account, &history, at, r) {
+            Some(t) if t < end => {
+                history.push(t);
+                times.push(t);
+                at = t;
+            }
+            _ => break,
+        }
+    }
+    times
+}
+
+/// The first instant at or after `at` when the account's limits allow a withdrawal, given
+/// `history` (withdrawals done or queued) and a jitter sample in `[0, 1)`.
+fn next_withdrawal(
+    account: &Account,
+    history: &[Timestamp],
+    at: Timestamp,
+    jitter: f64,
+) -> Option<Timestamp> {
+    allowance(&LimitQuery {
+        kind: ActionKind::Withdraw,
+        limits: &account.limits,
+        zone: &account.time_zone,
+        hours: &account.working_hours,
+        created_at: account.created_at,
+        history,
+        notes: &[],
+        jitter_sample: jitter,
+        now: at,
+    })
+    .next_allowed
 }

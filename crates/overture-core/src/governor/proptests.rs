@@ -224,3 +224,125 @@ proptest! {
         prop_assert!(accepted.iter().all(|&f| (0.0..=estimate.eventual() + 1e-12).contains(&f)));
     }
 }
+
+/// An account in one of a few zones, with any working hours on a quarter-hour grid and any
+/// limits for withdrawals.
+fn pacing_account() -> impl Strategy<Value = crate::account::Account> {
+    use crate::account::{Account, AccountKind, AccountStatus, Tier, Zone};
+    use crate::action::ActionKind;
+    use crate::ids::{AccountId, WorkspaceId};
+    use crate::limits::{AccountLimits, KindLimit, WarmUp};
+    use crate::working_hours::{Day, WorkingHours};
+    let zone = prop::sample::select(vec!["UTC", "Europe/Berlin", "America/New_York"]);
+    let hours = (1u8..128, 0i64..96, 4i64..96);
+    let limit = (1u32..50, 1u32..250, 0i64..1_800, 0i64..600);
+    (zone, hours, limit).prop_map(|(zone, (mask, start, length), (day, week, s, j))| {
+        let time = |quarter: i64| {
+            let minutes = quarter % 96 * 15;
+            jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).unwrap()
+        };
+        let days = Day::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, d)| d);
+        let withdraw = KindLimit {
+            per_day: day,
+            per_week: week,
+            min_spacing: SignedDuration::from_secs(s),
+            jitter: SignedDuration::from_secs(j),
+        };
+        Account {
+            id: AccountId(1),
+            workspace_id: WorkspaceId(1),
+            name: "alice".into(),
+            kind: AccountKind::Sandbox,
+            tier: Tier::Premium,
+            time_zone: Zone::parse(zone).unwrap(),
+            working_hours: WorkingHours::new(days, time(start), time(start + length)).unwrap(),
+            limits: AccountLimits {
+                kinds: BTreeMap::from([(ActionKind::Withdraw, withdraw)]),
+                warm_up: WarmUp {
+                    start_percent: 100,
+                    ramp_days: 0,
+                },
+                note_quota: None,
+            },
+            governor: Policy::default(),
+            status: AccountStatus::Active,
+            created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+        }
+    })
+}
+
+/// Whether `at` is an instant the account's limits allow a withdrawal, after `history`.
+fn allowed_at(account: &crate::account::Account, history: &[Timestamp], at: Timestamp) -> bool {
+    let allowance = crate::limits::allowance(&crate::limits::LimitQuery {
+        kind: crate::action::ActionKind::Withdraw,
+        limits: &account.limits,
+        zone: &account.time_zone,
+        hours: &account.working_hours,
+        created_at: account.created_at,
+        history,
+        notes: &[],
+        jitter_sample: 0.0,
+        now: at,
+    });
+    allowance.next_allowed == Some(at)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Withdrawals are paced whether they are spread over the day or made as soon as possible
+    /// to make room: every due time is one the account's limits allow (working hours, the day
+    /// and week caps, the minimum spacing after the one before), in order, inside one working
+    /// window; and those that make room take no more time than the limits impose.
+    #[test]
+    fn withdrawals_keep_the_limits_however_they_are_paced(
+        account in pacing_account(),
+        done in prop::collection::vec(0i64..7 * DAY, 0..30),
+        count in 0usize..60,
+        seed: u64,
+        offset in 0i64..7 * DAY,
+    ) {
+        let now = now() + SignedDuration::from_secs(offset);
+        let mut history: Vec<Timestamp> = done
+            .iter()
+            .map(|&s| now - SignedDuration::from_secs(s + 1))
+            .collect();
+        history.sort();
+        let limit = account.limits.kinds[&crate::action::ActionKind::Withdraw];
+        for soon in [false, true] {
+            let times = if soon {
+                withdrawal_times_soon(&account, &history, count, seed, now)
+            } else {
+                withdrawal_times(&account, &history, count, seed, now)
+            };
+            prop_assert!(times.len() <= count);
+            let mut seen = history.clone();
+            for &t in &times {
+                prop_assert!(t >= now);
+                prop_assert!(allowed_at(&account, &seen, t), "{} not allowed (soon: {})", t, soon);
+                seen.push(t);
+            }
+            if let Some(&first) = times.first() {
+                let end = account.working_hours.window_end(&account.time_zone, first);
+                prop_assert!(times.iter().all(|&t| end.is_some_and(|end| t < end)));
+            }
+            if soon {
+                // Back to back: no wait longer than the spacing with its jitter, unless a
+                // cap (the day's or the week's) is what the next one waits for.
+                for pair in times.windows(2) {
+                    let gap = pair[1].duration_since(pair[0]);
+                    let before: Vec<Timestamp> =
+                        seen.iter().copied().filter(|&t| t < pair[1]).collect();
+                    let capped = !allowed_at(&account, &before, pair[0] + limit.min_spacing + limit.jitter)
+                        && gap > limit.min_spacing + limit.jitter;
+                    prop_assert!(gap <= limit.min_spacing + limit.jitter || capped,
+                        "waited {} between {} and {}", gap, pair[0], pair[1]);
+                }
+            }
+        }
+    }
+}

@@ -305,6 +305,37 @@ async fn at_the_cap_the_governor_makes_room_by_withdrawing_the_oldest_it_may() {
 }
 
 #[tokio::test]
+async fn room_is_made_first_thing_and_the_invitations_waiting_for_it_go_the_same_day() {
+    let (w, mut engine) = six_leads_three_pending(true).await;
+    engine.run_until(start() + days(8)).await.unwrap();
+    let withdrawals = w.fake.effects_of("withdraw");
+    let invites = w.fake.effects_of("invite");
+    assert_eq!(withdrawals.len(), 3, "{withdrawals:?}");
+    assert_eq!(invites.len(), 6, "{invites:?}");
+    // The withdrawals that make room go back to back, at the pace the withdrawal limits allow
+    // (3 minutes apart, up to 3 more of jitter), not spread over the 12-hour working day...
+    let first = withdrawals[0].at;
+    let last = withdrawals[2].at;
+    assert!(
+        last.duration_since(first) <= SignedDuration::from_mins(12),
+        "withdrawals from {first} to {last}"
+    );
+    // ...and the invitations that waited for the room go that same working day (spread over
+    // it by the planner, as every day's invitations are), each after a withdrawal freed its
+    // place: no day's sending is lost to waiting for room.
+    for (invite, withdrawal) in invites[3..].iter().zip(&withdrawals) {
+        assert!(
+            invite.at > withdrawal.at,
+            "{invite:?} before {withdrawal:?}"
+        );
+        assert!(
+            invite.at.duration_since(first) <= SignedDuration::from_hours(12),
+            "{invite:?} waited since {first}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_governor_withdraws_stale_invitations_within_its_daily_budget() {
     let steps = json!([step(
         json!({ "type": "invite", "notes": [], "without_note_if_quota_exhausted": true })

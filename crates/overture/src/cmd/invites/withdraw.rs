@@ -136,7 +136,8 @@ pub(super) async fn run(ctx: &Ctx, args: InvitesWithdraw) -> CliResult {
         0
     } else {
         let seed = ctx.settings.engine_seed;
-        govern::queue_withdrawals(&store, &account, &view, &to_queue, seed, at)
+        // Spread over the day: a person's clean-up, not room for waiting invitations.
+        govern::queue_withdrawals(&store, &account, &view, &to_queue, 0, seed, at)
             .await
             .map_err(engine_error)?
     };
