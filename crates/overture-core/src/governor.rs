@@ -24,6 +24,7 @@ mod dashboard;
 mod pace;
 mod policy;
 mod prior;
+mod restraint;
 mod select;
 mod survival;
 
@@ -46,6 +47,7 @@ pub use dashboard::{
 pub use pace::{withdrawal_times, withdrawal_times_soon};
 pub use policy::{Policy, PolicyError, PolicyOverrideError, Tightening};
 pub use prior::{PUBLISHED_SHAPE, Prior, PriorError, published_shape};
+pub use restraint::{RESTRAINT_FLOOR, RESTRAINT_MEMORY, RESTRAINT_SHARE, Restriction, restrained};
 pub use select::{WithdrawReason, Withdrawal, select_withdrawals};
 pub use survival::{Estimate, Observation, Outcome};
 

@@ -31,11 +31,12 @@ use std::future::Future;
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::Channels;
 use overture_clock::{Clock, ManualClock};
+use overture_core::governor;
 use overture_core::{
     Account, AccountId, Campaign, CampaignId, CampaignStatus, EventKind, LeadId, NewEvent,
     WorkspaceId,
 };
-use overture_store::{ContactPolicy, NewEnrollment, Store};
+use overture_store::{ContactPolicy, EventQuery, NewEnrollment, Store};
 use serde::Serialize;
 
 pub use config::{EngineConfig, Failpoint};
@@ -44,6 +45,9 @@ pub use metrics::{AccountMetrics, Counts, Report, metrics};
 
 /// How long the engine keeps its copies of accounts and campaigns before reading them again.
 const CACHE_FOR: SignedDuration = SignedDuration::from_secs(60);
+
+/// The most restriction events read for one workspace.
+const RESTRICTIONS_READ: u32 = 10_000;
 
 /// What one [`Engine::tick`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -94,6 +98,10 @@ pub struct Engine<S, C, K> {
     /// `make_room` keeps room free only for them. Kept in memory: after a restart the next
     /// planning tells.
     wants_to_invite: HashSet<AccountId>,
+    /// The restrictions each account has had, read from its `account_restricted` events the
+    /// first time the account is read and kept up to date as restrictions happen: a `smart`
+    /// governor keeps fewer invitations pending after one ([`governor::restrained`]).
+    restrictions: HashMap<AccountId, Vec<governor::Restriction>>,
     /// The accounts the governor looks after, and when that list was read.
     governed: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
     /// The accounts with open enrollments, and when that list was read.
@@ -115,6 +123,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             next_poll: HashMap::new(),
             next_govern: HashMap::new(),
             wants_to_invite: HashSet::new(),
+            restrictions: HashMap::new(),
             governed: None,
             open_accounts: None,
         }
@@ -216,13 +225,59 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     }
 
     /// The account, read at most once per `CACHE_FOR`.
+    /// Its governor policy is the one it runs on now: the account's own, restrained by the
+    /// restrictions it has had ([`governor::restrained`]).
     async fn account(&mut self, ws: WorkspaceId, id: AccountId) -> Result<Account, EngineError> {
         if let Some(account) = self.accounts.get(&id) {
             return Ok(account.clone());
         }
-        let account = self.store.account(ws, id).await?;
+        let mut account = self.store.account(ws, id).await?;
+        if !self.restrictions.contains_key(&id) {
+            let known = self.restrictions_of(&account).await?;
+            self.restrictions.insert(id, known);
+        }
+        if let Some(restrictions) = self.restrictions.get(&id) {
+            let now = self.clock.now();
+            account.governor = governor::restrained(&account.governor, restrictions, now);
+        }
         self.accounts.insert(id, account.clone());
         Ok(account)
+    }
+
+    /// Remembers a restriction of `account` at `at`, with `pending` invitations pending; the
+    /// account is read again (with its restrained policy) at its next use.
+    fn restricted(&mut self, account: AccountId, at: Timestamp, pending: u32) {
+        if let Some(known) = self.restrictions.get_mut(&account) {
+            known.push(governor::Restriction { at, pending });
+        }
+        self.accounts.remove(&account);
+    }
+
+    /// The restrictions `account` has had, from its `account_restricted` events. An event
+    /// without the pending count (written before it was recorded) counts as a restriction at
+    /// the account's cap.
+    async fn restrictions_of(
+        &self,
+        account: &Account,
+    ) -> Result<Vec<governor::Restriction>, EngineError> {
+        let query = EventQuery {
+            after: None,
+            kinds: vec![EventKind::AccountRestricted],
+            limit: RESTRICTIONS_READ,
+        };
+        let events = self.store.list_events(account.workspace_id, query).await?;
+        Ok(events
+            .into_iter()
+            .filter(|e| e.event.account_id == Some(account.id))
+            .map(|e| governor::Restriction {
+                at: e.event.at,
+                pending: serde_json::from_str::<serde_json::Value>(&e.event.data)
+                    .ok()
+                    .and_then(|data| data.get("pending")?.as_u64())
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(account.governor.max_pending),
+            })
+            .collect())
     }
 
     /// The campaign, read at most once per `CACHE_FOR`.

@@ -207,6 +207,14 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             ),
             _ => return Ok(()),
         };
+        let mut data = json!({ "reason": error.code() });
+        if kind == EventKind::AccountRestricted {
+            // The governor learns from it, as from a restricted action (`reactions`).
+            let pending = self.store.pending_count(ws, account.id).await?;
+            let pending = u32::try_from(pending).unwrap_or(u32::MAX);
+            data["pending"] = json!(pending);
+            self.restricted(account.id, now, pending);
+        }
         let mut changes = Changes::default();
         changes.account_status.push((account.id, status.clone()));
         changes.events.push(Self::event(
@@ -216,7 +224,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             Some(account.id),
             None,
             None,
-            json!({ "reason": error.code() }),
+            data,
         ));
         if let Some(cached) = self.accounts.get_mut(&account.id) {
             cached.status = status;

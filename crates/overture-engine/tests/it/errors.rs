@@ -221,3 +221,56 @@ async fn a_permanent_failure_fails_the_action_and_stops_the_enrollment() {
     let enrollment = &w.enrollments().await[0];
     assert_eq!(enrollment.state, EnrollmentState::Stopped);
 }
+
+#[tokio::test]
+async fn after_a_restriction_a_smart_governor_keeps_fewer_invitations_pending() {
+    let w = World::with(40, invite(true), json!({}), limits(None)).await;
+    w.govern(|g| g.max_pending = 20).await;
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(1)).await.unwrap();
+    assert_eq!(w.fake.effects_of("invite").len(), 20, "the cap is reached");
+
+    // The first withdrawal that makes room (day 3, once invitations are old enough) finds the
+    // account restricted, with 20 invitations pending.
+    w.fake
+        .fail_next("withdraw", ChannelError::Restricted { until: None }, false);
+    engine.run_until(start() + days(6)).await.unwrap();
+    let AccountStatus::Restricted { until } = w.account_now().await.status else {
+        panic!("restricted");
+    };
+    let restricted = events(&w, EventKind::AccountRestricted).await;
+    assert_eq!(restricted.len(), 1);
+    assert_eq!(restricted[0]["pending"], 20);
+
+    // Once it ends, the account works again under a cap of 70% of those 20: invitations that
+    // go after the restriction never take the pending count above 14 (nobody answers here,
+    // so the pending count is invitations minus withdrawals), and the account's own setting
+    // is left as it was.
+    engine.run_until(until + days(6)).await.unwrap();
+    let mut moves: Vec<(jiff::Timestamp, i32)> = w
+        .fake
+        .effects_of("invite")
+        .iter()
+        .map(|e| (e.at, 1))
+        .collect();
+    moves.extend(w.fake.effects_of("withdraw").iter().map(|e| (e.at, -1)));
+    moves.sort();
+    let mut pending = 0;
+    let mut invited_after = 0;
+    for (at, delta) in moves {
+        pending += delta;
+        if delta > 0 && at > until {
+            invited_after += 1;
+            assert!(
+                pending <= 14,
+                "{pending} pending after an invitation at {at}"
+            );
+        }
+    }
+    assert!(
+        invited_after > 0,
+        "invitations go again after the restriction"
+    );
+    assert_eq!(w.account_now().await.governor.max_pending, 20);
+}
