@@ -11,16 +11,16 @@ use jiff::Timestamp;
 use overture_channel::Channels;
 use overture_clock::Clock;
 use overture_core::governor::{
-    Estimate, Observation, PendingInvite, Policy, Prior, WithdrawReason, Withdrawal,
-    select_withdrawals, withdrawal_times, withdrawal_times_soon,
+    Estimate, Observation, PendingInvite, Policy, Prior, Restriction, WithdrawReason, Withdrawal,
+    restrained, select_withdrawals, withdrawal_times, withdrawal_times_soon,
 };
 use overture_core::limits::history_window;
 use overture_core::working_hours::day_start;
 use overture_core::{
-    Account, AccountId, AccountKind, ActionKind, CampaignId, Invitation, InvitationId,
+    Account, AccountId, AccountKind, ActionKind, CampaignId, EventKind, Invitation, InvitationId,
     InvitationState, WorkspaceId,
 };
-use overture_store::{InvitationQuery, NewAction, Store};
+use overture_store::{EventQuery, InvitationQuery, NewAction, Store};
 
 use crate::payload::Payload;
 use crate::{Engine, EngineError, TickReport, plus};
@@ -76,6 +76,47 @@ pub async fn view<S: Store>(
         invitations,
         estimate,
     })
+}
+
+/// The most restriction events read for one workspace.
+const RESTRICTIONS_READ: u32 = 10_000;
+
+/// The restrictions `account` has had, from its `account_restricted` events, oldest first. An
+/// event without the pending count (written before it was recorded) counts as a restriction
+/// at the account's cap.
+pub async fn restrictions<S: Store>(
+    store: &S,
+    account: &Account,
+) -> Result<Vec<Restriction>, EngineError> {
+    let query = EventQuery {
+        after: None,
+        kinds: vec![EventKind::AccountRestricted],
+        limit: RESTRICTIONS_READ,
+    };
+    let events = store.list_events(account.workspace_id, query).await?;
+    Ok(events
+        .into_iter()
+        .filter(|e| e.event.account_id == Some(account.id))
+        .map(|e| Restriction {
+            at: e.event.at,
+            pending: serde_json::from_str::<serde_json::Value>(&e.event.data)
+                .ok()
+                .and_then(|data| data.get("pending")?.as_u64())
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(account.governor.max_pending),
+        })
+        .collect())
+}
+
+/// The policy `account` runs on at `now`: its own, restrained by the restrictions it has had
+/// ([`overture_core::governor::restrained`]).
+pub async fn policy_now<S: Store>(
+    store: &S,
+    account: &Account,
+    now: Timestamp,
+) -> Result<Policy, EngineError> {
+    let known = restrictions(store, account).await?;
+    Ok(restrained(&account.governor, &known, now))
 }
 
 /// The policies of the campaigns among `invitations` that tighten the account's `policy`

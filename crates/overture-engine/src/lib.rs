@@ -36,7 +36,7 @@ use overture_core::{
     Account, AccountId, Campaign, CampaignId, CampaignStatus, EventKind, LeadId, NewEvent,
     WorkspaceId,
 };
-use overture_store::{ContactPolicy, EventQuery, NewEnrollment, Store};
+use overture_store::{ContactPolicy, NewEnrollment, Store};
 use serde::Serialize;
 
 pub use config::{EngineConfig, Failpoint};
@@ -45,9 +45,6 @@ pub use metrics::{AccountMetrics, Counts, Report, metrics};
 
 /// How long the engine keeps its copies of accounts and campaigns before reading them again.
 const CACHE_FOR: SignedDuration = SignedDuration::from_secs(60);
-
-/// The most restriction events read for one workspace.
-const RESTRICTIONS_READ: u32 = 10_000;
 
 /// What one [`Engine::tick`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -233,7 +230,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
         let mut account = self.store.account(ws, id).await?;
         if !self.restrictions.contains_key(&id) {
-            let known = self.restrictions_of(&account).await?;
+            let known = govern::restrictions(&self.store, &account).await?;
             self.restrictions.insert(id, known);
         }
         if let Some(restrictions) = self.restrictions.get(&id) {
@@ -251,33 +248,6 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             known.push(governor::Restriction { at, pending });
         }
         self.accounts.remove(&account);
-    }
-
-    /// The restrictions `account` has had, from its `account_restricted` events. An event
-    /// without the pending count (written before it was recorded) counts as a restriction at
-    /// the account's cap.
-    async fn restrictions_of(
-        &self,
-        account: &Account,
-    ) -> Result<Vec<governor::Restriction>, EngineError> {
-        let query = EventQuery {
-            after: None,
-            kinds: vec![EventKind::AccountRestricted],
-            limit: RESTRICTIONS_READ,
-        };
-        let events = self.store.list_events(account.workspace_id, query).await?;
-        Ok(events
-            .into_iter()
-            .filter(|e| e.event.account_id == Some(account.id))
-            .map(|e| governor::Restriction {
-                at: e.event.at,
-                pending: serde_json::from_str::<serde_json::Value>(&e.event.data)
-                    .ok()
-                    .and_then(|data| data.get("pending")?.as_u64())
-                    .and_then(|n| u32::try_from(n).ok())
-                    .unwrap_or(account.governor.max_pending),
-            })
-            .collect())
     }
 
     /// The campaign, read at most once per `CACHE_FOR`.

@@ -281,7 +281,8 @@ fn days_text(d: SignedDuration) -> String {
     }
 }
 
-fn engine_error(e: EngineError) -> CliError {
+/// An engine failure as the CLI reports it: a store's by its kind, anything else as internal.
+pub(crate) fn engine_error(e: EngineError) -> CliError {
     match e {
         EngineError::Store(e) => CliError::from(e),
         other => CliError::Internal(anyhow::Error::new(other)),

@@ -23,6 +23,11 @@ struct AccountStatusReport {
     /// The status in full (reason, until).
     status: AccountStatus,
     pending: usize,
+    /// The most invitations the account keeps pending now: its `max_pending`, or lower after
+    /// a restriction (docs/governor.md, "Learning from restrictions").
+    pending_cap: u32,
+    /// The account's own `max_pending` setting.
+    pending_cap_setting: u32,
     invites_24h: usize,
     invites_7d: usize,
     invite_day_cap: Option<u32>,
@@ -103,6 +108,9 @@ async fn account_status(
         .await?;
     queued.sort_by_key(|a| (a.due_at, a.id));
     let invite = account.limits.kinds.get(&ActionKind::Invite);
+    let policy = overture_engine::govern::policy_now(store, account, at)
+        .await
+        .map_err(super::invites::engine_error)?;
     Ok(AccountStatusReport {
         name: account.name.clone(),
         kind: account.kind.to_string(),
@@ -110,6 +118,8 @@ async fn account_status(
         state: account.status.name().to_owned(),
         status: account.status.clone(),
         pending,
+        pending_cap: policy.max_pending,
+        pending_cap_setting: account.governor.max_pending,
         invites_24h: within(day_ago),
         invites_7d: within(week_ago),
         invite_day_cap: invite.map(|l| l.per_day),
@@ -158,7 +168,14 @@ fn print(report: &StatusReport) {
         t.add_row([
             format!("{} ({}, {})", a.name, a.kind, a.tier),
             state,
-            a.pending.to_string(),
+            if a.pending_cap < a.pending_cap_setting {
+                format!(
+                    "{} / {}\n(lowered from {}\nafter a restriction)",
+                    a.pending, a.pending_cap, a.pending_cap_setting
+                )
+            } else {
+                format!("{} / {}", a.pending, a.pending_cap)
+            },
             format!("{} / {}", a.invites_24h, cap(a.invite_day_cap)),
             format!("{} / {}", a.invites_7d, cap(a.invite_week_cap)),
             next,

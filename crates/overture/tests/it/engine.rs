@@ -106,3 +106,43 @@ fn campaigns_start_pause_and_run_for_a_while() {
     let err = s.run(&["run", "--until", "soon"]).input_error();
     assert!(err.contains("duration"), "{err}");
 }
+
+#[test]
+fn after_a_restriction_status_shows_the_lower_pending_cap() {
+    let s = Sandbox::new();
+    // A LinkedIn that restricts an account with a handful of invitations pending.
+    s.write(
+        "strict.toml",
+        "[restriction]\npending_weight = 1.0\nthreshold = 8.0\n",
+    );
+    let report = s.json(&[
+        "demo",
+        "--seats",
+        "1",
+        "--leads",
+        "120",
+        "--days",
+        "12",
+        "--seed",
+        "3",
+        "--world",
+        "strict.toml",
+        "--db",
+        "d.db",
+    ]);
+    assert!(
+        report["totals"]["restrictions"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+    let status = s.json(&["--db", "d.db", "status", "--at", "2026-01-16T12:00:00Z"]);
+    let account = &status["accounts"][0];
+    let cap = account["pending_cap"].as_u64().unwrap();
+    let setting = account["pending_cap_setting"].as_u64().unwrap();
+    assert!(cap < setting, "{account}");
+    let text = s.run(&["--db", "d.db", "status", "--at", "2026-01-16T12:00:00Z"]);
+    assert!(
+        text.stdout().contains(&format!("lowered from {setting}")),
+        "{}",
+        text.stdout()
+    );
+}
