@@ -3,6 +3,7 @@
 mod accounts;
 mod campaigns;
 mod engine;
+mod export;
 mod invites;
 mod leads;
 mod simulate;
