@@ -59,7 +59,7 @@ pub enum Command {
     /// Pending invitations: list them, withdraw the stale ones, acceptance statistics
     #[command(subcommand)]
     Invites(InvitesCommand),
-    /// Your own LinkedIn data export: what to clean up, and how the network grew
+    /// Your own LinkedIn data export: analyse it, or import it as an account's history
     #[command(subcommand)]
     Export(ExportCommand),
     /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
@@ -437,6 +437,9 @@ pub enum ExportCommand {
     /// Report on a LinkedIn data export: pending invitations by age, what to withdraw, network
     /// growth and conversations (reads only the export; changes nothing)
     Analyze(ExportAnalyze),
+    /// Load a LinkedIn data export into the database as an account's history: connections,
+    /// and invitations with their states (importing again, or a later export, merges)
+    Import(ExportImport),
 }
 
 /// `overture export analyze`
@@ -469,6 +472,24 @@ pub struct ExportAnalyze {
     /// Also write the recommended withdrawals as a CSV file to work through by hand
     #[arg(long, value_name = "FILE.csv")]
     pub withdraw_list: Option<PathBuf>,
+}
+
+/// `overture export import`
+#[derive(Debug, Args)]
+pub struct ExportImport {
+    /// The export: the zip LinkedIn sent, or the folder it unpacks to
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The account whose export it is (see `overture account list`)
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// The IANA time zone the export's `Sent At` times are read in [default: the account's
+    /// time zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Print the counts as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `overture config …`

@@ -5,7 +5,7 @@
 //! `URL` exists since mid-2023. Hidden members are rows with only a date.
 
 use jiff::civil::Date;
-use overture_core::ProfileUrl;
+use overture_core::{NewLead, ProfileUrl};
 
 use crate::export::dates::{self, CONNECTED_ON_FORMS};
 use crate::export::error::ExportError;
@@ -55,6 +55,22 @@ impl Connection {
     /// nobody.
     pub fn is_hidden(&self) -> bool {
         self.first_name.is_empty() && self.last_name.is_empty() && self.profile_url.is_none()
+    }
+
+    /// The person as a lead: names, company, position and a plausible email address; `None`
+    /// without a profile URL (files before mid-2023, hidden members).
+    pub fn to_lead(&self) -> Option<NewLead> {
+        let mut lead = NewLead::new(self.profile_url.clone()?);
+        let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        lead.first_name = text(&self.first_name);
+        lead.last_name = text(&self.last_name);
+        lead.company.clone_from(&self.company);
+        lead.position.clone_from(&self.position);
+        lead.email = self
+            .email
+            .clone()
+            .filter(|e| crate::row::is_plausible_email(e));
+        Some(lead)
     }
 }
 

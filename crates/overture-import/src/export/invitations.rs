@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use overture_core::ProfileUrl;
+use overture_core::{NewLead, ProfileUrl};
 use serde::Serialize;
 
 use crate::export::dates::{self, SENT_AT_FORMS};
@@ -78,6 +78,16 @@ impl Invitation {
             Direction::Outgoing => self.invitee_url.as_ref(),
             Direction::Incoming => self.inviter_url.as_ref(),
         }
+    }
+
+    /// The other person as a lead, their name split into first and last the way lead import
+    /// splits a full name; `None` without a profile URL.
+    pub fn other_lead(&self) -> Option<NewLead> {
+        let mut lead = NewLead::new(self.other_url()?.clone());
+        let (first, last) = crate::row::split_full_name(self.other_name());
+        lead.first_name = first.map(str::to_owned);
+        lead.last_name = last.map(str::to_owned);
+        Some(lead)
     }
 }
 

@@ -6,6 +6,7 @@
 //! the time zone, and writes the files asked for.
 
 mod html;
+mod import;
 mod report;
 
 use std::fs::File;
@@ -27,6 +28,7 @@ use crate::output::{self, print_json};
 pub async fn run(ctx: &Ctx, command: ExportCommand) -> CliResult {
     match command {
         ExportCommand::Analyze(args) => analyze_command(ctx, &args),
+        ExportCommand::Import(args) => import::run(ctx, args).await,
     }
 }
 

@@ -150,7 +150,11 @@ fn instant(ctx: &Ctx, at: Option<&str>) -> CliResult<Timestamp> {
 }
 
 /// The account named `name`, or an input error that says where to find the names.
-async fn account_named(store: &impl Store, ws: WorkspaceId, name: &str) -> CliResult<Account> {
+pub(super) async fn account_named(
+    store: &impl Store,
+    ws: WorkspaceId,
+    name: &str,
+) -> CliResult<Account> {
     store.account_by_name(ws, name).await.map_err(|e| match e {
         StoreError::NotFound { .. } => CliError::input(format!(
             "no account named `{name}` (see `overture account list`)"

@@ -12,7 +12,7 @@ use crate::{Run, Sandbox, repo_root};
 const NOW: &str = "2026-11-26T12:00:00Z";
 
 /// The example export the README points at.
-fn sample() -> String {
+pub(crate) fn sample() -> String {
     repo_root()
         .join("examples/exports/sample-2026")
         .display()
@@ -20,7 +20,7 @@ fn sample() -> String {
 }
 
 /// A fixture export of the import crate.
-fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     repo_root()
         .join("crates/overture-import/tests/fixtures/export")
         .join(name)
@@ -29,7 +29,7 @@ fn fixture(name: &str) -> String {
 }
 
 /// A folder `name` in the sandbox holding `files` (name, content).
-fn export_folder(s: &Sandbox, name: &str, files: &[(&str, &str)]) -> String {
+pub(crate) fn export_folder(s: &Sandbox, name: &str, files: &[(&str, &str)]) -> String {
     let dir = s.path(name);
     std::fs::create_dir_all(&dir).unwrap();
     for (file, text) in files {
