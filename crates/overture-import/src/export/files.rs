@@ -15,6 +15,10 @@ use crate::export::error::ExportError;
 /// 100 MB.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// The most memory reserved before a file is read, whatever size its zip entry or the file
+/// system claims: a few bytes of zip can claim a gigabyte.
+const PREALLOCATE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The files of an export that the analysis reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
@@ -137,7 +141,7 @@ impl ExportFiles {
             let entry = archive
                 .by_index(candidate.at)
                 .map_err(|e| unpack(e.to_string()))?;
-            let capacity = entry.size().min(MAX_FILE_BYTES);
+            let capacity = entry.size();
             let bytes = read_limited(entry, capacity, &candidate.label)
                 .map_err(|e| into_unpack(e, &candidate.label))?;
             *files.slot(kind) = Some(ExportFile {
@@ -177,7 +181,7 @@ impl ExportFiles {
                 source,
             };
             let file = File::open(&candidate.at).map_err(io_error)?;
-            let capacity = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES);
+            let capacity = file.metadata().map_or(0, |m| m.len());
             let bytes = read_limited(file, capacity, &candidate.label)?;
             *files.slot(kind) = Some(ExportFile {
                 name: candidate.label,
@@ -319,9 +323,11 @@ fn walk(dir: &Path) -> Result<Vec<(PathBuf, usize)>, ExportError> {
     Ok(files)
 }
 
-/// Reads `source` whole, failing when it holds more than [`MAX_FILE_BYTES`].
+/// Reads `source` whole, failing when it holds more than [`MAX_FILE_BYTES`]; `capacity` is
+/// the size it claims, reserved up to [`PREALLOCATE_BYTES`].
 fn read_limited(source: impl Read, capacity: u64, label: &str) -> Result<Vec<u8>, ExportError> {
-    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    let reserve = capacity.min(PREALLOCATE_BYTES);
+    let mut bytes = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     source
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)

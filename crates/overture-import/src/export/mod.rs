@@ -21,6 +21,7 @@ mod messages;
 mod names;
 mod parse;
 mod profile;
+pub mod sample;
 mod table;
 mod withdraw_list;
 

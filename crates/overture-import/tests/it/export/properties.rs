@@ -140,3 +140,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_generated_sample_export_parses_with_its_sizes() {
+    use overture_import::export::sample::{ExportSize, generate_export};
+    let size = ExportSize {
+        connections: 300,
+        invitations: 50,
+        messages: 2_000,
+    };
+    let files = ExportFiles::from_memory("sample", generate_export(size, 7, zone("UTC").tz()));
+    let export = parse_export(&files, zone("UTC").tz()).unwrap();
+    let a = analyze(
+        &export,
+        instant("2026-11-26T12:00:00Z"),
+        &zone("UTC"),
+        &AnalysisOptions::default(),
+    );
+    assert_eq!(a.connections.total, 300);
+    assert!(a.connections.hidden > 0 && a.connections.hidden < 15);
+    let out = &a.invitations.outgoing;
+    assert_eq!(out.total + a.invitations.incoming.total, 50);
+    assert!(out.accepted > 0 && out.pending > 0, "{out:?}");
+    let m = a.messages.unwrap();
+    assert!(m.conversations > 150 && m.conversations <= 200, "{m:?}");
+    assert!(m.started_by_you > 0 && m.answered > 0, "{m:?}");
+    assert_eq!(a.owner.unwrap().name.as_deref(), Some("Sam Example"));
+}
