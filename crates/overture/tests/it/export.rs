@@ -157,6 +157,32 @@ fn the_report_reads_well_in_a_terminal() {
 }
 
 #[test]
+fn an_old_export_says_what_it_matched_by_name_and_what_it_lacks() {
+    let s = Sandbox::new();
+    let out = s
+        .run(&[
+            "export",
+            "analyze",
+            &fixture("2022-preamble-no-urls"),
+            "--now",
+            "2022-07-01T12:00:00Z",
+            "--tz",
+            "Europe/London",
+        ])
+        .success();
+    for expected in [
+        "as of 2022-07-01 13:00 in Europe/London.",
+        "Connections: 5 (2 hidden member(s) with only a date, 1 with an email address).",
+        "Invitations you sent: 3 in the export, 1 accepted (1 of them found among the \
+         connections by name, without a profile URL), 2 pending.",
+        "Recommended withdrawals: 1 pending for 21 days or more, oldest first.",
+        "Conversations: the export has no messages.csv.",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+}
+
+#[test]
 fn the_zone_defaults_to_the_systems_and_is_stated() {
     let s = Sandbox::new();
     let out = Command::new(env!("CARGO_BIN_EXE_overture"))

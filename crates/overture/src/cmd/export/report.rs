@@ -37,16 +37,19 @@ pub(super) fn print(a: &Analysis, zone: &Zone) {
     print_withdrawals(a, zone);
     println!();
     print_growth(a);
-    if let Some(m) = &a.messages {
-        println!();
-        let answered = match m.started_by_you {
-            0 => String::new(),
-            started => format!(" ({})", share(m.answered, started)),
-        };
-        println!(
-            "Conversations: {}, {} started by you, {} of those answered{answered}.",
-            m.conversations, m.started_by_you, m.answered
-        );
+    println!();
+    match &a.messages {
+        Some(m) => {
+            let answered = match m.started_by_you {
+                0 => String::new(),
+                started => format!(" ({})", share(m.answered, started)),
+            };
+            println!(
+                "Conversations: {}, {} started by you, {} of those answered{answered}.",
+                m.conversations, m.started_by_you, m.answered
+            );
+        }
+        None => println!("Conversations: the export has no messages.csv."),
     }
 }
 
@@ -88,7 +91,7 @@ fn print_invitations(a: &Analysis) {
     let out = &a.invitations.outgoing;
     let by_name = match out.matched_by_name {
         0 => String::new(),
-        n => format!(" ({n} matched to a connection by name: the export has no profile URLs)"),
+        n => format!(" ({n} of them found among the connections by name, without a profile URL)"),
     };
     println!(
         "Invitations you sent: {} in the export, {} accepted{by_name}, {} pending.",
