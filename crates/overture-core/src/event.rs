@@ -44,6 +44,8 @@ pub enum EventKind {
     LeadsImported,
     /// A campaign version was stored.
     CampaignApplied,
+    /// An account's history (its LinkedIn data export) was loaded.
+    HistoryImported,
 }
 
 str_enum!(EventKind {
@@ -54,7 +56,7 @@ str_enum!(EventKind {
     ReplyReceived => "reply_received", LimitReached => "limit_reached",
     AccountPaused => "account_paused", AccountResumed => "account_resumed",
     AccountRestricted => "account_restricted", LeadsImported => "leads_imported",
-    CampaignApplied => "campaign_applied",
+    CampaignApplied => "campaign_applied", HistoryImported => "history_imported",
 });
 
 /// A fact before the store has given it an id.

@@ -8,11 +8,16 @@
 //! merged. A bad file names the file, the line and the column, and imports nothing unless the
 //! caller asks to skip invalid rows.
 //!
+//! The [`export`] module reads the user's own LinkedIn data export (`Connections.csv`,
+//! `Invitations.csv`, `messages.csv`, `Profile.csv`, in a zip or a folder) and analyses it.
+//!
 //! This crate does no database IO and must not depend on a store: it returns a [`LeadBatch`]
 //! and the caller stores it. Besides the reader it reads no files, except in the
-//! [`read_leads_path`] convenience.
+//! [`read_leads_path`] and [`export::ExportFiles::read_path`] conveniences, and it never reads
+//! the clock: `now` is a parameter.
 
 mod error;
+pub mod export;
 mod index;
 mod mapping;
 mod read;

@@ -6,11 +6,11 @@
 
 use std::io::{self, Write};
 
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "Ana", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jürgen", "Kofi",
     "Lena", "Mateo", "Nora", "Omar", "Priya",
 ];
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "Example",
     "Sample",
     "Testperson",
@@ -20,7 +20,7 @@ const LAST: &[&str] = &[
     "Madeup",
     "Nobody",
 ];
-const COMPANIES: &[&str] = &[
+pub(crate) const COMPANIES: &[&str] = &[
     "Example GmbH",
     "Sample, Inc.",
     "Demo Labs",
@@ -28,7 +28,7 @@ const COMPANIES: &[&str] = &[
     "Placeholder Ltd",
     "Nowhere Systems",
 ];
-const TITLES: &[&str] = &[
+pub(crate) const TITLES: &[&str] = &[
     "Head of Sales",
     "CTO",
     "Founder, CEO",
@@ -110,7 +110,7 @@ pub fn generate_sample_csv(rows: usize, seed: u64, mut writer: impl Write) -> io
 }
 
 /// Quotes a field when CSV needs it.
-fn quote(field: &str) -> String {
+pub(crate) fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
@@ -119,7 +119,7 @@ fn quote(field: &str) -> String {
 }
 
 /// Lower-case ASCII for email local parts (`Jürgen` gives `jurgen`).
-fn ascii(name: &str) -> String {
+pub(crate) fn ascii(name: &str) -> String {
     name.chars()
         .map(|c| match c {
             'é' => 'e',
@@ -130,10 +130,10 @@ fn ascii(name: &str) -> String {
 }
 
 /// A tiny deterministic generator, so the sample needs no dependency.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

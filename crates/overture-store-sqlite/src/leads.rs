@@ -20,7 +20,7 @@ macro_rules! columns {
     };
 }
 
-fn decode(row: &Row<'_>) -> Result<Lead, StoreError> {
+pub(crate) fn decode(row: &Row<'_>) -> Result<Lead, StoreError> {
     let profile_url = ProfileUrl::parse(col_str(row, WHAT, "profile_url")?)
         .map_err(|e| StoreError::corrupt(WHAT, e))?;
     Ok(Lead {

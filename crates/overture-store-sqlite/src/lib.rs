@@ -18,6 +18,7 @@ mod changes;
 mod effects;
 mod enrollments;
 mod events;
+mod history;
 mod invitations;
 mod leads;
 mod sqlite_store;

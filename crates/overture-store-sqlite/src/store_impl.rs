@@ -10,11 +10,11 @@ use overture_core::{
     ProfileUrl, WorkspaceId,
 };
 use overture_store::{
-    ActionHistory, ActionQuery, Applied, Backoff, Changes, ClaimedAction, ContactPolicy,
-    EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate, EventQuery, ImportOutcome,
-    InFlightEffect, Intent, IntentOutcome, InvitationQuery, LeadQuery, NewAction,
-    NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind, Store, StoreError,
-    Workspace,
+    AccountHistory, ActionHistory, ActionQuery, Applied, Backoff, Changes, ClaimedAction,
+    ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate, EventQuery,
+    HistoryOutcome, ImportOutcome, InFlightEffect, Intent, IntentOutcome, InvitationQuery,
+    LeadQuery, NewAction, NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind,
+    Store, StoreError, StoredConnection, Workspace,
 };
 
 use crate::sqlite_store::SqliteStore;
@@ -386,5 +386,23 @@ impl Store for SqliteStore {
         account: AccountId,
     ) -> Result<Vec<Invitation>, StoreError> {
         self.pending_invitations_impl(ws, account)
+    }
+
+    async fn import_history(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        history: &AccountHistory,
+        now: Timestamp,
+    ) -> Result<HistoryOutcome, StoreError> {
+        self.import_history_impl(ws, account, history, now)
+    }
+
+    async fn connections(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> Result<Vec<StoredConnection>, StoreError> {
+        self.connections_impl(ws, account)
     }
 }

@@ -17,6 +17,7 @@
 
 mod engine_types;
 mod error;
+mod history;
 mod store;
 mod types;
 
@@ -29,6 +30,10 @@ pub use engine_types::{
     IntentOutcome, InvitationChange, NewEnrollment, OpenAccount, PollKind, Proximity,
 };
 pub use error::StoreError;
+pub use history::{
+    AccountHistory, CONNECTED_SLACK, HistoryConnection, HistoryInvitation, HistoryOutcome,
+    SAME_SENDING, StoredConnection,
+};
 pub use store::Store;
 pub use types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,

@@ -16,6 +16,7 @@ use crate::engine_types::{
     EnrollmentUpdate, InFlightEffect, Intent, IntentOutcome, NewEnrollment, OpenAccount, PollKind,
 };
 use crate::error::StoreError;
+use crate::history::{AccountHistory, HistoryOutcome, StoredConnection};
 use crate::types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
     NewAction, NewCampaignVersion, NewInvitation, Workspace,
@@ -483,4 +484,43 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         account: AccountId,
     ) -> impl Future<Output = Result<Vec<Invitation>, StoreError>> + Send;
+
+    // An account's history from outside Overture (its LinkedIn data export).
+
+    /// Loads an account's history in one transaction and says what changed; loading the same
+    /// history again changes nothing, and a later history merges into an earlier one.
+    ///
+    /// - Everyone the history names goes on `history.list` (created when missing). A new
+    ///   person is stored with the given data; a stored one keeps theirs, only empty fields
+    ///   are filled.
+    /// - Connections are stored per account and person; a stored one keeps the earlier date.
+    /// - An invitation to a person the account has a stored invitation to, sent within
+    ///   [`SAME_SENDING`](crate::SAME_SENDING) of it, is that invitation (the engine's own, one
+    ///   found on the sent list, or one from an earlier history): it is not stored again, and
+    ///   when the history says it was accepted and it is pending or vanished, it becomes
+    ///   accepted. Any other invitation is stored without campaign, accepted or pending as the
+    ///   history says. A stored pending invitation to the same person sent before it has left
+    ///   the sent list (LinkedIn keeps one per person): it becomes vanished at the new sending;
+    ///   one sent after it makes the history's one vanished instead, unless it was accepted.
+    /// - Every pending or vanished invitation of the account to a person among the history's
+    ///   connections whose connection dates from its sending or later (less
+    ///   [`CONNECTED_SLACK`](crate::CONNECTED_SLACK)) becomes accepted, at the connection's
+    ///   date or its sending, whichever is later.
+    /// - A `history_imported` event records the counts when anything changed.
+    ///
+    /// An unknown account is `NotFound`; on any error nothing changes.
+    fn import_history(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        history: &AccountHistory,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<HistoryOutcome, StoreError>> + Send;
+
+    /// The account's first-degree connections as stored, in lead id order.
+    fn connections(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> impl Future<Output = Result<Vec<StoredConnection>, StoreError>> + Send;
 }

@@ -59,6 +59,9 @@ pub enum Command {
     /// Pending invitations: list them, withdraw the stale ones, acceptance statistics
     #[command(subcommand)]
     Invites(InvitesCommand),
+    /// Your own LinkedIn data export: analyse it, or import it as an account's history
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
     Demo(DemoArgs),
     /// Compare withdrawal policies over many seeded sandbox worlds
@@ -426,6 +429,67 @@ pub struct InvitesStats {
     pub at: Option<String>,
     #[command(flatten)]
     pub json: JsonFlag,
+}
+
+/// `overture export …`
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Report on a LinkedIn data export: pending invitations by age, what to withdraw, network
+    /// growth and conversations (reads only the export; changes nothing)
+    Analyze(ExportAnalyze),
+    /// Load a LinkedIn data export into the database as an account's history: connections,
+    /// and invitations with their states (importing again, or a later export, merges)
+    Import(ExportImport),
+}
+
+/// `overture export analyze`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Get the export on LinkedIn: Settings › Data privacy › Get a copy of your data. \
+    An invitation you sent is accepted when its invitee is among your connections, otherwise \
+    pending; ages are whole days. See docs/export.md."
+)]
+pub struct ExportAnalyze {
+    /// The export: the zip LinkedIn sent, or the folder it unpacks to
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// "Today", as an RFC 3339 instant (e.g. 2026-11-26T12:00:00Z) [default: now]
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// The IANA time zone the export's `Sent At` times are read in, and dates shown in
+    /// [default: the system's time zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Recommend withdrawing the pending invitations at least this many days old
+    #[arg(long, value_name = "DAYS", default_value_t = 21)]
+    pub withdraw_older_than: u32,
+    /// Print the analysis as JSON instead of the report
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the report as one self-contained HTML page, with charts, readable offline
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Also write the recommended withdrawals as a CSV file to work through by hand
+    #[arg(long, value_name = "FILE.csv")]
+    pub withdraw_list: Option<PathBuf>,
+}
+
+/// `overture export import`
+#[derive(Debug, Args)]
+pub struct ExportImport {
+    /// The export: the zip LinkedIn sent, or the folder it unpacks to
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The account whose export it is (see `overture account list`)
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// The IANA time zone the export's `Sent At` times are read in [default: the account's
+    /// time zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Print the counts as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `overture config …`

@@ -2,7 +2,7 @@
 
 use comfy_table::presets::UTF8_BORDERS_ONLY;
 use comfy_table::{ContentArrangement, Table};
-use jiff::{SignedDuration, Span, SpanRelativeTo};
+use jiff::{SignedDuration, Span, SpanRelativeTo, Timestamp};
 use serde::Serialize;
 
 use crate::error::{CliError, CliResult};
@@ -50,4 +50,28 @@ pub fn duration(flag: &str, text: &str) -> CliResult<SignedDuration> {
         )));
     }
     Ok(duration)
+}
+
+/// An instant given as `flag` (`--at`, `--now`): RFC 3339, e.g. `2026-03-06T05:00:00Z`.
+pub fn instant(flag: &str, text: &str) -> CliResult<Timestamp> {
+    text.parse::<Timestamp>().map_err(|e| {
+        CliError::input(format!(
+            "{flag} `{text}`: {e} (use RFC 3339, e.g. 2026-03-06T05:00:00Z)"
+        ))
+    })
+}
+
+/// The width of the longest text bar, in characters.
+pub const BAR_WIDTH: f64 = 40.0;
+
+/// A bar of unicode blocks (in eighths of a character) for `value` out of `max`, at most
+/// [`BAR_WIDTH`] characters.
+pub fn bar(value: f64, max: f64) -> String {
+    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    if max.is_nan() || max <= 0.0 || !value.is_finite() {
+        return String::new();
+    }
+    // At most BAR_WIDTH * 8 eighths, so the cast cannot overflow.
+    let eighths = ((value / max).clamp(0.0, 1.0) * BAR_WIDTH * 8.0).round() as usize;
+    format!("{}{}", "█".repeat(eighths / 8), PARTS[eighths % 8])
 }

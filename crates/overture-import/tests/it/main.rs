@@ -1,6 +1,8 @@
-//! Integration tests of lead import, on fixture files and generated CSVs.
+//! Integration tests of lead import and of the LinkedIn data export, on fixture files and
+//! generated CSVs.
 
 mod errors;
+mod export;
 mod formats;
 mod merge;
 mod rejected;

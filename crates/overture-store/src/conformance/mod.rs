@@ -18,6 +18,7 @@ mod accounts;
 mod actions;
 mod campaigns;
 mod engine;
+mod history;
 mod invitations;
 mod leads;
 
@@ -34,6 +35,7 @@ pub use accounts::*;
 pub use actions::*;
 pub use campaigns::*;
 pub use engine::*;
+pub use history::*;
 pub use invitations::*;
 pub use leads::*;
 
@@ -81,6 +83,12 @@ macro_rules! conformance_tests {
             effect_retry_requeues_without_intent,
             backoffs_and_cursors_persist,
             change_sets_are_all_or_nothing,
+            history_import_stores_people_connections_and_invitations,
+            history_reimport_changes_nothing,
+            history_merges_a_later_export,
+            history_accepts_only_invitations_a_connection_answers,
+            history_fills_but_never_overwrites_people,
+            history_for_an_unknown_account_is_not_found,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::cli::{InvitesCommand, InvitesPending};
 use crate::error::{CliError, CliResult};
-use crate::output::{duration, print_json, table};
+use crate::output::{self, duration, print_json, table};
 
 /// The most queued actions of one account read to find the withdrawals already on their way.
 const QUEUE_LIMIT: u32 = 1_000_000;
@@ -144,17 +144,17 @@ async fn pending(ctx: &Ctx, args: InvitesPending) -> CliResult {
 /// `--at`, or now.
 fn instant(ctx: &Ctx, at: Option<&str>) -> CliResult<Timestamp> {
     match at {
-        Some(text) => text.parse::<Timestamp>().map_err(|e| {
-            CliError::input(format!(
-                "--at `{text}`: {e} (use RFC 3339, e.g. 2026-03-06T05:00:00Z)"
-            ))
-        }),
+        Some(text) => output::instant("--at", text),
         None => Ok(ctx.now()),
     }
 }
 
 /// The account named `name`, or an input error that says where to find the names.
-async fn account_named(store: &impl Store, ws: WorkspaceId, name: &str) -> CliResult<Account> {
+pub(super) async fn account_named(
+    store: &impl Store,
+    ws: WorkspaceId,
+    name: &str,
+) -> CliResult<Account> {
     store.account_by_name(ws, name).await.map_err(|e| match e {
         StoreError::NotFound { .. } => CliError::input(format!(
             "no account named `{name}` (see `overture account list`)"

@@ -4,6 +4,7 @@ mod account;
 mod campaign;
 mod config;
 mod demo;
+mod export;
 mod init;
 mod invites;
 mod leads;
@@ -62,6 +63,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Run(args) => run::run(&ctx, args).await,
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Invites(c) => invites::run(&ctx, c).await,
+        Command::Export(c) => export::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
     }

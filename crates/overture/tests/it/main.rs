@@ -3,6 +3,8 @@
 mod accounts;
 mod campaigns;
 mod engine;
+mod export;
+mod export_import;
 mod invites;
 mod leads;
 mod simulate;

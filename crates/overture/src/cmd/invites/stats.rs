@@ -14,10 +14,7 @@ use super::{accounts_named, instant, load, percent};
 use crate::cli::InvitesStats;
 use crate::cmd::Ctx;
 use crate::error::CliResult;
-use crate::output::{print_json, table};
-
-/// The width of the longest text bar, in characters.
-const BAR_WIDTH: f64 = 40.0;
+use crate::output::{bar, print_json, table};
 
 #[derive(Debug, Serialize)]
 struct AccountStats {
@@ -153,15 +150,4 @@ fn print_bars(a: &AccountStats) {
             percent(p.still_likely)
         );
     }
-}
-
-/// A bar of unicode blocks (in eighths of a character) for `value` out of `max`.
-fn bar(value: f64, max: f64) -> String {
-    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
-    if max.is_nan() || max <= 0.0 || !value.is_finite() {
-        return String::new();
-    }
-    // At most BAR_WIDTH * 8 eighths, so the cast cannot overflow.
-    let eighths = ((value / max).clamp(0.0, 1.0) * BAR_WIDTH * 8.0).round() as usize;
-    format!("{}{}", "█".repeat(eighths / 8), PARTS[eighths % 8])
 }

@@ -1,0 +1,469 @@
+//! An account's history from outside Overture (`Store::import_history`): its people, its
+//! connections and the invitations it sent, merged into what is stored; and the connections.
+//!
+//! A history is a few tens of thousands of rows at most (LinkedIn caps a network at 30,000
+//! connections), loaded once in a while, so it goes row by row through cached statements in
+//! one transaction; the bulk machinery of `leads::import` is for million-row lead files.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use overture_core::{
+    AccountId, EventKind, Invitation, InvitationEvent, InvitationState, LeadId, NewLead,
+    WorkspaceId,
+};
+use overture_store::{
+    AccountHistory, CONNECTED_SLACK, HistoryInvitation, HistoryOutcome, SAME_SENDING, StoreError,
+    StoredConnection,
+};
+use rusqlite::{Connection, params};
+
+use crate::invitations::{decode as decode_invitation, require_owned};
+use crate::leads::decode as decode_lead;
+use crate::sqlite_store::{
+    SqliteStore, col, col_ts, db_err, exec, found, ms, row, row_or, rows, scalar, to_json,
+    unavailable,
+};
+
+const WHAT: &str = "history";
+
+/// The lead columns `leads::decode` reads, as a literal for `concat!`.
+macro_rules! lead_columns {
+    () => {
+        "id, workspace_id, profile_url, first_name, last_name, headline, company, position, \
+         location, email, custom, tags, created_at, updated_at"
+    };
+}
+
+/// The invitation columns `invitations::decode` reads, as a literal for `concat!`.
+macro_rules! invitation_columns {
+    () => {
+        "id, workspace_id, account_id, lead_id, campaign_id, external_id, note, sent_at, state, \
+         resolved_at"
+    };
+}
+
+impl SqliteStore {
+    pub(crate) fn import_history_impl(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        history: &AccountHistory,
+        now: Timestamp,
+    ) -> Result<HistoryOutcome, StoreError> {
+        self.write_large(|tx| {
+            require_owned(tx, ws, account, None, None)?;
+            let mut outcome = HistoryOutcome::default();
+            let people = store_people(tx, ws, history, now, &mut outcome)?;
+            let lead_of = |url: &overture_core::ProfileUrl| {
+                found(people.get(url.slug()).copied(), "lead", url)
+            };
+            let mut connected: HashMap<LeadId, Timestamp> = HashMap::new();
+            for connection in &history.connections {
+                let lead = lead_of(&connection.profile_url)?;
+                let at = connection.connected_at;
+                connected
+                    .entry(lead)
+                    .and_modify(|t| *t = (*t).min(at))
+                    .or_insert(at);
+                outcome.connections_added += store_connection(tx, ws, account, lead, at)?;
+            }
+            let mut sent = Sent::load(tx, ws, account)?;
+            let mut invitations: Vec<&HistoryInvitation> = history.invitations.iter().collect();
+            invitations.sort_by_key(|i| i.sent_at);
+            for invitation in invitations {
+                let lead = lead_of(&invitation.profile_url)?;
+                sent.merge(tx, ws, account, lead, invitation, &mut outcome)?;
+            }
+            for (lead, connected_at) in &connected {
+                for stored in sent.to(*lead) {
+                    let stale = matches!(
+                        stored.state,
+                        InvitationState::Pending | InvitationState::Vanished
+                    );
+                    if stale && *connected_at + CONNECTED_SLACK >= stored.sent_at {
+                        let at = (*connected_at).max(stored.sent_at);
+                        if transition(tx, stored, InvitationEvent::Accept, at)? {
+                            outcome.invitations_accepted += 1;
+                        }
+                    }
+                }
+            }
+            if outcome.changed() {
+                record_event(tx, ws, account, &history.list, &outcome, now)?;
+            }
+            Ok(outcome)
+        })
+    }
+
+    pub(crate) fn connections_impl(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> Result<Vec<StoredConnection>, StoreError> {
+        self.read(|c| {
+            rows(
+                c,
+                "SELECT lead_id, connected_at FROM connections
+                  WHERE workspace_id = ?1 AND account_id = ?2 ORDER BY lead_id",
+                [ws.get(), account.get()],
+                |row| {
+                    Ok(StoredConnection {
+                        lead_id: LeadId(col(row, "connection", "lead_id")?),
+                        connected_at: col_ts(row, "connection", "connected_at")?,
+                    })
+                },
+            )
+        })
+    }
+}
+
+/// Stores the history's people (and a bare lead for anyone its connections or invitations
+/// name without data), puts them on its list, and returns their lead ids by slug.
+fn store_people(
+    tx: &Connection,
+    ws: WorkspaceId,
+    history: &AccountHistory,
+    now: Timestamp,
+    outcome: &mut HistoryOutcome,
+) -> Result<HashMap<String, LeadId>, StoreError> {
+    let list = list_id(tx, ws, &history.list, now)?;
+    let named = history
+        .connections
+        .iter()
+        .map(|c| &c.profile_url)
+        .chain(history.invitations.iter().map(|i| &i.profile_url))
+        .map(|url| NewLead::new(url.clone()));
+    // The given data first, so that it wins over the bare leads (and the earlier row over a
+    // later one about the same person).
+    let mut merged: Vec<NewLead> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for person in history.people.iter().cloned().chain(named) {
+        match index.get(person.profile_url.slug()) {
+            Some(&at) => {
+                if let Some(earlier) = merged.get_mut(at) {
+                    earlier.fill_from(&person);
+                }
+            }
+            None => {
+                index.insert(person.profile_url.slug().to_owned(), merged.len());
+                merged.push(person);
+            }
+        }
+    }
+    let mut ids = HashMap::with_capacity(merged.len());
+    for person in &merged {
+        let id = store_person(tx, ws, person, now, outcome)?;
+        exec(
+            tx,
+            "INSERT INTO lead_list_members (list_id, lead_id) VALUES (?1, ?2)
+             ON CONFLICT DO NOTHING",
+            [list, id.get()],
+            unavailable,
+        )?;
+        ids.insert(person.profile_url.slug().to_owned(), id);
+    }
+    Ok(ids)
+}
+
+/// Inserts a new person, or fills the empty fields of a stored one; returns the lead's id.
+fn store_person(
+    tx: &Connection,
+    ws: WorkspaceId,
+    person: &NewLead,
+    now: Timestamp,
+    outcome: &mut HistoryOutcome,
+) -> Result<LeadId, StoreError> {
+    let stored = row(
+        tx,
+        concat!(
+            "SELECT ",
+            lead_columns!(),
+            " FROM leads WHERE workspace_id = ?1 AND profile_url = ?2"
+        ),
+        params![ws.get(), person.profile_url.as_url()],
+        decode_lead,
+    )?;
+    let Some(stored) = stored else {
+        outcome.leads.imported += 1;
+        return write_lead(tx, ws, person, now);
+    };
+    let mut filled = stored.data.clone();
+    filled.fill_from(person);
+    if filled == stored.data {
+        outcome.leads.unchanged += 1;
+        return Ok(stored.id);
+    }
+    outcome.leads.updated += 1;
+    write_lead(tx, ws, &filled, now)
+}
+
+/// Inserts a lead, or replaces the data of the stored one with the same URL; returns its id.
+fn write_lead(
+    tx: &Connection,
+    ws: WorkspaceId,
+    lead: &NewLead,
+    now: Timestamp,
+) -> Result<LeadId, StoreError> {
+    let url = lead.profile_url.as_url();
+    let id: i64 = found(
+        row_or(
+            tx,
+            "INSERT INTO leads (workspace_id, profile_url, first_name, last_name, headline,
+                                company, position, location, email, custom, tags, created_at,
+                                updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+             ON CONFLICT (workspace_id, profile_url) DO UPDATE SET
+                 first_name = excluded.first_name, last_name = excluded.last_name,
+                 headline = excluded.headline, company = excluded.company,
+                 position = excluded.position, location = excluded.location,
+                 email = excluded.email, custom = excluded.custom, tags = excluded.tags,
+                 updated_at = excluded.updated_at
+             RETURNING id",
+            params![
+                ws.get(),
+                url,
+                lead.first_name,
+                lead.last_name,
+                lead.headline,
+                lead.company,
+                lead.position,
+                lead.location,
+                lead.email,
+                to_json("lead", &lead.custom)?,
+                to_json("lead", &lead.tags)?,
+                ms(now),
+            ],
+            db_err("lead", &url),
+            |row| col(row, "lead", "id"),
+        )?,
+        "lead",
+        &url,
+    )?;
+    Ok(LeadId(id))
+}
+
+/// The id of the named list, created when missing.
+fn list_id(
+    tx: &Connection,
+    ws: WorkspaceId,
+    name: &str,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
+    exec(
+        tx,
+        "INSERT INTO lead_lists (workspace_id, name, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+        params![ws.get(), name, ms(now)],
+        unavailable,
+    )?;
+    found(
+        scalar(
+            tx,
+            "SELECT id FROM lead_lists WHERE workspace_id = ?1 AND name = ?2",
+            params![ws.get(), name],
+        )?,
+        "lead list",
+        name,
+    )
+}
+
+/// Stores a connection, or moves a stored one's date earlier; 1 when it is new.
+fn store_connection(
+    tx: &Connection,
+    ws: WorkspaceId,
+    account: AccountId,
+    lead: LeadId,
+    at: Timestamp,
+) -> Result<u64, StoreError> {
+    let added = exec(
+        tx,
+        "INSERT INTO connections (workspace_id, account_id, lead_id, connected_at)
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        params![ws.get(), account.get(), lead.get(), ms(at)],
+        unavailable,
+    )?;
+    if added == 0 {
+        exec(
+            tx,
+            "UPDATE connections SET connected_at = ?3
+              WHERE account_id = ?1 AND lead_id = ?2 AND connected_at > ?3",
+            params![account.get(), lead.get(), ms(at)],
+            unavailable,
+        )?;
+    }
+    Ok(added)
+}
+
+/// The account's stored invitations by person, kept up to date as the history merges in.
+#[derive(Debug)]
+struct Sent {
+    by_lead: HashMap<LeadId, Vec<Invitation>>,
+}
+
+impl Sent {
+    fn load(tx: &Connection, ws: WorkspaceId, account: AccountId) -> Result<Self, StoreError> {
+        let all = rows(
+            tx,
+            concat!(
+                "SELECT ",
+                invitation_columns!(),
+                " FROM invitations WHERE workspace_id = ?1 AND account_id = ?2 ORDER BY id"
+            ),
+            [ws.get(), account.get()],
+            decode_invitation,
+        )?;
+        let mut by_lead: HashMap<LeadId, Vec<Invitation>> = HashMap::new();
+        for invitation in all {
+            by_lead
+                .entry(invitation.lead_id)
+                .or_default()
+                .push(invitation);
+        }
+        Ok(Sent { by_lead })
+    }
+
+    fn to(&mut self, lead: LeadId) -> &mut [Invitation] {
+        self.by_lead
+            .get_mut(&lead)
+            .map(Vec::as_mut_slice)
+            .unwrap_or_default()
+    }
+
+    /// Merges one invitation of the history into what is stored (see `Store::import_history`).
+    fn merge(
+        &mut self,
+        tx: &Connection,
+        ws: WorkspaceId,
+        account: AccountId,
+        lead: LeadId,
+        invitation: &HistoryInvitation,
+        outcome: &mut HistoryOutcome,
+    ) -> Result<(), StoreError> {
+        let stored = self.by_lead.entry(lead).or_default();
+        let sent_at = invitation.sent_at;
+        if let Some(same) = stored
+            .iter_mut()
+            .find(|i| i.sent_at.duration_since(sent_at).abs() < SAME_SENDING)
+        {
+            if let Some(accepted_at) = invitation.accepted_at
+                && matches!(
+                    same.state,
+                    InvitationState::Pending | InvitationState::Vanished
+                )
+                && transition(
+                    tx,
+                    same,
+                    InvitationEvent::Accept,
+                    accepted_at.max(same.sent_at),
+                )?
+            {
+                outcome.invitations_accepted += 1;
+            }
+            return Ok(());
+        }
+        for older in stored
+            .iter_mut()
+            .filter(|i| i.state == InvitationState::Pending && i.sent_at < sent_at)
+        {
+            if transition(tx, older, InvitationEvent::Vanish, sent_at)? {
+                outcome.invitations_superseded += 1;
+            }
+        }
+        let newer = stored
+            .iter()
+            .filter(|i| i.state == InvitationState::Pending && i.sent_at > sent_at)
+            .map(|i| i.sent_at)
+            .min();
+        let (state, resolved_at) = match (invitation.accepted_at, newer) {
+            (Some(at), _) => (InvitationState::Accepted, Some(at.max(sent_at))),
+            (None, Some(newer)) => (InvitationState::Vanished, Some(newer)),
+            (None, None) => (InvitationState::Pending, None),
+        };
+        let key = format!("account {account} to lead {lead}");
+        let inserted = found(
+            row_or(
+                tx,
+                concat!(
+                    "INSERT INTO invitations
+                        (workspace_id, account_id, lead_id, note, sent_at, state, resolved_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     RETURNING ",
+                    invitation_columns!()
+                ),
+                params![
+                    ws.get(),
+                    account.get(),
+                    lead.get(),
+                    invitation.note,
+                    ms(sent_at),
+                    state.as_str(),
+                    resolved_at.map(ms),
+                ],
+                db_err("pending invitation", &key),
+                decode_invitation,
+            )?,
+            "invitation",
+            &key,
+        )?;
+        stored.push(inserted);
+        outcome.invitations_added += 1;
+        Ok(())
+    }
+}
+
+/// Applies `event` to a stored invitation at `at` when the state machine allows it; whether
+/// it did.
+fn transition(
+    tx: &Connection,
+    invitation: &mut Invitation,
+    event: InvitationEvent,
+    at: Timestamp,
+) -> Result<bool, StoreError> {
+    if invitation.transition(event, at).is_err() {
+        return Ok(false);
+    }
+    exec(
+        tx,
+        "UPDATE invitations SET state = ?2, resolved_at = ?3 WHERE id = ?1",
+        params![
+            invitation.id.get(),
+            invitation.state.as_str(),
+            invitation.resolved_at.map(ms)
+        ],
+        db_err("invitation", invitation.id),
+    )?;
+    Ok(true)
+}
+
+fn record_event(
+    tx: &Connection,
+    ws: WorkspaceId,
+    account: AccountId,
+    list: &str,
+    outcome: &HistoryOutcome,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let data = serde_json::json!({
+        "list": list,
+        "leads_imported": outcome.leads.imported,
+        "leads_updated": outcome.leads.updated,
+        "connections_added": outcome.connections_added,
+        "invitations_added": outcome.invitations_added,
+        "invitations_accepted": outcome.invitations_accepted,
+        "invitations_superseded": outcome.invitations_superseded,
+    });
+    exec(
+        tx,
+        "INSERT INTO events (workspace_id, kind, at, account_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            ws.get(),
+            EventKind::HistoryImported.as_str(),
+            ms(now),
+            account.get(),
+            data.to_string(),
+        ],
+        db_err(WHAT, account),
+    )?;
+    Ok(())
+}
