@@ -23,6 +23,7 @@ pub mod limits;
 pub mod planner;
 pub mod profile_url;
 pub mod sequence;
+pub mod spintax;
 pub mod working_hours;
 
 pub use account::{Account, AccountKind, AccountSettings, AccountStatus, NewAccount, Tier};
