@@ -462,16 +462,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 // make room (an invitation due before its room is made waits for it when it
                 // is executed, see `execute`).
                 let pending = self.store.pending_count(ws, account_id).await?;
-                let withdrawing = self
-                    .store
-                    .action_history(
-                        account_id,
-                        ActionKind::Withdraw,
-                        plus(now, -history_window(ActionKind::Withdraw, &account.limits)),
-                    )
-                    .await?
-                    .planned
-                    .len();
+                let withdrawing = self.queued_withdrawals(&account).await?.len();
                 waiting = usize::try_from(pending)
                     .unwrap_or(usize::MAX)
                     .saturating_add(h.planned.len())

@@ -229,13 +229,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             let pending = usize::try_from(pending).unwrap_or(usize::MAX);
             if !governor::may_invite(&account.governor, pending) {
                 // A queued withdrawal will make room: look again just after it is due.
-                let since = plus(now, -history_window(ActionKind::Withdraw, &account.limits));
-                let queued = self
-                    .store
-                    .action_history(account.id, ActionKind::Withdraw, since)
+                let later = self
+                    .queued_withdrawals(account)
                     .await?
-                    .planned;
-                let later = queued
                     .into_iter()
                     .map(|due| due.max(now))
                     .min()

@@ -32,9 +32,10 @@ use jiff::{SignedDuration, Timestamp};
 use overture_channel::Channels;
 use overture_clock::{Clock, ManualClock};
 use overture_core::governor;
+use overture_core::limits::history_window;
 use overture_core::{
-    Account, AccountId, Campaign, CampaignId, CampaignStatus, EventKind, LeadId, NewEvent,
-    WorkspaceId,
+    Account, AccountId, ActionKind, Campaign, CampaignId, CampaignStatus, EventKind, LeadId,
+    NewEvent, WorkspaceId,
 };
 use overture_store::{ContactPolicy, NewEnrollment, Store};
 use serde::Serialize;
@@ -241,13 +242,37 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         Ok(account)
     }
 
-    /// Remembers a restriction of `account` at `at`, with `pending` invitations pending; the
-    /// account is read again (with its restrained policy) at its next use.
-    fn restricted(&mut self, account: AccountId, at: Timestamp, pending: u32) {
+    /// Remembers that `account` was restricted at `at` and returns how many invitations it
+    /// had pending then (what the `account_restricted` event records): a smart governor keeps
+    /// fewer from now on. The account is read again, with its restrained policy, at its next
+    /// use.
+    async fn restricted(
+        &mut self,
+        ws: WorkspaceId,
+        account: AccountId,
+        at: Timestamp,
+    ) -> Result<u32, EngineError> {
+        let pending = self.store.pending_count(ws, account).await?;
+        let pending = u32::try_from(pending).unwrap_or(u32::MAX);
         if let Some(known) = self.restrictions.get_mut(&account) {
             known.push(governor::Restriction { at, pending });
         }
         self.accounts.remove(&account);
+        Ok(pending)
+    }
+
+    /// The due times of the withdrawals queued (not yet attempted) for `account`: room the
+    /// pending cap will have once they are done.
+    async fn queued_withdrawals(&self, account: &Account) -> Result<Vec<Timestamp>, EngineError> {
+        let since = plus(
+            self.clock.now(),
+            -history_window(ActionKind::Withdraw, &account.limits),
+        );
+        Ok(self
+            .store
+            .action_history(account.id, ActionKind::Withdraw, since)
+            .await?
+            .planned)
     }
 
     /// The campaign, read at most once per `CACHE_FOR`.

@@ -209,11 +209,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         };
         let mut data = json!({ "reason": error.code() });
         if kind == EventKind::AccountRestricted {
-            // The governor learns from it, as from a restricted action (`reactions`).
-            let pending = self.store.pending_count(ws, account.id).await?;
-            let pending = u32::try_from(pending).unwrap_or(u32::MAX);
-            data["pending"] = json!(pending);
-            self.restricted(account.id, now, pending);
+            data["pending"] = json!(self.restricted(ws, account.id, now).await?);
         }
         let mut changes = Changes::default();
         changes.account_status.push((account.id, status.clone()));

@@ -152,10 +152,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 changes
                     .account_status
                     .push((account, AccountStatus::Restricted { until }));
-                // The governor learns from it: fewer pending from now on (a smart policy).
-                let pending = self.store.pending_count(ws, account).await?;
-                let pending = u32::try_from(pending).unwrap_or(u32::MAX);
-                self.restricted(account, now, pending);
+                let pending = self.restricted(ws, account, now).await?;
                 changes.events.push(event(
                     EventKind::AccountRestricted,
                     json!({ "reason": code, "until": until, "pending": pending }),

@@ -6,16 +6,8 @@ use overture_store::{Backoff, PollKind, StoreError};
 use rusqlite::params;
 
 use crate::changes::{set_cursor, upsert_backoff};
-use crate::invitations::decode as decode_invitation;
+use crate::invitations::{decode as decode_invitation, invitation_columns};
 use crate::sqlite_store::{SqliteStore, col, col_parse, col_ts, found, from_ms, rows, scalar};
-
-/// The invitation columns `invitations::decode` reads, as a literal for `concat!`.
-macro_rules! invitation_columns {
-    () => {
-        "id, workspace_id, account_id, lead_id, campaign_id, external_id, note, sent_at, state, \
-         resolved_at"
-    };
-}
 
 impl SqliteStore {
     pub(crate) fn set_backoff_impl(&self, backoff: Backoff) -> Result<Backoff, StoreError> {

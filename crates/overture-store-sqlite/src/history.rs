@@ -18,30 +18,14 @@ use overture_store::{
 };
 use rusqlite::{Connection, params};
 
-use crate::invitations::{decode as decode_invitation, require_owned};
-use crate::leads::decode as decode_lead;
+use crate::invitations::{decode as decode_invitation, invitation_columns, require_owned};
+use crate::leads::{decode as decode_lead, lead_columns};
 use crate::sqlite_store::{
     SqliteStore, col, col_ts, db_err, exec, found, ms, row, row_or, rows, scalar, to_json,
     unavailable,
 };
 
 const WHAT: &str = "history";
-
-/// The lead columns `leads::decode` reads, as a literal for `concat!`.
-macro_rules! lead_columns {
-    () => {
-        "id, workspace_id, profile_url, first_name, last_name, headline, company, position, \
-         location, email, custom, tags, created_at, updated_at"
-    };
-}
-
-/// The invitation columns `invitations::decode` reads, as a literal for `concat!`.
-macro_rules! invitation_columns {
-    () => {
-        "id, workspace_id, account_id, lead_id, campaign_id, external_id, note, sent_at, state, \
-         resolved_at"
-    };
-}
 
 impl SqliteStore {
     pub(crate) fn import_history_impl(

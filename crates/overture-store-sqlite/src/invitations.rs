@@ -14,13 +14,15 @@ use crate::sqlite_store::{
 
 const WHAT: &str = "invitation";
 
-/// The columns `decode` reads, as a literal for `concat!`.
-macro_rules! columns {
+/// The columns `decode` reads, as a literal for `concat!` (the other modules that decode
+/// invitations use it too).
+macro_rules! invitation_columns {
     () => {
         "id, workspace_id, account_id, lead_id, campaign_id, external_id, note, sent_at, state, \
          resolved_at"
     };
 }
+pub(crate) use invitation_columns;
 
 /// An invitation from a row with the invitation columns (the engine's look-ups read it too).
 pub(crate) fn decode(row: &Row<'_>) -> Result<Invitation, StoreError> {
@@ -105,7 +107,7 @@ impl SqliteStore {
                              sent_at, state)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')
                          RETURNING ",
-                        columns!()
+                        invitation_columns!()
                     ),
                     params![
                         ws.get(),
@@ -138,7 +140,7 @@ impl SqliteStore {
                     tx,
                     concat!(
                         "SELECT ",
-                        columns!(),
+                        invitation_columns!(),
                         " FROM invitations WHERE workspace_id = ?1 AND id = ?2"
                     ),
                     [ws.get(), id.get()],
@@ -181,7 +183,7 @@ impl SqliteStore {
         let sql = if query.account.is_some() {
             concat!(
                 "SELECT ",
-                columns!(),
+                invitation_columns!(),
                 " FROM invitations
                   WHERE workspace_id = ?1 AND account_id = ?2
                     AND (?3 IS NULL OR state = ?3)
@@ -191,7 +193,7 @@ impl SqliteStore {
         } else {
             concat!(
                 "SELECT ",
-                columns!(),
+                invitation_columns!(),
                 " FROM invitations
                   WHERE workspace_id = ?1 AND ?2 IS NULL
                     AND (?3 IS NULL OR state = ?3)

@@ -12,13 +12,14 @@ use crate::sqlite_store::{
 
 const WHAT: &str = "lead";
 
-/// The columns `decode` reads, as a literal for `concat!`.
-macro_rules! columns {
+/// The columns `decode` reads, as a literal for `concat!` (the history import uses it too).
+macro_rules! lead_columns {
     () => {
         "id, workspace_id, profile_url, first_name, last_name, headline, company, position, \
          location, email, custom, tags, created_at, updated_at"
     };
 }
+pub(crate) use lead_columns;
 
 pub(crate) fn decode(row: &Row<'_>) -> Result<Lead, StoreError> {
     let profile_url = ProfileUrl::parse(col_str(row, WHAT, "profile_url")?)
@@ -60,7 +61,7 @@ impl SqliteStore {
                 c,
                 concat!(
                     "SELECT ",
-                    columns!(),
+                    lead_columns!(),
                     " FROM leads WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT +?3"
                 ),
                 [ws.get(), after, limit(query.limit)],
@@ -79,7 +80,7 @@ impl SqliteStore {
                     c,
                     concat!(
                         "SELECT ",
-                        columns!(),
+                        lead_columns!(),
                         " FROM leads WHERE id IN (SELECT lead_id FROM lead_list_members \
                          WHERE list_id = ?1 AND lead_id > ?2 ORDER BY lead_id LIMIT +?3) ORDER BY id"
                     ),
@@ -96,7 +97,7 @@ impl SqliteStore {
                 c,
                 concat!(
                     "SELECT ",
-                    columns!(),
+                    lead_columns!(),
                     " FROM leads WHERE workspace_id = ?1 AND id = ?2"
                 ),
                 [ws.get(), id.get()],
@@ -116,7 +117,7 @@ impl SqliteStore {
                 c,
                 concat!(
                     "SELECT ",
-                    columns!(),
+                    lead_columns!(),
                     " FROM leads WHERE workspace_id = ?1 AND profile_url = ?2"
                 ),
                 params![ws.get(), url.as_url()],

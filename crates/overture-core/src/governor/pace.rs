@@ -20,13 +20,7 @@ pub fn withdrawal_times(
     now: Timestamp,
 ) -> Vec<Timestamp> {
     let mut history = history.to_vec();
-    let ask = |history: &[Timestamp], at: Timestamp, jitter: f64| {
-        next_withdrawal(account, history, at, jitter)
-    };
-    let Some(start) = ask(&history, now, 0.0) else {
-        return Vec::new();
-    };
-    let Some(end) = account.working_hours.window_end(&account.time_zone, start) else {
+    let Some((start, end)) = first_window(account, &history, now) else {
         return Vec::new();
     };
     let slots = i32::try_from(count.max(1)).unwrap_or(i32::MAX);
@@ -43,7 +37,7 @@ pub fn withdrawal_times(
         let target = start
             .checked_add(gap * slot + gap.mul_f64(r * 0.5))
             .unwrap_or(start);
-        match ask(&history, target, r) {
+        match next_withdrawal(account, &history, target, r) {
             Some(t) if t < end => {
                 history.push(t);
                 times.push(t);
@@ -69,10 +63,7 @@ pub fn withdrawal_times_soon(
     now: Timestamp,
 ) -> Vec<Timestamp> {
     let mut history = history.to_vec();
-    let Some(start) = next_withdrawal(account, &history, now, 0.0) else {
-        return Vec::new();
-    };
-    let Some(end) = account.working_hours.window_end(&account.time_zone, start) else {
+    let Some((_, end)) = first_window(account, &history, now) else {
         return Vec::new();
     };
     let mut times = Vec::with_capacity(count);
@@ -91,9 +82,23 @@ pub fn withdrawal_times_soon(
     times
 }
 
+/// The first instant a withdrawal is allowed at or after `now`, and the end of the working
+/// window that holds it.
+fn first_window(
+    account: &Account,
+    history: &[Timestamp],
+    now: Timestamp,
+) -> Option<(Timestamp, Timestamp)> {
+    let start = next_withdrawal(account, history, now, 0.0)?;
+    let end = account
+        .working_hours
+        .window_end(&account.time_zone, start)?;
+    Some((start, end))
+}
+
 /// The first instant at or after `at` when the account's limits allow a withdrawal, given
 /// `history` (withdrawals done or queued) and a jitter sample in `[0, 1)`.
-fn next_withdrawal(
+pub(super) fn next_withdrawal(
     account: &Account,
     history: &[Timestamp],
     at: Timestamp,
