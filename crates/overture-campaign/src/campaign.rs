@@ -10,7 +10,7 @@ use crate::diagnostic::{Pos, Report, ValidationContext};
 use crate::node::{self, Node, Within};
 use crate::settings;
 use crate::steps::{self, ParsedStep};
-use crate::suggest;
+use overture_core::suggest;
 
 const TOP_KEYS: [&str; 5] = ["name", "accounts", "leads", "settings", "steps"];
 

@@ -8,7 +8,7 @@ use overture_core::sequence::{BranchTarget, StepKind, is_template};
 
 use crate::diagnostic::{Pos, Report};
 use crate::steps::ParsedStep;
-use crate::suggest;
+use overture_core::suggest;
 
 /// Runs every cross-step rule; `tiers` holds the campaign's known accounts.
 pub(crate) fn check_steps(

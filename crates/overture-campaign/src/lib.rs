@@ -15,7 +15,6 @@ mod diagnostic;
 mod node;
 mod settings;
 mod steps;
-mod suggest;
 
 pub use diagnostic::{Diagnostic, ValidationContext};
 

@@ -3,7 +3,7 @@
 use saphyr::{MarkedYaml, Scalar, YamlData};
 
 use crate::diagnostic::{Pos, Report};
-use crate::suggest;
+use overture_core::suggest;
 
 /// A YAML node with its span.
 pub(crate) type Node<'i> = MarkedYaml<'i>;

@@ -6,7 +6,7 @@ use overture_core::sequence::{
 
 use crate::diagnostic::{Pos, Report};
 use crate::node::{self, Fields, Node, Within};
-use crate::suggest;
+use overture_core::suggest;
 
 /// Every step name, in the order the documentation lists them.
 pub(crate) const STEP_NAMES: [&str; 11] = [

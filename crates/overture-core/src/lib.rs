@@ -24,6 +24,7 @@ pub mod planner;
 pub mod profile_url;
 pub mod sequence;
 pub mod spintax;
+pub mod suggest;
 pub mod working_hours;
 
 pub use account::{Account, AccountKind, AccountSettings, AccountStatus, NewAccount, Tier};

@@ -33,15 +33,33 @@ pub struct Spintax {
     parts: Vec<Part>,
 }
 
-/// A piece of a sequence: text, or a group of alternatives.
+/// A piece of a sequence. Every piece remembers the byte offset in the source it comes from,
+/// so that a finding in a rendering can point back at the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
-    Text(String),
+    /// Plain text, as written (it holds no `{`: every `{` opens a group or a tag).
+    Text { text: String, at: usize },
+    /// A character written with a backslash escape.
+    Escaped { ch: char, at: usize },
+    /// A template tag (`{{ … }}`, `{% … %}`, `{# … #}`), kept verbatim.
+    Tag { text: String, at: usize },
+    /// A group of alternatives.
     Group {
         /// The group's place among all groups of the source, in order of their `{`.
         index: u64,
         alternatives: Vec<Vec<Part>>,
     },
+}
+
+/// What a rendering is made of, piece by piece: see [`Spintax::walk`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Plain text from the source.
+    Text(&'a str),
+    /// A character the source writes with a backslash escape (`\{` gives `{`).
+    Escaped(char),
+    /// A template tag, verbatim.
+    Tag(&'a str),
 }
 
 /// Where in the source a problem is: a byte offset and a 1-based line and column (in
@@ -114,17 +132,55 @@ impl Spintax {
         }
     }
 
-    /// One spelling, chosen by `seed`: the same seed always gives the same text.
+    /// One spelling, chosen by `seed`: the same seed always gives the same text. Tags stay
+    /// verbatim and escapes become their character.
     pub fn render(&self, seed: u64) -> String {
         let mut out = String::new();
-        render(&self.parts, seed, &mut out);
+        self.walk(&mut seeded(seed), &mut |piece, _| {
+            push_plain(&mut out, piece)
+        });
+        out
+    }
+
+    /// The spelling chosen by `seed`, as template source for the template engine: like
+    /// [`Spintax::render`], except that an escaped `{` is written `{{ "{" }}`, so that it stays
+    /// a brace instead of opening a tag once the template engine reads the text.
+    pub fn render_template(&self, seed: u64) -> String {
+        let mut out = String::new();
+        self.walk(&mut seeded(seed), &mut |piece, _| {
+            push_template(&mut out, piece);
+        });
         out
     }
 
     /// The longest spelling, in characters (the first of equally long ones): what a length
     /// limit must allow.
     pub fn longest(&self) -> String {
-        longest(&self.parts).1
+        let mut out = String::new();
+        self.walk(&mut self.longest_choice(), &mut |piece, _| {
+            push_plain(&mut out, piece);
+        });
+        out
+    }
+
+    /// [`Spintax::longest`] as template source (see [`Spintax::render_template`]).
+    pub fn longest_template(&self) -> String {
+        let mut out = String::new();
+        self.walk(&mut self.longest_choice(), &mut |piece, _| {
+            push_template(&mut out, piece);
+        });
+        out
+    }
+
+    /// Walks one spelling: `choose(group, alternatives)` picks each group's alternative (an
+    /// index below `alternatives`, clamped if not), and `visit(piece, offset)` sees every piece
+    /// with the byte offset in the source it comes from.
+    pub fn walk<'s>(
+        &'s self,
+        choose: &mut dyn FnMut(u64, usize) -> usize,
+        visit: &mut dyn FnMut(Piece<'s>, usize),
+    ) {
+        walk(&self.parts, choose, visit);
     }
 
     /// How many spellings there are (saturating at `u64::MAX`). Spellings that happen to read
@@ -133,70 +189,150 @@ impl Spintax {
         spellings(&self.parts)
     }
 
+    /// The most alternatives any group has (0 without groups): walking with every group at
+    /// alternative `k % n`, for `k` below this, shows every alternative at least once.
+    pub fn widest(&self) -> usize {
+        widest(&self.parts)
+    }
+
     /// Whether the text has any group at all.
     pub fn spins(&self) -> bool {
         self.parts.iter().any(|p| matches!(p, Part::Group { .. }))
     }
+
+    /// Every template tag with its byte offset in the source, in source order.
+    pub fn tags(&self) -> Vec<(&str, usize)> {
+        let mut tags = Vec::new();
+        collect_tags(&self.parts, &mut tags);
+        tags
+    }
+
+    /// The choice of alternative per group that gives the longest spelling, for
+    /// [`Spintax::walk`].
+    pub fn longest_choice(&self) -> impl FnMut(u64, usize) -> usize + use<> {
+        let mut best = std::collections::HashMap::new();
+        longest(&self.parts, &mut best);
+        move |index, _| best.get(&index).copied().unwrap_or(0)
+    }
 }
 
-fn render(parts: &[Part], seed: u64, out: &mut String) {
+/// The seeded choice: each group draws by its index alone.
+fn seeded(seed: u64) -> impl FnMut(u64, usize) -> usize {
+    move |index, n| {
+        let u = unit(seed, &[index]);
+        // `u` is in [0, 1), so the product is below `n`; `min` guards rounding.
+        ((u * n as f64) as usize).min(n.saturating_sub(1))
+    }
+}
+
+fn push_plain(out: &mut String, piece: Piece<'_>) {
+    match piece {
+        Piece::Text(text) | Piece::Tag(text) => out.push_str(text),
+        Piece::Escaped(ch) => out.push(ch),
+    }
+}
+
+fn push_template(out: &mut String, piece: Piece<'_>) {
+    match piece {
+        Piece::Text(text) | Piece::Tag(text) => out.push_str(text),
+        Piece::Escaped('{') => out.push_str("{{ \"{\" }}"),
+        Piece::Escaped(ch) => out.push(ch),
+    }
+}
+
+fn walk<'a>(
+    parts: &'a [Part],
+    choose: &mut dyn FnMut(u64, usize) -> usize,
+    visit: &mut dyn FnMut(Piece<'a>, usize),
+) {
     for part in parts {
         match part {
-            Part::Text(text) => out.push_str(text),
+            Part::Text { text, at } => visit(Piece::Text(text), *at),
+            Part::Escaped { ch, at } => visit(Piece::Escaped(*ch), *at),
+            Part::Tag { text, at } => visit(Piece::Tag(text), *at),
             Part::Group {
                 index,
                 alternatives,
             } => {
                 let n = alternatives.len();
-                let u = unit(seed, &[*index]);
-                // `u` is in [0, 1), so the product is below `n`; `min` guards rounding.
-                let pick = ((u * n as f64) as usize).min(n.saturating_sub(1));
+                let pick = choose(*index, n).min(n.saturating_sub(1));
                 if let Some(alternative) = alternatives.get(pick) {
-                    render(alternative, seed, out);
+                    walk(alternative, choose, visit);
                 }
             }
         }
     }
 }
 
-/// The longest rendering of `parts` and its length in characters.
-fn longest(parts: &[Part]) -> (usize, String) {
-    let mut text = String::new();
+/// The length in characters of the longest rendering of `parts`, recording in `best` the
+/// alternative each group takes for it.
+fn longest(parts: &[Part], best: &mut std::collections::HashMap<u64, usize>) -> usize {
     let mut chars = 0;
     for part in parts {
         match part {
-            Part::Text(t) => {
-                chars += t.chars().count();
-                text.push_str(t);
-            }
-            Part::Group { alternatives, .. } => {
-                let mut best: Option<(usize, String)> = None;
-                for alternative in alternatives {
-                    let candidate = longest(alternative);
-                    if best.as_ref().is_none_or(|b| candidate.0 > b.0) {
-                        best = Some(candidate);
+            Part::Text { text, .. } | Part::Tag { text, .. } => chars += text.chars().count(),
+            Part::Escaped { .. } => chars += 1,
+            Part::Group {
+                index,
+                alternatives,
+            } => {
+                let mut top: Option<(usize, usize)> = None;
+                for (i, alternative) in alternatives.iter().enumerate() {
+                    let n = longest(alternative, best);
+                    if top.is_none_or(|(m, _)| n > m) {
+                        top = Some((n, i));
                     }
                 }
-                if let Some((n, t)) = best {
+                if let Some((n, i)) = top {
                     chars += n;
-                    text.push_str(&t);
+                    best.insert(*index, i);
                 }
             }
         }
     }
-    (chars, text)
+    chars
 }
 
 fn spellings(parts: &[Part]) -> u64 {
     parts.iter().fold(1u64, |acc, part| match part {
-        Part::Text(_) => acc,
         Part::Group { alternatives, .. } => {
             let sum = alternatives
                 .iter()
                 .fold(0u64, |s, a| s.saturating_add(spellings(a)));
             acc.saturating_mul(sum)
         }
+        _ => acc,
     })
+}
+
+fn widest(parts: &[Part]) -> usize {
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::Group { alternatives, .. } => alternatives
+                .iter()
+                .map(|a| widest(a))
+                .max()
+                .unwrap_or(0)
+                .max(alternatives.len()),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn collect_tags<'a>(parts: &'a [Part], tags: &mut Vec<(&'a str, usize)>) {
+    for part in parts {
+        match part {
+            Part::Tag { text, at } => tags.push((text, *at)),
+            Part::Group { alternatives, .. } => {
+                for alternative in alternatives {
+                    collect_tags(alternative, tags);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// How a sequence ended.
@@ -229,24 +365,30 @@ impl Parser<'_> {
     /// `}` of that group (consumed).
     fn sequence(&mut self, depth: usize) -> Result<(Vec<Part>, End), SpintaxError> {
         let mut parts = Vec::new();
-        let mut text = String::new();
+        // Where the plain text being read started.
+        let mut text_start = self.pos;
         while let Some(c) = self.peek() {
             match c {
                 '\\' => {
-                    self.pos += 1;
-                    match self.peek() {
+                    let at = self.pos;
+                    match self.peek_second() {
                         Some(next @ ('{' | '}' | '|' | '\\')) => {
-                            text.push(next);
-                            self.pos += next.len_utf8();
+                            self.push_text(&mut parts, text_start, at);
+                            parts.push(Part::Escaped { ch: next, at });
+                            self.pos += 1 + next.len_utf8();
+                            text_start = self.pos;
                         }
-                        _ => text.push('\\'),
+                        // Any other backslash is kept as it is, as text.
+                        _ => self.pos += 1,
                     }
                 }
                 '{' => {
+                    self.push_text(&mut parts, text_start, self.pos);
                     // `{{{ first_name }}|there}`: a group that starts with a tag.
-                    let group_then_tag = self.source[self.pos..].starts_with("{{{")
-                        || self.source[self.pos..].starts_with("{{%")
-                        || self.source[self.pos..].starts_with("{{#");
+                    let rest = &self.source[self.pos..];
+                    let group_then_tag = rest.starts_with("{{{")
+                        || rest.starts_with("{{%")
+                        || rest.starts_with("{{#");
                     let tag = match self.peek_second() {
                         _ if group_then_tag => None,
                         Some('{') => Some(("{{", "}}")),
@@ -264,33 +406,41 @@ impl Parser<'_> {
                             });
                         };
                         let end = start + 2 + len + close.len();
-                        text.push_str(&self.source[start..end]);
+                        parts.push(Part::Tag {
+                            text: self.source[start..end].to_owned(),
+                            at: start,
+                        });
                         self.pos = end;
                     } else {
-                        if !text.is_empty() {
-                            parts.push(Part::Text(std::mem::take(&mut text)));
-                        }
                         parts.push(self.group(depth)?);
                     }
+                    text_start = self.pos;
                 }
                 '|' if depth > 0 => {
+                    self.push_text(&mut parts, text_start, self.pos);
                     self.pos += 1;
-                    push_text(&mut parts, text);
                     return Ok((parts, End::Bar));
                 }
                 '}' => {
+                    self.push_text(&mut parts, text_start, self.pos);
                     self.pos += 1;
-                    push_text(&mut parts, text);
                     return Ok((parts, End::Close));
                 }
-                other => {
-                    text.push(other);
-                    self.pos += other.len_utf8();
-                }
+                other => self.pos += other.len_utf8(),
             }
         }
-        push_text(&mut parts, text);
+        self.push_text(&mut parts, text_start, self.pos);
         Ok((parts, End::Eof))
+    }
+
+    /// Adds the source's text between `start` and `end`, if any, as a text part.
+    fn push_text(&self, parts: &mut Vec<Part>, start: usize, end: usize) {
+        if end > start {
+            parts.push(Part::Text {
+                text: self.source[start..end].to_owned(),
+                at: start,
+            });
+        }
     }
 
     /// Reads a group; `self.pos` is at its `{`.
@@ -326,9 +476,10 @@ impl Parser<'_> {
     }
 }
 
-fn push_text(parts: &mut Vec<Part>, text: String) {
-    if !text.is_empty() {
-        parts.push(Part::Text(text));
+impl Position {
+    /// The line and column of byte `offset` in `source` (clamped to its end).
+    pub fn of(source: &str, offset: usize) -> Position {
+        position(source, offset)
     }
 }
 

@@ -203,3 +203,36 @@ proptest! {
         prop_assert_eq!(Spintax::parse(&text).unwrap().render(seed), text);
     }
 }
+
+#[test]
+fn template_source_keeps_an_escaped_brace_a_brace() {
+    // Rendered plainly, `\{\{ x \}\}` reads like a tag; as template source it must not be one.
+    let s = spin(r"\{\{ x \}\} {Hi|Hi} {{ first_name }}");
+    assert_eq!(s.render(3), "{{ x }} Hi {{ first_name }}");
+    assert_eq!(
+        s.render_template(3),
+        r#"{{ "{" }}{{ "{" }} x }} Hi {{ first_name }}"#
+    );
+    assert_eq!(s.longest_template(), s.render_template(3));
+}
+
+#[test]
+fn walking_points_every_piece_at_its_source() {
+    let source = "Hi {there|{{ first_name }}}\\|!";
+    let s = spin(source);
+    let mut pieces = Vec::new();
+    s.walk(&mut |_, _| 1, &mut |piece, at| pieces.push((piece, at)));
+    assert_eq!(
+        pieces,
+        [
+            (Piece::Text("Hi "), 0),
+            (Piece::Tag("{{ first_name }}"), 10),
+            (Piece::Escaped('|'), 27),
+            (Piece::Text("!"), 29),
+        ]
+    );
+    assert_eq!(s.tags(), [("{{ first_name }}", 10)]);
+    assert_eq!(s.widest(), 2);
+    assert_eq!(spin("{a|{b|c|d}}").widest(), 3);
+    assert_eq!(spin("plain").widest(), 0);
+}

@@ -4,7 +4,7 @@
 const MAX_LEN: usize = 64;
 
 /// The candidate closest to `given`, if one is close enough to be a likely misspelling.
-pub(crate) fn did_you_mean<'a, I>(given: &str, candidates: I) -> Option<&'a str>
+pub fn did_you_mean<'a, I>(given: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
