@@ -201,6 +201,30 @@ impl AccountStatus {
     }
 }
 
+/// How the sender presents: the `sender.*` variables of message templates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SenderProfile {
+    /// Given name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Current company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Current position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+}
+
+impl SenderProfile {
+    /// Whether no field is known.
+    pub fn is_empty(&self) -> bool {
+        self == &SenderProfile::default()
+    }
+}
+
 /// A sender seat as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
@@ -223,6 +247,9 @@ pub struct Account {
     /// How the pending-invitation governor treats the account's invitations.
     #[serde(default)]
     pub governor: Policy,
+    /// How the sender presents in messages (`sender.first_name`, …).
+    #[serde(default, skip_serializing_if = "SenderProfile::is_empty")]
+    pub sender: SenderProfile,
     /// Whether it may act now.
     pub status: AccountStatus,
     /// When the account was added (the warm-up ramp starts here).
@@ -249,6 +276,9 @@ pub struct NewAccount {
     /// How the pending-invitation governor treats the account's invitations.
     #[serde(default)]
     pub governor: Policy,
+    /// How the sender presents in messages (`sender.first_name`, …).
+    #[serde(default, skip_serializing_if = "SenderProfile::is_empty")]
+    pub sender: SenderProfile,
     /// Whether it may act from the start (a LinkedIn seat without its session waits for it).
     pub status: AccountStatus,
     /// When it was added.
@@ -269,6 +299,9 @@ pub struct AccountSettings {
     /// How the pending-invitation governor treats the account's invitations.
     #[serde(default)]
     pub governor: Policy,
+    /// How the sender presents in messages (`sender.first_name`, …).
+    #[serde(default, skip_serializing_if = "SenderProfile::is_empty")]
+    pub sender: SenderProfile,
 }
 
 impl Account {
@@ -280,6 +313,7 @@ impl Account {
             working_hours: self.working_hours.clone(),
             limits: self.limits.clone(),
             governor: self.governor,
+            sender: self.sender.clone(),
         }
     }
 }

@@ -27,7 +27,9 @@ pub mod spintax;
 pub mod suggest;
 pub mod working_hours;
 
-pub use account::{Account, AccountKind, AccountSettings, AccountStatus, NewAccount, Tier};
+pub use account::{
+    Account, AccountKind, AccountSettings, AccountStatus, NewAccount, SenderProfile, Tier,
+};
 pub use action::{Action, ActionKind, ActionState, ActionTransitionError};
 pub use campaign::{Campaign, CampaignStatus};
 pub use cooldown::Cooldown;

@@ -101,6 +101,7 @@ async fn year(size: Size) {
                 working_hours: WorkingHours::default(),
                 limits: AccountLimits::for_tier(tier),
                 governor: Default::default(),
+                sender: Default::default(),
                 status: AccountStatus::Active,
                 created_at: start,
             })

@@ -2,6 +2,7 @@
 //! enrollment on, and steps with actions become candidates for the planner.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::Channels;
@@ -14,11 +15,12 @@ use overture_core::planner::{
 use overture_core::sequence::{CampaignSpec, Jump, StepKind};
 use overture_core::{
     AccountId, ActionKind, CampaignId, CampaignStatus, Degree, EnrollmentId, EnrollmentState,
-    InvitationState, LeadId, WorkspaceId,
+    InvitationState, LeadId, SenderProfile, Tier, WorkspaceId,
 };
+use overture_message::{Template, TextKind, Vars, length, seed};
 use overture_store::{Changes, EnrollmentRecord, EnrollmentUpdate, NewAction, Store};
 
-use crate::payload::{Payload, render};
+use crate::payload::Payload;
 use crate::{Engine, EngineError, TickReport, plus};
 
 /// The chosen variant per step for a lead.
@@ -207,9 +209,18 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 | StepKind::LikeRecentPost
                 | StepKind::Invite(_)
                 | StepKind::Message(_) => {
-                    let mut p = self.candidate(&record, spec, step).await?;
-                    p.tags = tags;
-                    return Ok(Advanced::Candidate(Box::new(p)));
+                    return match self.candidate(&record, spec, step).await? {
+                        Ok(mut p) => {
+                            p.tags = tags;
+                            Ok(Advanced::Candidate(Box::new(p)))
+                        }
+                        // A text that cannot go out as written stops the lead, with the
+                        // reason: never a gap where a name should be, never over a limit.
+                        Err(reason) => Ok(Advanced::Update(
+                            update(step, EnrollmentState::Stopped, None, Some(&reason)),
+                            tags,
+                        )),
+                    };
                 }
                 StepKind::Withdraw => {
                     match self
@@ -337,15 +348,24 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }))
     }
 
-    /// The candidate for an action step, with its text rendered for the lead.
+    /// The candidate for an action step, with its text rendered for the lead; `Err` with the
+    /// reason when the text cannot be sent (see [`Engine::render`]).
     async fn candidate(
-        &self,
+        &mut self,
         record: &EnrollmentRecord,
         spec: &CampaignSpec,
         step: u32,
-    ) -> Result<Pending, EngineError> {
+    ) -> Result<Result<Pending, String>, EngineError> {
         let e = &record.enrollment;
         let lead = self.store.lead(e.workspace_id, e.lead_id).await?;
+        let (sender, tier) = match e.account_id {
+            Some(id) => {
+                let account = self.account(e.workspace_id, id).await?;
+                (account.sender, account.tier)
+            }
+            None => (SenderProfile::default(), Tier::Free),
+        };
+        let vars = Vars::new(&lead.data, &sender);
         let index = usize::try_from(step).unwrap_or(0);
         let variant = record
             .variants
@@ -372,7 +392,13 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     .and_then(|chosen| usize::try_from(chosen).ok())
                     .unwrap_or(variant);
                 let text = invite.notes.get(variant).or(invite.notes.first());
-                payload.note = text.map(|t| render(t, &lead));
+                if let Some(source) = text {
+                    let spin = seed(lead.id.get(), step, to_u32(variant));
+                    match self.render(source, &vars, spin, TextKind::Invite, tier) {
+                        Ok(note) => payload.note = Some(note),
+                        Err(reason) => return Ok(Err(format!("invitation note: {reason}"))),
+                    }
+                }
                 payload.without_note_if_quota_exhausted = invite.without_note_if_quota_exhausted;
                 let policy = match (&payload.note, invite.without_note_if_quota_exhausted) {
                     (None, _) => NotePolicy::NoNote,
@@ -383,12 +409,18 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             }
             StepKind::Message(message) => {
                 let text = message.texts.get(variant).or(message.texts.first());
-                payload.text = text.map(|t| render(t, &lead));
+                if let Some(source) = text {
+                    let spin = seed(lead.id.get(), step, to_u32(variant));
+                    match self.render(source, &vars, spin, TextKind::Message, tier) {
+                        Ok(text) => payload.text = Some(text),
+                        Err(reason) => return Ok(Err(format!("message: {reason}"))),
+                    }
+                }
                 (ActionKind::Message, NotePolicy::NoNote)
             }
             _ => (ActionKind::Withdraw, NotePolicy::NoNote),
         };
-        Ok(Pending {
+        Ok(Ok(Pending {
             record: record.clone(),
             step,
             kind,
@@ -396,7 +428,39 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             note,
             payload,
             tags: Vec::new(),
-        })
+        }))
+    }
+
+    /// Renders `source` for a lead: the text, or why it must not be sent (the template does
+    /// not compile, a value is missing, the text is empty or over the kind's limit).
+    fn render(
+        &mut self,
+        source: &str,
+        vars: &Vars,
+        spin: u64,
+        kind: TextKind,
+        tier: Tier,
+    ) -> Result<String, String> {
+        let template = self
+            .templates
+            .entry(source.to_owned())
+            .or_insert_with(|| {
+                Template::new(source)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()?;
+        let text = template.render(vars, spin).map_err(|e| e.message)?;
+        if text.is_empty() {
+            return Err("the text renders empty".to_owned());
+        }
+        let n = length(&text);
+        match kind.limit(tier) {
+            Some(limit) if n > limit => Err(format!(
+                "the text is {n} characters, over the limit of {limit}"
+            )),
+            _ => Ok(text),
+        }
     }
 
     /// The withdrawal candidate when the sender has a pending invitation to the lead.

@@ -27,6 +27,7 @@ mod reconcile;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::Channels;
@@ -37,6 +38,7 @@ use overture_core::{
     Account, AccountId, ActionKind, Campaign, CampaignId, CampaignStatus, EventKind, LeadId,
     NewEvent, WorkspaceId,
 };
+use overture_message::Template;
 use overture_store::{ContactPolicy, NewEnrollment, Store};
 use serde::Serialize;
 
@@ -104,6 +106,8 @@ pub struct Engine<S, C, K> {
     governed: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
     /// The accounts with open enrollments, and when that list was read.
     open_accounts: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
+    /// Message templates compiled so far, by source (or why the source does not compile).
+    templates: HashMap<String, Result<Arc<Template>, String>>,
 }
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
@@ -124,6 +128,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             restrictions: HashMap::new(),
             governed: None,
             open_accounts: None,
+            templates: HashMap::new(),
         }
     }
 

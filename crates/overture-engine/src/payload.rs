@@ -1,7 +1,6 @@
 //! What an action carries: the rendered text and the ids it needs, stored as JSON with the
 //! action so that a retry sends the very same bytes.
 
-use overture_core::Lead;
 use serde::{Deserialize, Serialize};
 
 /// The payload of an action planned by the engine.
@@ -26,26 +25,4 @@ pub(crate) struct Payload {
     /// For a withdrawal: the channel's id of the invitation, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation_external: Option<String>,
-}
-
-/// Fills `{{ first_name }}`, `{{ last_name }}`, `{{ company }}` and `{{ position }}` with the
-/// lead's values (empty when missing) and leaves every other text as written.
-///
-/// A stand-in until the template engine lands; it is the one place texts are rendered.
-pub(crate) fn render(text: &str, lead: &Lead) -> String {
-    let data = &lead.data;
-    let fields = [
-        ("first_name", &data.first_name),
-        ("last_name", &data.last_name),
-        ("company", &data.company),
-        ("position", &data.position),
-    ];
-    let mut out = text.to_owned();
-    for (name, value) in fields {
-        let value = value.as_deref().unwrap_or("");
-        for pattern in [format!("{{{{ {name} }}}}"), format!("{{{{{name}}}}}")] {
-            out = out.replace(&pattern, value);
-        }
-    }
-    out
 }

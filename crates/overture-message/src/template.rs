@@ -139,6 +139,25 @@ impl Template {
         &self.spintax
     }
 
+    /// Distinct spellings as a reader sees them (tags as written): each alternative of each
+    /// group at least once, then the longest.
+    pub fn sample_spellings(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let longest = Spelling::new(
+            &self.spintax,
+            &mut self.spintax.longest_choice(),
+            Form::Plain,
+        );
+        let uniform = (0..self.spintax.widest().max(1))
+            .map(|k| Spelling::uniform(&self.spintax, k, Form::Plain));
+        for spelling in uniform.chain([longest]) {
+            if !out.contains(&spelling.text) {
+                out.push(spelling.text);
+            }
+        }
+        out
+    }
+
     /// Every variable some spelling uses, as [`Vars::get`] names them.
     pub fn variables(&self) -> &BTreeSet<String> {
         &self.variables

@@ -16,7 +16,6 @@ use std::sync::Arc;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 use overture_core::NewLead;
-use serde::{Deserialize, Serialize};
 
 /// The lead's fields a template may use, in the order they are documented.
 pub const LEAD_FIELDS: [&str; 9] = [
@@ -44,28 +43,7 @@ pub const SENDER_FIELDS: [&str; 5] = [
 pub const ALWAYS_KNOWN: [&str; 2] = ["first_name", "profile_url"];
 
 /// The sending account's profile, for `sender.*` variables.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sender {
-    /// Given name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Family name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Current company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// Current position.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub position: Option<String>,
-}
-
-impl Sender {
-    /// Whether no field is known.
-    pub fn is_empty(&self) -> bool {
-        self == &Sender::default()
-    }
-}
+pub use overture_core::SenderProfile as Sender;
 
 /// The values of one lead's variables, ready for a template.
 #[derive(Debug, Clone)]

@@ -15,8 +15,8 @@ const WHAT: &str = "account";
 /// The columns `decode` reads, as a literal for `concat!`.
 macro_rules! columns {
     () => {
-        "id, workspace_id, name, kind, tier, time_zone, working_hours, limits, governor, status, \
-         created_at"
+        "id, workspace_id, name, kind, tier, time_zone, working_hours, limits, governor, sender, \
+         status, created_at"
     };
 }
 
@@ -32,6 +32,7 @@ fn decode(row: &Row<'_>) -> Result<Account, StoreError> {
         working_hours: col_json(row, WHAT, "working_hours")?,
         limits: col_json(row, WHAT, "limits")?,
         governor: col_json(row, WHAT, "governor")?,
+        sender: col_json(row, WHAT, "sender")?,
         status: col_json(row, WHAT, "status")?,
         created_at: col_ts(row, WHAT, "created_at")?,
     })
@@ -46,8 +47,8 @@ impl SqliteStore {
                     tx,
                     "INSERT INTO accounts
                         (workspace_id, name, kind, tier, time_zone, working_hours, limits, status,
-                         created_at, governor)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                         created_at, governor, sender)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                      RETURNING id",
                     params![
                         new.workspace_id.get(),
@@ -60,6 +61,7 @@ impl SqliteStore {
                         to_json(WHAT, &new.status)?,
                         ms(new.created_at),
                         to_json(WHAT, &new.governor)?,
+                        to_json(WHAT, &new.sender)?,
                     ],
                     db_err(WHAT, &new.name),
                     |row| col(row, WHAT, "id"),
@@ -157,11 +159,13 @@ impl SqliteStore {
         let working_hours = to_json(WHAT, &settings.working_hours)?;
         let limits = to_json(WHAT, &settings.limits)?;
         let governor = to_json(WHAT, &settings.governor)?;
+        let sender = to_json(WHAT, &settings.sender)?;
         self.write(|tx| {
             let changed = exec(
                 tx,
                 "UPDATE accounts
-                    SET tier = ?3, time_zone = ?4, working_hours = ?5, limits = ?6, governor = ?7
+                    SET tier = ?3, time_zone = ?4, working_hours = ?5, limits = ?6, governor = ?7,
+                        sender = ?8
                   WHERE workspace_id = ?1 AND id = ?2",
                 params![
                     ws.get(),
@@ -171,6 +175,7 @@ impl SqliteStore {
                     working_hours,
                     limits,
                     governor,
+                    sender,
                 ],
                 unavailable,
             )?;

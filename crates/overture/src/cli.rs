@@ -52,6 +52,9 @@ pub enum Command {
     /// Campaigns: validate, apply and read campaign files
     #[command(subcommand)]
     Campaign(CampaignCommand),
+    /// Message templates: lint them, preview them for leads, explain a lint rule
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Run the engine in real time until stopped (Ctrl-C or SIGTERM) or for a while
     Run(RunArgs),
     /// Per account: state, pending invitations, invitations against the caps, next actions
@@ -69,6 +72,76 @@ pub enum Command {
     /// Configuration: print an example or the effective settings
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// `overture template …`
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Lint a template: what gets a note ignored, with a score from 0 to 100
+    #[command(
+        after_help = "The kind defaults to the file name: *.message.txt is a message, \
+    *.subject.txt an email subject, *.email.txt an email body, anything else an invitation \
+    note. Exits with status 2 when a finding is an error. See docs/messages.md for the rules."
+    )]
+    Lint(TemplateLint),
+    /// Render a template for the first leads of a CSV file, with lengths against the limit
+    Preview(TemplatePreview),
+}
+
+/// What a template is checked as.
+#[derive(Debug, Args)]
+pub struct TemplateTarget {
+    /// The sender's tier, which decides the note length (300 characters, 200 on free)
+    #[arg(long, value_enum, default_value = "premium")]
+    pub tier: TierArg,
+    /// What the text is [default: from the file name, else invite]
+    #[arg(long, value_enum)]
+    pub kind: Option<KindOfText>,
+}
+
+/// What a text is.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindOfText {
+    /// A connection invitation's note
+    Invite,
+    /// A LinkedIn message
+    Message,
+    /// An email's subject line
+    EmailSubject,
+    /// An email's body
+    EmailBody,
+}
+
+/// `overture template lint`
+#[derive(Debug, Args)]
+pub struct TemplateLint {
+    /// The template file [required unless --explain is given]
+    #[arg(required_unless_present = "explain")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub target: TemplateTarget,
+    /// Print a rule's explanation, fix and examples instead (e.g. `generic-opener`)
+    #[arg(long, value_name = "RULE", conflicts_with = "file")]
+    pub explain: Option<String>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+/// `overture template preview`
+#[derive(Debug, Args)]
+pub struct TemplatePreview {
+    /// The template file
+    pub file: PathBuf,
+    /// The leads, a CSV file read as `overture leads import` reads it
+    #[arg(long, value_name = "FILE.csv")]
+    pub leads: PathBuf,
+    /// How many leads to render
+    #[arg(long, default_value_t = 5)]
+    pub n: usize,
+    #[command(flatten)]
+    pub target: TemplateTarget,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 /// `overture run`
@@ -220,9 +293,28 @@ pub struct AccountAdd {
     /// Daily working window, e.g. `09:00-18:00`
     #[arg(long, default_value = "09:00-18:00")]
     pub hours: String,
+    #[command(flatten)]
+    pub sender: SenderArgs,
     /// Print the created account as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// How the sender presents in messages: the `sender.*` template variables.
+#[derive(Debug, Args)]
+pub struct SenderArgs {
+    /// The sender's first name, for `{{ sender.first_name }}` in messages ("" clears it)
+    #[arg(long, value_name = "NAME")]
+    pub first_name: Option<String>,
+    /// The sender's last name, for `{{ sender.last_name }}` ("" clears it)
+    #[arg(long, value_name = "NAME")]
+    pub last_name: Option<String>,
+    /// The sender's company, for `{{ sender.company }}` ("" clears it)
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+    /// The sender's position, for `{{ sender.position }}` ("" clears it)
+    #[arg(long, value_name = "TITLE")]
+    pub position: Option<String>,
 }
 
 /// `overture account set`
@@ -256,6 +348,8 @@ pub struct AccountSet {
     /// docs/governor.md)
     #[arg(long = "governor", value_name = "KEY=VALUE")]
     pub governor: Vec<String>,
+    #[command(flatten)]
+    pub sender: SenderArgs,
     /// Print the changed account as JSON
     #[arg(long)]
     pub json: bool,

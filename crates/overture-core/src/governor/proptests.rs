@@ -269,6 +269,7 @@ fn pacing_account() -> impl Strategy<Value = crate::account::Account> {
                 note_quota: None,
             },
             governor: Policy::default(),
+            sender: Default::default(),
             status: AccountStatus::Active,
             created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         }

@@ -45,6 +45,7 @@ fn account(per_day: u32, per_week: u32, notes: Option<u32>) -> Account {
             note_quota: notes.map(|per_30_days| NoteQuota { per_30_days }),
         },
         governor: Default::default(),
+        sender: Default::default(),
         status: AccountStatus::Active,
         created_at: ts("2026-01-01T00:00:00Z"),
     }

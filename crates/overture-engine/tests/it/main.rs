@@ -9,6 +9,7 @@ mod manual;
 mod retry;
 mod sandbox;
 mod sandbox_errors;
+mod templates;
 
 use std::collections::BTreeMap;
 
@@ -262,6 +263,7 @@ pub(crate) fn seat(name: &str, tier: Tier, limits: AccountLimits) -> NewAccount 
         .unwrap(),
         limits,
         governor: Default::default(),
+        sender: Default::default(),
         status: AccountStatus::Active,
         created_at: start() - days(30),
     }

@@ -132,6 +132,7 @@ fn account(name: &str) -> overture_core::Account {
         working_hours: WorkingHours::default(),
         limits: AccountLimits::for_tier(Tier::Premium),
         governor: Default::default(),
+        sender: Default::default(),
         status: overture_core::AccountStatus::Active,
         created_at: t0(),
     }

@@ -168,6 +168,7 @@ pub fn new_account(ws: WorkspaceId, name: &str) -> NewAccount {
         working_hours: WorkingHours::default(),
         limits: AccountLimits::for_tier(Tier::Free),
         governor: Default::default(),
+        sender: Default::default(),
         status: AccountStatus::Active,
         created_at: at(0),
     }

@@ -4,11 +4,11 @@ use jiff::civil::Time;
 use overture_core::account::Zone;
 use overture_core::limits::AccountLimits;
 use overture_core::working_hours::{Day, WorkingHours};
-use overture_core::{Account, AccountKind, AccountStatus, NewAccount, Tier};
+use overture_core::{Account, AccountKind, AccountStatus, NewAccount, SenderProfile, Tier};
 use overture_store::Store;
 
 use super::Ctx;
-use crate::cli::{AccountAdd, AccountCommand, AccountSet, KindArg, TierArg};
+use crate::cli::{AccountAdd, AccountCommand, AccountSet, KindArg, SenderArgs, TierArg};
 use crate::error::{CliError, CliResult};
 use crate::output::{print_json, table};
 
@@ -61,6 +61,23 @@ pub async fn run(ctx: &Ctx, command: AccountCommand) -> CliResult {
     }
 }
 
+/// `profile` with the fields given on the command line; an empty value clears one.
+fn sender_profile(mut profile: SenderProfile, args: &SenderArgs) -> SenderProfile {
+    let fields = [
+        (&mut profile.first_name, &args.first_name),
+        (&mut profile.last_name, &args.last_name),
+        (&mut profile.company, &args.company),
+        (&mut profile.position, &args.position),
+    ];
+    for (field, given) in fields {
+        if let Some(value) = given {
+            let value = value.trim();
+            *field = (!value.is_empty()).then(|| value.to_owned());
+        }
+    }
+    profile
+}
+
 async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     validate_name(&args.name)?;
     let kind = match args.kind {
@@ -89,8 +106,9 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
             tier,
             time_zone,
             working_hours,
-            limits: AccountLimits::for_tier(tier),            governor: Default::default(),
-
+            limits: AccountLimits::for_tier(tier),
+            governor: Default::default(),
+            sender: sender_profile(SenderProfile::default(), &args.sender),
             status,
             created_at: ctx.now(),
         })
@@ -166,6 +184,7 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
         });
         settings.working_hours = parse_working_hours(&days, &hours)?;
     }
+    settings.sender = sender_profile(settings.sender, &args.sender);
     if args.reset_limits {
         settings.limits = AccountLimits::for_tier(settings.tier);
     }
@@ -183,8 +202,8 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
     }
     if settings == account.settings() {
         return Err(CliError::input(
-            "nothing to change (pass --tier, --tz, --days, --hours, --limit, --governor or \
-             --reset-limits)",
+            "nothing to change (pass --tier, --tz, --days, --hours, --limit, --governor, \
+             --reset-limits, --first-name, --last-name, --company or --position)",
         ));
     }
     let tier_changed = settings.tier != account.tier;
@@ -320,6 +339,21 @@ fn show(a: &Account) {
     println!("  time zone:     {}", a.time_zone);
     println!("  working hours: {}", describe_hours(&a.working_hours));
     println!("  added:         {}", a.created_at);
+    let p = &a.sender;
+    let shown: Vec<String> = [
+        ("first name", &p.first_name),
+        ("last name", &p.last_name),
+        ("company", &p.company),
+        ("position", &p.position),
+    ]
+    .into_iter()
+    .filter_map(|(what, v)| v.as_ref().map(|v| format!("{what} {v}")))
+    .collect();
+    if shown.is_empty() {
+        println!("  sender:        not set (messages cannot use sender.*; see --first-name)");
+    } else {
+        println!("  sender:        {}", shown.join(", "));
+    }
     let w = &a.limits.warm_up;
     println!(
         "  warm-up:       {}% of daily caps on day 1, full after {} days",

@@ -12,6 +12,7 @@ mod run;
 mod sandbox_world;
 mod simulate;
 mod status;
+mod template;
 
 use overture_clock::{Clock, SystemClock};
 
@@ -58,6 +59,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Init => init::run(&ctx).await,
         Command::Account(c) => account::run(&ctx, c).await,
         Command::Leads(c) => leads::run(&ctx, c).await,
+        Command::Template(c) => template::run(c),
         Command::Campaign(c) => campaign::run(&ctx, c).await,
         Command::Config(c) => config::run(&ctx, c),
         Command::Run(args) => run::run(&ctx, args).await,

@@ -127,6 +127,7 @@ impl SandboxRun {
                     working_hours: WorkingHours::default(),
                     limits: AccountLimits::for_tier(seat.tier),
                     governor: setup.governor,
+                    sender: Default::default(),
                     status: AccountStatus::Active,
                     created_at: start,
                 })

@@ -8,6 +8,7 @@ mod export_import;
 mod invites;
 mod leads;
 mod simulate;
+mod templates;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
