@@ -8,4 +8,7 @@ if command -v rustup >/dev/null 2>&1; then
   rustup show active-toolchain >/dev/null
 fi
 
+# Python's Jinja2, which the template differential test renders with (overture-message).
+python3 -m pip install --quiet --disable-pip-version-check "jinja2==3.1.6"
+
 cargo test --workspace --locked

@@ -119,6 +119,25 @@ impl Vars {
         inner.lead[i].as_deref()
     }
 
+    /// Every variable with a value, by the name templates use (`company`, `custom.event`,
+    /// `sender.first_name`).
+    pub fn defined(&self) -> Vec<(String, &str)> {
+        let inner = &self.inner;
+        let lead = LEAD_FIELDS
+            .iter()
+            .zip(&inner.lead)
+            .filter_map(|(k, v)| Some(((*k).to_owned(), v.as_deref()?)));
+        let custom = inner
+            .custom
+            .iter()
+            .map(|(k, v)| (format!("custom.{k}"), v.as_str()));
+        let sender = SENDER_FIELDS
+            .iter()
+            .zip(&inner.sender)
+            .filter_map(|(k, v)| Some((format!("sender.{k}"), v.as_deref()?)));
+        lead.chain(custom).chain(sender).collect()
+    }
+
     /// The custom keys this lead has values for.
     pub fn custom_keys(&self) -> impl Iterator<Item = &str> {
         self.inner.custom.keys().map(String::as_str)

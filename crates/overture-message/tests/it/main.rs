@@ -1,6 +1,7 @@
 //! Integration tests of templates, per-lead checks and the lint.
 
 mod check;
+mod differential;
 mod lint;
 mod template;
 
