@@ -6,7 +6,7 @@ use overture_core::Tier;
 use overture_core::sequence::{CampaignSpec, LeadSource, Step};
 
 use crate::check;
-use crate::diagnostic::{Pos, Report, ValidationContext};
+use crate::diagnostic::{CampaignText, Pos, Report, ValidationContext};
 use crate::node::{self, Node, Within};
 use crate::settings;
 use crate::steps::{self, ParsedStep};
@@ -14,12 +14,13 @@ use overture_core::suggest;
 
 const TOP_KEYS: [&str; 5] = ["name", "accounts", "leads", "settings", "steps"];
 
-/// Reads and validates a whole campaign; `None` when anything was reported.
+/// Reads and validates a whole campaign, with where its texts are; `None` when anything was
+/// reported.
 pub(crate) fn read_campaign(
     root: &Node<'_>,
     report: &mut Report<'_>,
     ctx: &ValidationContext,
-) -> Option<CampaignSpec> {
+) -> Option<(CampaignSpec, Vec<CampaignText>)> {
     let errors_before = report.count();
     let misplaced = |key: &str| {
         if settings::SETTINGS_KEYS.contains(&key) {
@@ -84,7 +85,23 @@ pub(crate) fn read_campaign(
     if report.count() > errors_before {
         return None;
     }
-    let steps = parsed_steps?
+    let parsed_steps = parsed_steps?;
+    let texts = parsed_steps
+        .iter()
+        .enumerate()
+        .flat_map(|(step, s)| {
+            s.texts
+                .iter()
+                .map(move |&(field, variant, at)| CampaignText {
+                    step,
+                    field,
+                    variant,
+                    line: at.line,
+                    column: at.column,
+                })
+        })
+        .collect();
+    let steps = parsed_steps
         .into_iter()
         .map(|s| {
             Some(Step {
@@ -93,13 +110,14 @@ pub(crate) fn read_campaign(
             })
         })
         .collect::<Option<Vec<Step>>>()?;
-    Some(CampaignSpec {
+    let spec = CampaignSpec {
         name: name?.to_owned(),
         accounts: accounts?,
         leads: leads?,
         settings: settings?.settings,
         steps,
-    })
+    };
+    Some((spec, texts))
 }
 
 /// The tiers of the campaign's known accounts, by handle.

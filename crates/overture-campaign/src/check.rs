@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use overture_core::Tier;
 use overture_core::sequence::{BranchTarget, StepKind, is_template};
 
-use crate::diagnostic::{Pos, Report};
+use overture_message::{Template, vars};
+
+use crate::diagnostic::{Pos, Report, TextField};
 use crate::steps::ParsedStep;
 use overture_core::suggest;
 
@@ -19,6 +21,7 @@ pub(crate) fn check_steps(
     let labels = check_labels(steps, report);
     let targets_ok = check_targets(steps, &labels, report);
     check_notes(steps, tiers, report);
+    check_templates(steps, report);
     // Flow needs every step and target understood; otherwise it would only repeat the problems.
     if targets_ok && steps.iter().all(|s| s.kind.is_some()) {
         check_flow(steps, &labels, report);
@@ -106,6 +109,67 @@ fn check_notes(steps: &[ParsedStep], tiers: &BTreeMap<&str, Tier>, report: &mut 
                 report.error(*at, message);
             }
         }
+    }
+}
+
+/// The text of a step's field and variant, when the step was understood.
+pub(crate) fn text_of(kind: &StepKind, field: TextField, variant: usize) -> Option<&str> {
+    match (kind, field) {
+        (StepKind::Invite(invite), TextField::Note) => invite.notes.get(variant),
+        (StepKind::Message(message), TextField::Text) => message.texts.get(variant),
+        (StepKind::Email(email), TextField::Subject) => {
+            email.variants.get(variant).map(|v| &v.subject)
+        }
+        (StepKind::Email(email), TextField::Body) => email.variants.get(variant).map(|v| &v.body),
+        _ => None,
+    }
+    .map(String::as_str)
+}
+
+/// Reports a text that is no valid template (spintax or Jinja syntax, an unknown filter) or
+/// uses a variable Overture does not know: it could be sent to no one.
+fn check_templates(steps: &[ParsedStep], report: &mut Report<'_>) {
+    for step in steps {
+        let Some(kind) = &step.kind else {
+            continue;
+        };
+        for &(field, variant, at) in &step.texts {
+            let Some(text) = text_of(kind, field, variant) else {
+                continue;
+            };
+            let what = if variant == 0 && text_count(kind, field) == 1 {
+                format!("`{}`", field.key())
+            } else {
+                format!("`{}` {}", field.key(), variant + 1)
+            };
+            match Template::new(text) {
+                Err(error) => report.error(at, format!("{what}: template error at {error}")),
+                Ok(template) => {
+                    for name in template.variables().iter().filter(|v| !vars::is_known(v)) {
+                        let known: Vec<String> = vars::known_names().collect();
+                        let hint =
+                            match suggest::did_you_mean(name, known.iter().map(String::as_str)) {
+                                Some(near) => format!("did you mean `{near}`?"),
+                                None => format!(
+                                    "a custom field is written `custom.{}`",
+                                    name.rsplit('.').next().unwrap_or(name)
+                                ),
+                            };
+                        report.error(at, format!("{what}: unknown variable `{name}` ({hint})"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How many variants a step's field has.
+fn text_count(kind: &StepKind, field: TextField) -> usize {
+    match (kind, field) {
+        (StepKind::Invite(invite), TextField::Note) => invite.notes.len(),
+        (StepKind::Message(message), TextField::Text) => message.texts.len(),
+        (StepKind::Email(email), TextField::Subject | TextField::Body) => email.variants.len(),
+        _ => 0,
     }
 }
 

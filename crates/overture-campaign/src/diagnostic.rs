@@ -20,6 +20,47 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Which text of a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TextField {
+    /// An `invite` step's `note`.
+    Note,
+    /// A `message` step's `text`.
+    Text,
+    /// An `email` step's `subject`.
+    Subject,
+    /// An `email` step's `body`.
+    Body,
+}
+
+impl TextField {
+    /// The key as written in campaign files.
+    pub fn key(self) -> &'static str {
+        match self {
+            TextField::Note => "note",
+            TextField::Text => "text",
+            TextField::Subject => "subject",
+            TextField::Body => "body",
+        }
+    }
+}
+
+/// Where a text of a campaign is: which step, which field and variant, and its place in the
+/// file, so that findings about it can point there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignText {
+    /// The step's index (0-based).
+    pub step: usize,
+    /// Which text of the step.
+    pub field: TextField,
+    /// The variant's index (0-based) among the field's variants.
+    pub variant: usize,
+    /// 1-based line of the text's value.
+    pub line: usize,
+    /// 1-based column of the text's value.
+    pub column: usize,
+}
+
 /// What a campaign file is checked against: the workspace's accounts and lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationContext {

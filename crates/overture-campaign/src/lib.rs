@@ -6,8 +6,9 @@
 //!
 //! This crate does no IO: the caller reads the file and passes its text and name in, along with
 //! a [`ValidationContext`] listing the workspace's accounts and lists. It depends only on
-//! `overture-core` and the YAML parser; it must not depend on a store, a channel, a runtime or
-//! any other Overture crate.
+//! `overture-core`, `overture-message` (every text must be a template that compiles, with
+//! known variables) and the YAML parser; it must not depend on a store, a channel, a runtime
+//! or any other Overture crate.
 
 mod campaign;
 mod check;
@@ -16,7 +17,7 @@ mod node;
 mod settings;
 mod steps;
 
-pub use diagnostic::{Diagnostic, ValidationContext};
+pub use diagnostic::{CampaignText, Diagnostic, TextField, ValidationContext};
 
 use overture_core::sequence::CampaignSpec;
 use saphyr::{LoadableYamlNode, MarkedYaml};
@@ -32,6 +33,16 @@ pub fn parse_campaign(
     source: &str,
     ctx: &ValidationContext,
 ) -> Result<CampaignSpec, Vec<Diagnostic>> {
+    parse_campaign_texts(file_name, source, ctx).map(|(spec, _)| spec)
+}
+
+/// [`parse_campaign`], also saying where each text (note, message, email subject and body)
+/// is in the file, so that the lint's findings and the per-lead checks can point there.
+pub fn parse_campaign_texts(
+    file_name: &str,
+    source: &str,
+    ctx: &ValidationContext,
+) -> Result<(CampaignSpec, Vec<CampaignText>), Vec<Diagnostic>> {
     let mut report = Report::new(file_name);
     let mut documents = match MarkedYaml::load_from_str(source) {
         Ok(documents) => documents,

@@ -4,7 +4,7 @@ use overture_core::sequence::{
     BranchTarget, Duration, Email, EmailContent, Invite, Message, StepKind, WaitForAcceptance,
 };
 
-use crate::diagnostic::{Pos, Report};
+use crate::diagnostic::{Pos, Report, TextField};
 use crate::node::{self, Fields, Node, Within};
 use overture_core::suggest;
 
@@ -48,6 +48,8 @@ pub(crate) struct ParsedStep {
     pub(crate) targets: Vec<(BranchTarget, Pos)>,
     /// Where each note of an `invite` is, in the order of `Invite::notes`.
     pub(crate) note_pos: Vec<Pos>,
+    /// Every text of the step (notes, message texts, email subjects and bodies), where it is.
+    pub(crate) texts: Vec<(TextField, usize, Pos)>,
 }
 
 /// Reads one item of the `steps` list.
@@ -58,6 +60,7 @@ pub(crate) fn read_step(item: &Node<'_>, report: &mut Report<'_>) -> ParsedStep 
         kind: None,
         targets: Vec::new(),
         note_pos: Vec::new(),
+        texts: Vec::new(),
     };
     if let Some(name) = node::as_str(item) {
         if is_step_name(name, step.pos, report) {
@@ -207,8 +210,8 @@ fn read_action(
         "wait_for_acceptance" => {
             read_wait_for_acceptance(value, report, step).map(StepKind::WaitForAcceptance)
         }
-        "message" => read_message(value, report).map(StepKind::Message),
-        "email" => read_email(value, report).map(StepKind::Email),
+        "message" => read_message(value, report, step).map(StepKind::Message),
+        "email" => read_email(value, report, step).map(StepKind::Email),
         "tag" => node::non_empty_text(value, report, "tag").map(|tag| StepKind::Tag {
             tag: tag.to_owned(),
         }),
@@ -251,6 +254,7 @@ fn read_invite(value: &Node<'_>, report: &mut Report<'_>, step: &mut ParsedStep)
     let mut invite = Invite::default();
     if let Some(note) = fields.get("note") {
         for (text, at) in node::texts(note, report, "note") {
+            step.texts.push((TextField::Note, invite.notes.len(), at));
             invite.notes.push(text);
             step.note_pos.push(at);
         }
@@ -335,7 +339,11 @@ fn read_target(value: &Node<'_>, report: &mut Report<'_>, what: &str) -> Option<
     Some(target)
 }
 
-fn read_message(value: &Node<'_>, report: &mut Report<'_>) -> Option<Message> {
+fn read_message(
+    value: &Node<'_>,
+    report: &mut Report<'_>,
+    step: &mut ParsedStep,
+) -> Option<Message> {
     let shape = step_shape(
         "`message`",
         " in `message`",
@@ -344,14 +352,15 @@ fn read_message(value: &Node<'_>, report: &mut Report<'_>) -> Option<Message> {
     let fields = node::fields(value, report, &["text"], &shape)?;
     let missing = "`message` needs `text`, like `text: \"Thanks for connecting\"`";
     let text = fields.require(report, "text", missing)?;
-    let texts: Vec<String> = node::texts(text, report, "text")
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
+    let mut texts = Vec::new();
+    for (t, at) in node::texts(text, report, "text") {
+        step.texts.push((TextField::Text, texts.len(), at));
+        texts.push(t);
+    }
     (!texts.is_empty()).then_some(Message { texts })
 }
 
-fn read_email(value: &Node<'_>, report: &mut Report<'_>) -> Option<Email> {
+fn read_email(value: &Node<'_>, report: &mut Report<'_>, step: &mut ParsedStep) -> Option<Email> {
     let items = match node::as_list(value) {
         Some([]) => {
             report.error(
@@ -365,8 +374,8 @@ fn read_email(value: &Node<'_>, report: &mut Report<'_>) -> Option<Email> {
     };
     let mut variants = Vec::new();
     let mut complete = true;
-    for item in items {
-        match read_email_content(item, report) {
+    for (variant, item) in items.iter().enumerate() {
+        match read_email_content(item, report, variant, step) {
             Some(content) => variants.push(content),
             None => complete = false,
         }
@@ -374,7 +383,12 @@ fn read_email(value: &Node<'_>, report: &mut Report<'_>) -> Option<Email> {
     complete.then_some(Email { variants })
 }
 
-fn read_email_content(value: &Node<'_>, report: &mut Report<'_>) -> Option<EmailContent> {
+fn read_email_content(
+    value: &Node<'_>,
+    report: &mut Report<'_>,
+    variant: usize,
+    step: &mut ParsedStep,
+) -> Option<EmailContent> {
     let example = "email: { subject: \"Hello\", body: \"…\" }";
     let shape = step_shape("`email`", " in `email`", example);
     let fields: Fields<'_, '_> = node::fields(value, report, &["subject", "body"], &shape)?;
@@ -384,14 +398,20 @@ fn read_email_content(value: &Node<'_>, report: &mut Report<'_>) -> Option<Email
             "subject",
             "`email` needs `subject`, like `subject: \"Quick question\"`",
         )
-        .and_then(|v| node::non_empty_text(v, report, "subject"));
+        .and_then(|v| {
+            step.texts.push((TextField::Subject, variant, node::pos(v)));
+            node::non_empty_text(v, report, "subject")
+        });
     let body = fields
         .require(
             report,
             "body",
             "`email` needs `body`, the text of the email",
         )
-        .and_then(|v| node::non_empty_text(v, report, "body"));
+        .and_then(|v| {
+            step.texts.push((TextField::Body, variant, node::pos(v)));
+            node::non_empty_text(v, report, "body")
+        });
     Some(EmailContent {
         subject: subject?.to_owned(),
         body: body?.to_owned(),

@@ -411,9 +411,15 @@ pub enum CampaignCommand {
         json: JsonFlag,
     },
     /// Start (or resume) a campaign: enroll its list's leads and let `overture run` carry it out
+    ///
+    /// Refuses a campaign whose texts cannot go out to some leads (a missing value, over the
+    /// limit), or whose senders lack a `sender.*` value, unless --allow-problems is given.
     Start {
         /// The campaign's name
         name: String,
+        /// Start even when some leads cannot get a text; they are stopped with the reason
+        #[arg(long)]
+        allow_problems: bool,
         #[command(flatten)]
         json: JsonFlag,
     },

@@ -372,3 +372,46 @@ fn messages_emails_and_tags() {
         &[],
     );
 }
+
+#[test]
+fn texts_must_be_templates_with_known_variables() {
+    check(
+        &with_steps(&[
+            "  - invite:",
+            "      note:",
+            "        - \"Hi {{ frist_name }}, we both spoke at the summit\"",
+            "        - \"{Hi|Hello {{ first_name }}\"",
+            "  - message: { text: \"Thanks {{ first_name | shout }}\" }",
+            "  - email: { subject: \"About {{ sender.compnay }}\", body: \"Hi {{ custom.event }}\" }",
+        ]),
+        &[
+            "c.yaml:7:11: `note` 1: unknown variable `frist_name` (did you mean `first_name`?)",
+            "c.yaml:8:11: `note` 2: template error at 1:1: the group opened here has no closing `}` (write `\\{` for a literal brace)",
+            "c.yaml:9:22: `text`: template error at 1:24: unknown filter `shout` (the filters are Jinja's own, like `default`, `lower` and `title`, and clean_name, title_case and first_word)",
+            "c.yaml:10:23: `subject`: unknown variable `sender.compnay` (did you mean `sender.company`?)",
+        ],
+    );
+}
+
+#[test]
+fn texts_are_located_for_later_checks() {
+    use overture_campaign::{TextField, parse_campaign_texts};
+    let yaml = with_steps(&[
+        "  - invite: { note: [\"Hi {{ first_name }}\", \"Hello {{ first_name }}\"] }",
+        "  - wait_for_acceptance: { within: 7d }",
+        "  - message: { text: \"Thanks\" }",
+    ]);
+    let (_, texts) = parse_campaign_texts("c.yaml", &yaml, &ctx()).unwrap();
+    let found: Vec<(usize, TextField, usize, usize)> = texts
+        .iter()
+        .map(|t| (t.step, t.field, t.variant, t.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (0, TextField::Note, 0, 5),
+            (0, TextField::Note, 1, 5),
+            (2, TextField::Text, 0, 7),
+        ]
+    );
+}

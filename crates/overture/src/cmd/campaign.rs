@@ -2,13 +2,14 @@
 
 use std::path::Path;
 
-use overture_campaign::{Diagnostic, ValidationContext, parse_campaign};
+use overture_campaign::{CampaignText, Diagnostic, ValidationContext, parse_campaign_texts};
 use overture_core::sequence::{BranchTarget, CampaignSpec, StepKind};
 use overture_core::{Campaign, CampaignStatus, WorkspaceId};
 use overture_store::{NewCampaignVersion, Store};
 use serde::Serialize;
 
 use super::Ctx;
+use super::messages::{self, MessageReport};
 use crate::cli::CampaignCommand;
 use crate::error::{CliError, CliResult};
 use crate::output::{print_json, table};
@@ -19,6 +20,9 @@ struct ValidationReport {
     file: String,
     valid: bool,
     problems: Vec<Problem>,
+    /// The lint and the per-lead checks of every text, once the file parses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    messages: Option<MessageReport>,
 }
 
 /// One diagnostic, for JSON.
@@ -47,20 +51,36 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
             let (source, result) = check(ctx, &file).await?;
             drop(source);
             match result {
-                Ok(spec) => {
+                Ok((spec, texts)) => {
+                    let store = ctx.store(false).await?;
+                    let ws = ctx.settings.workspace();
+                    let messages = messages::check_campaign(&store, ws, &spec, &texts).await?;
+                    let blocks = messages.blocks();
                     if json.json {
-                        return print_json(&ValidationReport {
+                        print_json(&ValidationReport {
                             file: file.display().to_string(),
-                            valid: true,
+                            valid: !blocks,
                             problems: Vec::new(),
-                        });
+                            messages: Some(messages),
+                        })?;
+                    } else {
+                        let name = file.display().to_string();
+                        messages.print(Some(&name));
+                        let verdict = if blocks {
+                            "texts that cannot go out as they are (see above)"
+                        } else {
+                            "ok"
+                        };
+                        println!(
+                            "{name}: {verdict} ({} step(s), sender(s): {}; {})",
+                            spec.steps.len(),
+                            spec.accounts.join(", "),
+                            messages::summary(&messages)
+                        );
                     }
-                    println!(
-                        "{}: ok ({} step(s), sender(s): {})",
-                        file.display(),
-                        spec.steps.len(),
-                        spec.accounts.join(", ")
-                    );
+                    if blocks {
+                        return Err(CliError::Reported);
+                    }
                     Ok(())
                 }
                 Err(problems) => {
@@ -69,6 +89,7 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
                             file: file.display().to_string(),
                             valid: false,
                             problems: problems.iter().map(Problem::from).collect(),
+                            messages: None,
                         })?;
                     } else {
                         report(&problems);
@@ -80,7 +101,7 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
         CampaignCommand::Apply { file, json } => {
             let (source, result) = check(ctx, &file).await?;
             let spec = match result {
-                Ok(spec) => spec,
+                Ok((spec, _)) => spec,
                 Err(problems) => {
                     report(&problems);
                     eprintln!("nothing stored: fix the problems above and apply again");
@@ -121,10 +142,24 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
             }
             Ok(())
         }
-        CampaignCommand::Start { name, json } => {
+        CampaignCommand::Start {
+            name,
+            allow_problems,
+            json,
+        } => {
             let store = ctx.store(false).await?;
             let ws = ctx.settings.workspace();
             let campaign = find(&store, ws, &name).await?;
+            let messages = messages::check_campaign(&store, ws, &campaign.spec, &[]).await?;
+            if messages.blocks() {
+                messages.print(None);
+                if !allow_problems {
+                    eprintln!(
+                        "nothing started: fix the texts, the leads or the senders above (`overture campaign validate FILE` points at each text), or pass --allow-problems to start anyway; a lead whose text cannot go out is then stopped with the reason, never sent a gap"
+                    );
+                    return Err(CliError::Reported);
+                }
+            }
             let enrolled = overture_engine::start_campaign(
                 &store,
                 ws,
@@ -217,11 +252,11 @@ async fn find(store: &impl Store, ws: WorkspaceId, name: &str) -> CliResult<Camp
     })
 }
 
+/// A parsed campaign file: the spec with where its texts are, or every problem.
+type Parsed = Result<(CampaignSpec, Vec<CampaignText>), Vec<Diagnostic>>;
+
 /// Reads and validates a campaign file against the accounts in the database.
-async fn check(
-    ctx: &Ctx,
-    file: &Path,
-) -> CliResult<(String, Result<CampaignSpec, Vec<Diagnostic>>)> {
+async fn check(ctx: &Ctx, file: &Path) -> CliResult<(String, Parsed)> {
     let source = std::fs::read_to_string(file)
         .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
     let store = ctx.store(false).await?;
@@ -232,7 +267,7 @@ async fn check(
     }
     // Lists are not checked: a campaign may be applied before its leads are imported.
     let name = file.display().to_string();
-    let result = parse_campaign(&name, &source, &context);
+    let result = parse_campaign_texts(&name, &source, &context);
     Ok((source, result))
 }
 

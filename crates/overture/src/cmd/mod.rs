@@ -8,6 +8,7 @@ mod export;
 mod init;
 mod invites;
 mod leads;
+mod messages;
 mod run;
 mod sandbox_world;
 mod simulate;

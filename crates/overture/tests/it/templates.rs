@@ -159,3 +159,92 @@ fn the_sender_profile_is_set_shown_and_cleared() {
         serde_json::json!({"first_name": "Rowan", "position": "Data lead"})
     );
 }
+
+#[test]
+fn campaign_validate_lints_every_text_and_renders_it_for_every_lead() {
+    let s = Sandbox::new();
+    s.ok(&["init"]);
+    s.ok(&[
+        "account", "add", "sandbox", "--name", "alice", "--tier", "free",
+    ]);
+    let campaign = with_leads_and_campaign(
+        &s,
+        "First Name,LinkedIn URL,Company\nAna,https://www.linkedin.com/in/ana-example,Northwind\nBen,https://www.linkedin.com/in/ben-example,\n",
+        "name: c\naccounts: [alice]\nleads: { list: founders }\nsteps:\n  - invite:\n      note: \"Hi {{ first_name }}, I'd like to add you to my professional network at {{ company }}.\"\n  - wait_for_acceptance: { within: 7d }\n  - message: { text: \"Thanks, {{ first_name }}. {{ sender.first_name }}\" }\n",
+    );
+    let file = campaign.to_str().unwrap();
+    let run = s.run(&["campaign", "validate", file]);
+    assert_eq!(run.code(), 2);
+    let err = run.stderr();
+    assert!(
+        err.contains("c.yaml:6:13: warning[generic-opener]: step 1 `note` 1: generic opener"),
+        "{err}"
+    );
+    assert!(
+        err.contains("c.yaml:6:13: error: step 1 `note` 1: 1 of 2 lead(s) cannot get it"),
+        "{err}"
+    );
+    assert!(err.contains("https://www.linkedin.com/in/ben-example (Ben): no value for `company`; fix: add a fallback"), "{err}");
+    assert!(err.contains("c.yaml:8:22: error: step 3 `text` 1: sender `alice` has no first name for `sender.first_name` (set it: overture account set alice --first-name …)"), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&s.run(&["campaign", "validate", file, "--json"]).0.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["messages"]["leads"], 2);
+    assert_eq!(
+        json["messages"]["texts"][0]["leads"][0]["profile_url"],
+        "https://www.linkedin.com/in/ben-example"
+    );
+
+    // `campaign start` refuses until the problems are fixed or allowed.
+    s.ok(&["campaign", "apply", file]);
+    let refused = s.run(&["campaign", "start", "c"]);
+    assert_eq!(refused.code(), 2);
+    assert!(
+        refused.stderr().contains("nothing started"),
+        "{}",
+        refused.stderr()
+    );
+    s.ok(&["account", "set", "alice", "--first-name", "Rowan"]);
+    let fixed = campaign_text(file).replace(
+        "{{ company }}",
+        "{{ company | default(\\\"your team\\\") }}",
+    );
+    std::fs::write(file, fixed).unwrap();
+    let out = s.ok(&["campaign", "validate", file]);
+    assert!(out.contains("c.yaml: ok"), "{out}");
+    assert!(out.contains("rendered for 2 lead(s)"), "{out}");
+    s.ok(&["campaign", "apply", file]);
+    s.ok(&["campaign", "start", "c"]);
+}
+
+#[test]
+fn campaign_start_may_go_ahead_with_problems_when_asked() {
+    let s = Sandbox::new();
+    s.ok(&["init"]);
+    s.ok(&["account", "add", "sandbox", "--name", "alice"]);
+    let campaign = with_leads_and_campaign(
+        &s,
+        "First Name,LinkedIn URL\nAna,https://www.linkedin.com/in/ana-example\n",
+        "name: c\naccounts: [alice]\nleads: { list: founders }\nsteps:\n  - invite: { note: \"Hi {{ first_name }}, we both follow {{ company }}.\" }\n",
+    );
+    s.ok(&["campaign", "apply", campaign.to_str().unwrap()]);
+    let started = s.json(&["campaign", "start", "c", "--allow-problems"]);
+    assert_eq!(started["enrolled"], 1);
+}
+
+/// Imports `csv` as the list `founders` and writes `yaml` as `c.yaml`.
+fn with_leads_and_campaign(s: &Sandbox, csv: &str, yaml: &str) -> PathBuf {
+    let leads = s.write("leads.csv", csv);
+    s.ok(&[
+        "leads",
+        "import",
+        leads.to_str().unwrap(),
+        "--list",
+        "founders",
+    ]);
+    s.write("c.yaml", yaml)
+}
+
+fn campaign_text(file: &str) -> String {
+    std::fs::read_to_string(file).unwrap()
+}
