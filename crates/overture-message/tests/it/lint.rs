@@ -307,3 +307,49 @@ fn every_rule_is_documented() {
         );
     }
 }
+
+mod properties {
+    use overture_core::Tier;
+    use overture_message::{TextKind, lint};
+    use proptest::prelude::*;
+
+    /// Texts made of template pieces, spintax and words, often malformed.
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("{".to_owned()),
+            Just("}".to_owned()),
+            Just("|".to_owned()),
+            Just("\\".to_owned()),
+            Just("{{ first_name }}".to_owned()),
+            Just("{{ company | default(\"é team\") }}".to_owned()),
+            Just("{% if company %}".to_owned()),
+            Just("{% endif %}".to_owned()),
+            Just("{{ frist_name }}".to_owned()),
+            Just("I'd like to add you to my professional network".to_owned()),
+            Just("🚀".to_owned()),
+            Just("!!".to_owned()),
+            Just("HUGE".to_owned()),
+            Just("https://example.com".to_owned()),
+            "[a-zé ,.]{0,12}",
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn findings_point_inside_the_source_on_character_boundaries(text in pieces()) {
+            let result = lint(&text, TextKind::Invite, Tier::Free);
+            prop_assert!(result.score <= 100);
+            for f in &result.findings {
+                let (a, b) = f.span;
+                prop_assert!(a <= b && b <= text.len(), "{:?} in {:?}", f, text);
+                prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b), "{:?} in {:?}", f, text);
+            }
+        }
+
+        #[test]
+        fn lint_never_panics_on_any_text(text in ".{0,80}") {
+            let _ = lint(&text, TextKind::Message, Tier::Premium);
+        }
+    }
+}
