@@ -81,6 +81,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0006_enrollment_proximity.sql")),
         M::up(include_str!("../migrations/0007_account_governor.sql")),
         M::up(include_str!("../migrations/0008_connections.sql")),
+        M::up(include_str!("../migrations/0009_variants.sql")),
     ])
 }
 

@@ -9,6 +9,7 @@ mod manual;
 mod retry;
 mod sandbox;
 mod sandbox_errors;
+mod variants;
 
 use std::collections::BTreeMap;
 

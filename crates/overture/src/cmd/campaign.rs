@@ -125,15 +125,9 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
             let store = ctx.store(false).await?;
             let ws = ctx.settings.workspace();
             let campaign = find(&store, ws, &name).await?;
-            let enrolled = overture_engine::start_campaign(
-                &store,
-                ws,
-                campaign.id,
-                ctx.settings.engine_seed,
-                ctx.now(),
-            )
-            .await
-            .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+            let enrolled = overture_engine::start_campaign(&store, ws, campaign.id, ctx.now())
+                .await
+                .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
             if json.json {
                 return print_json(&serde_json::json!({ "name": name, "enrolled": enrolled }));
             }
