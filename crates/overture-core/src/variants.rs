@@ -26,7 +26,7 @@
 //! same report (its standard error is below 0.004).
 //!
 //! Like the rest of the core, nothing here draws randomness of its own: every draw is a pure
-//! function of a seed, through [`planner::derive`](crate::planner::derive).
+//! function of a seed, through [`planner::unit`](crate::planner::unit).
 
 mod sample;
 #[cfg(test)]
@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::str_enum;
 use crate::sequence::StepKind;
 
-pub use sample::{Draws, beta, gamma, normal};
+use sample::{Draws, beta};
 
 /// The share of allocations that are uniform rather than Thompson-sampled: each of `n`
 /// variants keeps at least `EXPLORATION / n` of them.

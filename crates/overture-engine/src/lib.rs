@@ -105,8 +105,8 @@ pub struct Engine<S, C, K> {
     governed: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
     /// The accounts with open enrollments, and when that list was read.
     open_accounts: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
-    /// Each campaign's variant statistics, and when they were read (see `variants`).
-    variant_stats: HashMap<CampaignId, (Timestamp, Vec<overture_store::VariantStats>)>,
+    /// The variant statistics of campaign steps, and when they were read (see `variants`).
+    variant_stats: HashMap<(CampaignId, u32), (Timestamp, Vec<overture_store::VariantStats>)>,
 }
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {

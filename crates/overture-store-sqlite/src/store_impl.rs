@@ -295,8 +295,9 @@ impl Store for SqliteStore {
         &self,
         ws: WorkspaceId,
         campaign: CampaignId,
+        step: Option<u32>,
     ) -> Result<Vec<VariantStats>, StoreError> {
-        self.variant_stats_impl(ws, campaign)
+        self.variant_stats_impl(ws, campaign, step)
     }
 
     async fn action_history(

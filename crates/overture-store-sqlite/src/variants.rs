@@ -50,20 +50,22 @@ impl SqliteStore {
         &self,
         ws: WorkspaceId,
         campaign: CampaignId,
+        step: Option<u32>,
     ) -> Result<Vec<VariantStats>, StoreError> {
         self.read(|c| {
             rows(
                 c,
-                // An invitation's own row is the first one of the sender to the person sent at
-                // or after the action's intent; a reply counts for the last message or email
-                // of the enrollment sent before it.
+                // The invitation an action created is the sender's to the person sent between
+                // the action's intent and its result (the engine stores it as sent at the
+                // intent); a reply counts for the last message or email of the enrollment
+                // sent before it.
                 "SELECT a.step, a.variant, count(*) AS sends,
                         sum(CASE WHEN a.kind = 'invite' THEN
-                              coalesce((SELECT i.state = 'accepted' FROM invitations i
-                                         WHERE i.lead_id = a.lead_id AND i.account_id = a.account_id
-                                           AND i.workspace_id = a.workspace_id
-                                           AND i.sent_at >= a.intent_at
-                                         ORDER BY i.sent_at LIMIT 1), 0)
+                              EXISTS (SELECT 1 FROM invitations i
+                                       WHERE i.lead_id = a.lead_id AND i.account_id = a.account_id
+                                         AND i.workspace_id = a.workspace_id
+                                         AND i.sent_at BETWEEN a.intent_at AND a.effect_at
+                                         AND i.state = 'accepted')
                             ELSE EXISTS (
                               SELECT 1 FROM events r
                                WHERE r.lead_id = a.lead_id AND r.kind = 'reply_received'
@@ -76,18 +78,21 @@ impl SqliteStore {
                             END) AS successes
                    FROM actions a
                   WHERE a.campaign_id = ?2 AND a.variant IS NOT NULL AND a.state = 'done'
-                    AND a.step IS NOT NULL AND a.workspace_id = ?1 AND (a.kind <> 'invite' OR a.with_note)
+                    AND a.step IS NOT NULL AND (?3 IS NULL OR a.step = ?3)
+                    AND a.workspace_id = ?1 AND (a.kind <> 'invite' OR a.with_note)
                   GROUP BY a.step, a.variant
                   ORDER BY a.step, a.variant",
-                [ws.get(), campaign.get()],
+                params![ws.get(), campaign.get(), step],
                 |r| {
                     let count = |name| {
-                        col::<i64>(r, "variant statistics", name)
-                            .and_then(|n| u64::try_from(n).map_err(|e| StoreError::corrupt(WHAT, e)))
+                        col::<i64>(r, "variant statistics", name).and_then(|n| {
+                            u64::try_from(n).map_err(|e| StoreError::corrupt(WHAT, e))
+                        })
                     };
                     let index = |name| {
-                        col::<i64>(r, "variant statistics", name)
-                            .and_then(|n| u32::try_from(n).map_err(|e| StoreError::corrupt(WHAT, e)))
+                        col::<i64>(r, "variant statistics", name).and_then(|n| {
+                            u32::try_from(n).map_err(|e| StoreError::corrupt(WHAT, e))
+                        })
                     };
                     Ok(VariantStats {
                         of: StepVariant {

@@ -368,12 +368,13 @@ pub trait Store: Send + Sync + 'static {
     /// a variant ([`NewAction::variant`]); an invitation counts only when it carried its note.
     /// A success is, for an invitation, that the invitation it created was accepted; for a
     /// message or an email, that the person replied (a `reply_received` event) after it was
-    /// sent and before the enrollment's next message or email was. An unknown campaign has no
-    /// rows.
+    /// sent and before the enrollment's next message or email was. With `step`, only that
+    /// step's rows (the engine allocates one step at a time). An unknown campaign has no rows.
     fn variant_stats(
         &self,
         ws: WorkspaceId,
         campaign: CampaignId,
+        step: Option<u32>,
     ) -> impl Future<Output = Result<Vec<VariantStats>, StoreError>> + Send;
 
     // The effect ledger.

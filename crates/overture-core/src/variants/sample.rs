@@ -12,19 +12,19 @@ use crate::planner::unit;
 /// A stream of uniform numbers in `[0, 1)`: the `k`-th is a pure function of the seed and
 /// `k`.
 #[derive(Debug, Clone)]
-pub struct Draws {
+pub(crate) struct Draws {
     seed: u64,
     next: u64,
 }
 
 impl Draws {
     /// The stream of `seed`, from its start.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Self { seed, next: 0 }
     }
 
     /// The next uniform number in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         let u = unit(self.seed, &[self.next]);
         self.next = self.next.wrapping_add(1);
         u
@@ -32,7 +32,7 @@ impl Draws {
 }
 
 /// A standard normal draw (Box–Muller).
-pub fn normal(draws: &mut Draws) -> f64 {
+pub(crate) fn normal(draws: &mut Draws) -> f64 {
     // `1 - u` is in (0, 1], so the logarithm is finite.
     let radius = (-2.0 * (1.0 - draws.unit()).ln()).sqrt();
     radius * (std::f64::consts::TAU * draws.unit()).cos()
@@ -43,7 +43,7 @@ pub fn normal(draws: &mut Draws) -> f64 {
 const MAX_PROPOSALS: u32 = 64;
 
 /// A Gamma(`shape`, 1) draw; 0 for a shape that is not positive and finite.
-pub fn gamma(shape: f64, draws: &mut Draws) -> f64 {
+pub(crate) fn gamma(shape: f64, draws: &mut Draws) -> f64 {
     if !(shape > 0.0 && shape.is_finite()) {
         return 0.0;
     }
@@ -72,7 +72,7 @@ pub fn gamma(shape: f64, draws: &mut Draws) -> f64 {
 
 /// A Beta(`a`, `b`) draw, as `X / (X + Y)` with `X ~ Gamma(a)` and `Y ~ Gamma(b)`; in
 /// `[0, 1]`.
-pub fn beta(a: f64, b: f64, draws: &mut Draws) -> f64 {
+pub(crate) fn beta(a: f64, b: f64, draws: &mut Draws) -> f64 {
     let x = gamma(a, draws);
     let y = gamma(b, draws);
     if x + y > 0.0 { x / (x + y) } else { 0.5 }

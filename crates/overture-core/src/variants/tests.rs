@@ -1,5 +1,6 @@
 use proptest::prelude::*;
 
+use super::sample::{gamma, normal};
 use super::*;
 use crate::sequence::{Invite, Message, StepKind};
 

@@ -79,7 +79,7 @@ async fn a_lead_keeps_the_variant_its_first_action_was_planned_with() {
             Some(expected.as_str())
         );
     }
-    let stats = w.store.variant_stats(WS, w.campaign).await.unwrap();
+    let stats = w.store.variant_stats(WS, w.campaign, None).await.unwrap();
     let sends: u64 = step_tallies(&stats, 0, 2).iter().map(|t| t.sends).sum();
     assert_eq!(sends, 3);
 }
@@ -137,7 +137,7 @@ async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
     let end = start() + days(42);
     engine.run_until(end).await.unwrap();
 
-    let stats = store.variant_stats(WS, campaign).await.unwrap();
+    let stats = store.variant_stats(WS, campaign, Some(0)).await.unwrap();
     let [selling, personal] = step_tallies(&stats, 0, 2)[..] else {
         panic!("two variants: {stats:?}");
     };

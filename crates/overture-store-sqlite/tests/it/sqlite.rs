@@ -277,9 +277,9 @@ async fn sends_queued_before_variants_were_recorded_count_for_their_enrollments_
               VALUES (1, 1, 7, 3, 2, 2, 'waiting', '[0,1,0]', 0, 0);
          INSERT INTO actions (workspace_id, account_id, lead_id, campaign_id, enrollment_id,
                               kind, payload, due_at, idempotency_key, state, created_at,
-                              updated_at, intent_at, with_note, effect)
+                              updated_at, intent_at, with_note, effect, effect_at)
               VALUES (1, 2, 3, 7, 1, 'invite', '{{\"step\":1,\"profile\":\"p\",\"note\":\"Hi\"}}',
-                      10, 'enrollment:1:step:1:attempt:0', 'done', 10, 10, 10, 1, 'done');
+                      10, 'enrollment:1:step:1:attempt:0', 'done', 10, 10, 10, 1, 'done', 12);
          INSERT INTO invitations (workspace_id, account_id, lead_id, campaign_id, note, sent_at,
                                   state)
               VALUES (1, 2, 3, 7, 'Hi', 10, 'accepted');",
@@ -290,7 +290,7 @@ async fn sends_queued_before_variants_were_recorded_count_for_their_enrollments_
 
     let store = open(&path).await;
     let stats = store
-        .variant_stats(WorkspaceId::DEFAULT, CampaignId(7))
+        .variant_stats(WorkspaceId::DEFAULT, CampaignId(7), None)
         .await
         .expect("statistics");
     assert_eq!(

@@ -146,7 +146,7 @@ fn row(step: u32, variant: u32, sends: u64, successes: u64) -> VariantStats {
 pub async fn variant_stats_count_sends_and_successes<S: Store>(store: S) {
     let (alice, leads) = seed(&store, 5).await;
     let spring = campaign(&store, "spring").await;
-    assert!(ok("empty", store.variant_stats(WS, spring).await).is_empty());
+    assert!(ok("empty", store.variant_stats(WS, spring, None).await).is_empty());
     ok(
         "enroll",
         store
@@ -226,7 +226,7 @@ pub async fn variant_stats_count_sends_and_successes<S: Store>(store: S) {
     ok("reply", store.append_event(reply(0, 150)).await);
     send(&store, alice, spring, message(0, 5, 0, 200)).await;
 
-    let stats = ok("stats", store.variant_stats(WS, spring).await);
+    let stats = ok("stats", store.variant_stats(WS, spring, None).await);
     assert_eq!(
         stats,
         [
@@ -238,5 +238,11 @@ pub async fn variant_stats_count_sends_and_successes<S: Store>(store: S) {
         ]
     );
     let other = ok("ws", store.create_workspace("other").await).id;
-    assert!(ok("other", store.variant_stats(other, spring).await).is_empty());
+    assert!(ok("other", store.variant_stats(other, spring, None).await).is_empty());
+    let messages = ok("step", store.variant_stats(WS, spring, Some(3)).await);
+    assert_eq!(
+        messages,
+        [row(3, 0, 1, 1), row(3, 1, 1, 0)],
+        "only the step asked for"
+    );
 }

@@ -53,7 +53,7 @@ pub(super) async fn run(ctx: &Ctx, name: &str, json: bool) -> CliResult {
     let store = ctx.store(false).await?;
     let ws = ctx.settings.workspace();
     let campaign = find(&store, ws, name).await?;
-    let stats = store.variant_stats(ws, campaign.id).await?;
+    let stats = store.variant_stats(ws, campaign.id, None).await?;
     let report = report(&campaign, &stats);
     if json {
         return print_json(&report);
