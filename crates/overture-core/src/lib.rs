@@ -2,7 +2,8 @@
 //!
 //! Leads, sender accounts, lead lists, campaigns and their sequences, enrollments, invitations
 //! and their state machine, re-invite cooldowns, actions and their state machine, events, and
-//! the limits that keep an account inside LinkedIn's rules.
+//! the limits that keep an account inside LinkedIn's rules, and the variants that learn which
+//! text works best.
 //!
 //! This crate does no IO, reads no clock and has no async code: every function that depends on
 //! time takes `now` as a parameter. It must not depend on any other Overture crate, on a
@@ -25,6 +26,7 @@ pub mod profile_url;
 pub mod sequence;
 pub mod spintax;
 pub mod suggest;
+pub mod variants;
 pub mod working_hours;
 
 pub use account::{

@@ -10,35 +10,18 @@ use overture_clock::Clock;
 use overture_core::governor;
 use overture_core::limits::history_window;
 use overture_core::planner::{
-    Candidate, LeadSignals, NotePolicy, PlanInput, choose_variant, lead_score, plan_account,
+    Candidate, LeadSignals, NotePolicy, PlanInput, lead_score, plan_account,
 };
 use overture_core::sequence::{CampaignSpec, Jump, StepKind};
 use overture_core::{
     AccountId, ActionKind, CampaignId, CampaignStatus, Degree, EnrollmentId, EnrollmentState,
-    InvitationState, LeadId, SenderProfile, Tier, WorkspaceId,
+    InvitationState, SenderProfile, Tier, WorkspaceId,
 };
 use overture_message::{Template, TextKind, Vars, length, seed};
-use overture_store::{Changes, EnrollmentRecord, EnrollmentUpdate, NewAction, Store};
+use overture_store::{Changes, EnrollmentRecord, EnrollmentUpdate, NewAction, StepVariant, Store};
 
 use crate::payload::Payload;
-use crate::{Engine, EngineError, TickReport, plus};
-
-/// The chosen variant per step for a lead.
-pub(crate) fn choose_variants(seed: u64, spec: &CampaignSpec, lead: LeadId) -> Vec<u32> {
-    spec.steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| {
-            let n = match &step.kind {
-                StepKind::Invite(invite) => invite.notes.len(),
-                StepKind::Message(message) => message.texts.len(),
-                StepKind::Email(email) => email.variants.len(),
-                _ => 0,
-            };
-            choose_variant(seed, lead.get(), i, n)
-        })
-        .collect()
-}
+use crate::{Engine, EngineError, TickReport, plus, variants};
 
 /// Where and when a lead is invited again after a withdrawal.
 struct InviteAgain {
@@ -367,10 +350,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         };
         let vars = Vars::new(&lead.data, &sender);
         let index = usize::try_from(step).unwrap_or(0);
-        let variant = record
-            .variants
-            .get(index)
-            .map_or(0, |&v| usize::try_from(v).unwrap_or(0));
+        let variant = self.variant(record, spec, step).await?;
         let mut payload = Payload {
             step,
             profile: lead.data.profile_url.to_string(),
@@ -392,6 +372,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     .and_then(|chosen| usize::try_from(chosen).ok())
                     .unwrap_or(variant);
                 let text = invite.notes.get(variant).or(invite.notes.first());
+                payload.variant = variants::sent(invite.notes.len(), variant);
                 if let Some(source) = text {
                     let spin = seed(lead.id.get(), step, to_u32(variant));
                     match self.render(source, &vars, spin, TextKind::Invite, tier) {
@@ -409,6 +390,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             }
             StepKind::Message(message) => {
                 let text = message.texts.get(variant).or(message.texts.first());
+                payload.variant = variants::sent(message.texts.len(), variant);
                 if let Some(source) = text {
                     let spin = seed(lead.id.get(), step, to_u32(variant));
                     match self.render(source, &vars, spin, TextKind::Message, tier) {
@@ -597,6 +579,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 p.payload.without_note_if_quota_exhausted = true;
             }
             let payload = serde_json::to_string(&p.payload).unwrap_or_default();
+            let variant = p.payload.variant.map(|variant| StepVariant {
+                step: p.step,
+                variant,
+            });
+            set.variants.extend(variants::keep(&p.record, variant));
             set.actions.push(NewAction {
                 workspace_id: ws,
                 account_id,
@@ -607,6 +594,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 payload,
                 due_at: s.due_at,
                 idempotency_key: idempotency_key(e.id, p.step, p.record.attempt),
+                variant,
             });
             set.enrollments.push(EnrollmentUpdate {
                 id: e.id,

@@ -236,6 +236,7 @@ pub async fn queue_withdrawals<S: Store>(
             payload: serde_json::to_string(&payload).unwrap_or_default(),
             due_at,
             idempotency_key: withdrawal_key(invitation),
+            variant: None,
         });
     }
     Ok(store.enqueue_actions(&actions).await?)

@@ -24,6 +24,7 @@ mod payload;
 mod poll;
 mod reactions;
 mod reconcile;
+mod variants;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -108,6 +109,8 @@ pub struct Engine<S, C, K> {
     open_accounts: Option<(Timestamp, Vec<(WorkspaceId, AccountId)>)>,
     /// Message templates compiled so far, by source (or why the source does not compile).
     templates: HashMap<String, Result<Arc<Template>, String>>,
+    /// The variant statistics of campaign steps, and when they were read (see `variants`).
+    variant_stats: HashMap<(CampaignId, u32), (Timestamp, Vec<overture_store::VariantStats>)>,
 }
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
@@ -129,6 +132,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             governed: None,
             open_accounts: None,
             templates: HashMap::new(),
+            variant_stats: HashMap::new(),
         }
     }
 
@@ -142,15 +146,14 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         &self.clock
     }
 
-    /// Starts a campaign (see [`start_campaign`]) at the clock's instant, with this engine's
-    /// seed.
+    /// Starts a campaign (see [`start_campaign`]) at the clock's instant.
     pub async fn start_campaign(
         &mut self,
         ws: WorkspaceId,
         campaign: CampaignId,
     ) -> Result<u64, EngineError> {
         let now = self.clock.now();
-        let enrolled = start_campaign(&self.store, ws, campaign, self.config.seed, now).await?;
+        let enrolled = start_campaign(&self.store, ws, campaign, now).await?;
         self.campaigns.remove(&campaign);
         Ok(enrolled)
     }
@@ -334,15 +337,15 @@ impl<S: Store, C: Channels> Engine<S, C, ManualClock> {
 }
 
 /// Starts a campaign: sets it active and enrolls its list's leads, each assigned to the
-/// least-loaded of the campaign's accounts (ties to the one listed first), with its text
-/// variants chosen from `seed`. Returns how many leads were enrolled. Calling it again enrolls
-/// leads added to the list since. It needs no channel, so the CLI can start a campaign that a
-/// running engine (`overture run`) then carries out.
+/// least-loaded of the campaign's accounts (ties to the one listed first). A step with one
+/// text variant is settled now; a step with several gets its variant when the lead's action
+/// for it is planned, from what the variants achieved by then. Returns how many leads were
+/// enrolled. Calling it again enrolls leads added to the list since. It needs no channel, so
+/// the CLI can start a campaign that a running engine (`overture run`) then carries out.
 pub async fn start_campaign<S: Store>(
     store: &S,
     ws: WorkspaceId,
     campaign: CampaignId,
-    seed: u64,
     now: Timestamp,
 ) -> Result<u64, EngineError> {
     let stored = store
@@ -366,7 +369,7 @@ pub async fn start_campaign<S: Store>(
         .map(|(lead, account)| NewEnrollment {
             lead,
             account,
-            variants: advance::choose_variants(seed, spec, lead),
+            variants: variants::initial_variants(spec),
         })
         .collect();
     Ok(store.enroll_leads(ws, campaign, &new, now).await?)

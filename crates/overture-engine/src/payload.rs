@@ -16,6 +16,10 @@ pub(crate) struct Payload {
     /// Whether the invitation may go without its note once the quota is used up.
     #[serde(default)]
     pub without_note_if_quota_exhausted: bool,
+    /// The index of the note or text variant the action sends (`None` without text). Older
+    /// payloads lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<u32>,
     /// The rendered message text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,

@@ -14,6 +14,7 @@ use crate::invitations::require_owned;
 use crate::sqlite_store::{
     SqliteStore, col_str, db_err, exec, ms, row, scalar, to_json, unavailable,
 };
+use crate::variants::keep_in_tx;
 
 /// Applies every part of `changes` on `tx` (the connection of an open write transaction), in
 /// the order of the fields.
@@ -47,6 +48,9 @@ pub(crate) fn apply_in_tx(
         for update in &changes.enrollments {
             update_in_tx(tx, ws, update, now)?;
         }
+    }
+    for choice in &changes.variants {
+        keep_in_tx(tx, ws, choice)?;
     }
     for change in &changes.invitations {
         match change {
@@ -178,8 +182,8 @@ pub(crate) fn enqueue(tx: &Connection, new: &NewAction) -> Result<bool, StoreErr
         tx,
         "INSERT INTO actions
             (workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload,
-             due_at, idempotency_key, state, created_at, updated_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8, ?8
+             due_at, idempotency_key, state, created_at, updated_at, step, variant)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8, ?8, ?10, ?11
           WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?2 AND workspace_id = ?1)
             AND (?3 IS NULL OR EXISTS (SELECT 1 FROM leads WHERE id = ?3 AND workspace_id = ?1))
             AND (?4 IS NULL OR
@@ -195,6 +199,8 @@ pub(crate) fn enqueue(tx: &Connection, new: &NewAction) -> Result<bool, StoreErr
             new.payload,
             ms(new.due_at),
             new.idempotency_key,
+            new.variant.map(|v| v.step),
+            new.variant.map(|v| v.variant),
         ],
         db_err("action", &new.idempotency_key),
     )?;
@@ -220,6 +226,8 @@ fn enqueue_many(tx: &Connection, ws: WorkspaceId, actions: &[NewAction]) -> Resu
                 new.payload,
                 ms(new.due_at),
                 new.idempotency_key,
+                new.variant.map(|v| v.step),
+                new.variant.map(|v| v.variant),
             ])
         })
         .collect();
@@ -228,13 +236,13 @@ fn enqueue_many(tx: &Connection, ws: WorkspaceId, actions: &[NewAction]) -> Resu
         tx,
         "INSERT INTO actions
             (workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload,
-             due_at, idempotency_key, state, created_at, updated_at)
+             due_at, idempotency_key, state, created_at, updated_at, step, variant)
          SELECT ?1, account, lead, campaign, enrollment, kind, payload, due, key, 'queued',
-                due, due
+                due, due, step, variant
            FROM (SELECT j.key AS n, j.value ->> 0 AS account, j.value ->> 1 AS lead,
                         j.value ->> 2 AS campaign, j.value ->> 3 AS enrollment,
                         j.value ->> 4 AS kind, j.value ->> 5 AS payload, j.value ->> 6 AS due,
-                        j.value ->> 7 AS key
+                        j.value ->> 7 AS key, j.value ->> 8 AS step, j.value ->> 9 AS variant
                    FROM json_each(?2) j)
           WHERE EXISTS (SELECT 1 FROM accounts WHERE id = account AND workspace_id = ?1)
             AND (lead IS NULL OR

@@ -23,5 +23,6 @@ mod invitations;
 mod leads;
 mod sqlite_store;
 mod store_impl;
+mod variants;
 
 pub use sqlite_store::{SqliteOptions, SqliteStore};

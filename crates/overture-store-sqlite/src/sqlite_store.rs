@@ -82,6 +82,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0007_account_governor.sql")),
         M::up(include_str!("../migrations/0008_connections.sql")),
         M::up(include_str!("../migrations/0009_account_sender.sql")),
+        M::up(include_str!("../migrations/0010_variants.sql")),
     ])
 }
 

@@ -14,7 +14,7 @@ use overture_store::{
     ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate, EventQuery,
     HistoryOutcome, ImportOutcome, InFlightEffect, Intent, IntentOutcome, InvitationQuery,
     LeadQuery, NewAction, NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind,
-    Store, StoreError, StoredConnection, Workspace,
+    Store, StoreError, StoredConnection, VariantStats, Workspace,
 };
 
 use crate::sqlite_store::SqliteStore;
@@ -289,6 +289,15 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.apply_changes_impl(ws, changes, now)
+    }
+
+    async fn variant_stats(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        step: Option<u32>,
+    ) -> Result<Vec<VariantStats>, StoreError> {
+        self.variant_stats_impl(ws, campaign, step)
     }
 
     async fn action_history(

@@ -12,6 +12,7 @@ use overture_core::{
 };
 
 use crate::types::{ClaimedAction, NewAction, NewInvitation};
+use crate::variants::VariantChoice;
 
 /// Which leads of a campaign's list may be enrolled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,9 +31,10 @@ pub struct NewEnrollment {
     pub lead: LeadId,
     /// The sender seat assigned to the person.
     pub account: AccountId,
-    /// The chosen variant index per step (0 for steps without variants), so that a retry
-    /// renders the same text.
-    pub variants: Vec<u32>,
+    /// The variant index per step chosen at enrollment (0 for a step with one text or none);
+    /// `None` for a step with several, whose variant is allocated when the lead's action for
+    /// it is planned (see [`Changes::variants`]).
+    pub variants: Vec<Option<u32>>,
 }
 
 /// An enrollment as the engine sees it.
@@ -40,8 +42,9 @@ pub struct NewEnrollment {
 pub struct EnrollmentRecord {
     /// The enrollment.
     pub enrollment: Enrollment,
-    /// The chosen variant index per step.
-    pub variants: Vec<u32>,
+    /// The variant index the lead keeps per step; `None` while a step with several variants
+    /// has not been planned for the lead yet.
+    pub variants: Vec<Option<u32>>,
     /// How many times the current step's action was planned anew after a failure; part of the
     /// idempotency key.
     pub attempt: u32,
@@ -53,6 +56,14 @@ pub struct EnrollmentRecord {
     pub mutual_connections: Option<u32>,
     /// Why the enrollment stopped, when it did.
     pub reason: Option<String>,
+}
+
+impl EnrollmentRecord {
+    /// The variant the lead keeps for `step`, if one is chosen.
+    pub fn variant(&self, step: u32) -> Option<u32> {
+        let index = usize::try_from(step).ok()?;
+        self.variants.get(index).copied().flatten()
+    }
 }
 
 /// A change of an enrollment, applied only when the enrollment is still open (`active` or
@@ -248,6 +259,8 @@ pub struct Changes {
     pub actions: Vec<NewAction>,
     /// Enrollment changes.
     pub enrollments: Vec<EnrollmentUpdate>,
+    /// Variants enrollments keep from now on (a step's first choice stays).
+    pub variants: Vec<VariantChoice>,
     /// Invitation changes.
     pub invitations: Vec<InvitationChange>,
     /// Cooldowns to store or extend.

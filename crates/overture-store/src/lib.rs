@@ -20,6 +20,7 @@ mod error;
 mod history;
 mod store;
 mod types;
+mod variants;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -39,3 +40,4 @@ pub use types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
     NewAction, NewCampaignVersion, NewInvitation, Workspace,
 };
+pub use variants::{StepVariant, VariantChoice, VariantStats, step_tallies};

@@ -21,6 +21,7 @@ use crate::types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
     NewAction, NewCampaignVersion, NewInvitation, Workspace,
 };
+use crate::variants::VariantStats;
 
 /// Everything Overture keeps, expressed as intent.
 ///
@@ -361,6 +362,20 @@ pub trait Store: Send + Sync + 'static {
         changes: Changes,
         now: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// How each text variant of the campaign's steps did, one row per step and variant that
+    /// sent anything, by step then variant. Sends are the campaign's done actions that carry
+    /// a variant ([`NewAction::variant`]); an invitation counts only when it carried its note.
+    /// A success is, for an invitation, that the invitation it created was accepted; for a
+    /// message or an email, that the person replied (a `reply_received` event) after it was
+    /// sent and before the enrollment's next message or email was. With `step`, only that
+    /// step's rows (the engine allocates one step at a time). An unknown campaign has no rows.
+    fn variant_stats(
+        &self,
+        ws: WorkspaceId,
+        campaign: CampaignId,
+        step: Option<u32>,
+    ) -> impl Future<Output = Result<Vec<VariantStats>, StoreError>> + Send;
 
     // The effect ledger.
 

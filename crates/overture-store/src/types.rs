@@ -3,6 +3,8 @@
 
 use jiff::Timestamp;
 use overture_core::sequence::CampaignSpec;
+
+use crate::variants::StepVariant;
 use overture_core::{
     AccountId, Action, ActionKind, ActionState, Campaign, CampaignId, EnrollmentId, EventId,
     EventKind, InvitationState, LeadId, WorkspaceId,
@@ -123,6 +125,8 @@ pub struct NewAction {
     pub due_at: Timestamp,
     /// Unique per effect in the workspace: queueing the same key again inserts nothing.
     pub idempotency_key: String,
+    /// The campaign step and text variant it sends, for the variant statistics.
+    pub variant: Option<StepVariant>,
 }
 
 /// An action taken by a worker under a lease.

@@ -440,6 +440,14 @@ pub enum CampaignCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// How each text variant does: per step, sends, successes, the rate with a 95% interval
+    /// and the chance of being the best
+    Stats {
+        /// The campaign's name
+        name: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 /// `overture invites …`

@@ -28,6 +28,11 @@ where
     t
 }
 
+/// A share as a percentage with one decimal: `12.5%`.
+pub fn percent(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
 /// An optional text for a table cell.
 pub fn cell(value: Option<&str>) -> &str {
     value.unwrap_or("")

@@ -10,6 +10,7 @@ mod retry;
 mod sandbox;
 mod sandbox_errors;
 mod templates;
+mod variants;
 
 use std::collections::BTreeMap;
 

@@ -2,9 +2,12 @@
 
 use std::path::Path;
 
-use overture_core::WorkspaceId;
+use overture_core::variants::Tally;
+use overture_core::{CampaignId, WorkspaceId};
 use overture_store::conformance::{at, lead, new_account};
-use overture_store::{EventQuery, ImportOutcome, LeadQuery, Store, StoreError};
+use overture_store::{
+    EventQuery, ImportOutcome, LeadQuery, StepVariant, Store, StoreError, VariantStats,
+};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
 
 async fn open(path: &Path) -> SqliteStore {
@@ -242,4 +245,65 @@ async fn an_exclusive_store_keeps_other_readers_out_until_it_is_dropped() {
         .expect("the file is readable once the store is gone");
     assert_eq!(count, 1);
     assert!(!dir.path().join("overture.db-wal").exists());
+}
+
+#[tokio::test]
+async fn sends_queued_before_variants_were_recorded_count_for_their_enrollments_variant() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("overture.db");
+    // The schema before `0010_variants.sql`, with one enrollment that chose note 1 of step 1
+    // and whose invitation (sent with the note) was accepted. With foreign keys off on this
+    // raw connection, only the rows the statistics read are needed.
+    let conn = raw(&path);
+    let dir_path = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    let mut files: Vec<_> = std::fs::read_dir(dir_path)
+        .expect("migrations directory")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| *n.to_string_lossy() < *"0009")
+        })
+        .collect();
+    files.sort();
+    for file in &files {
+        let sql = std::fs::read_to_string(file).expect("a migration");
+        conn.execute_batch(&sql).expect("the migration applies");
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA user_version = {};
+         PRAGMA foreign_keys = OFF;
+         INSERT INTO enrollments (id, workspace_id, campaign_id, lead_id, account_id, step,
+                                  state, variants, created_at, updated_at)
+              VALUES (1, 1, 7, 3, 2, 2, 'waiting', '[0,1,0]', 0, 0);
+         INSERT INTO actions (workspace_id, account_id, lead_id, campaign_id, enrollment_id,
+                              kind, payload, due_at, idempotency_key, state, created_at,
+                              updated_at, intent_at, with_note, effect, effect_at)
+              VALUES (1, 2, 3, 7, 1, 'invite', '{{\"step\":1,\"profile\":\"p\",\"note\":\"Hi\"}}',
+                      10, 'enrollment:1:step:1:attempt:0', 'done', 10, 10, 10, 1, 'done', 12);
+         INSERT INTO invitations (workspace_id, account_id, lead_id, campaign_id, note, sent_at,
+                                  state)
+              VALUES (1, 2, 3, 7, 'Hi', 10, 'accepted');",
+        files.len()
+    ))
+    .expect("an earlier file's rows");
+    drop(conn);
+
+    let store = open(&path).await;
+    let stats = store
+        .variant_stats(WorkspaceId::DEFAULT, CampaignId(7), None)
+        .await
+        .expect("statistics");
+    assert_eq!(
+        stats,
+        [VariantStats {
+            of: StepVariant {
+                step: 1,
+                variant: 1
+            },
+            tally: Tally {
+                sends: 1,
+                successes: 1
+            },
+        }]
+    );
 }

@@ -21,6 +21,7 @@ fn action(account: AccountId, lead: LeadId, key: &str, due: i64) -> NewAction {
         payload: "{}".into(),
         due_at: at(due),
         idempotency_key: key.into(),
+        variant: None,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::{
 const WS: WorkspaceId = WorkspaceId::DEFAULT;
 const LEASE: SignedDuration = SignedDuration::from_mins(5);
 
-async fn campaign<S: Store>(store: &S, name: &str) -> CampaignId {
+pub(super) async fn campaign<S: Store>(store: &S, name: &str) -> CampaignId {
     let version = NewCampaignVersion {
         name: name.into(),
         source: format!("name: {name}"),
@@ -28,13 +28,13 @@ async fn campaign<S: Store>(store: &S, name: &str) -> CampaignId {
         .id
 }
 
-fn enrollments(account: AccountId, leads: &[LeadId]) -> Vec<NewEnrollment> {
+pub(super) fn enrollments(account: AccountId, leads: &[LeadId]) -> Vec<NewEnrollment> {
     leads
         .iter()
         .map(|&lead| NewEnrollment {
             lead,
             account,
-            variants: vec![0, 1],
+            variants: vec![Some(0), None],
         })
         .collect()
 }
@@ -50,6 +50,7 @@ fn invite(account: AccountId, lead: LeadId, key: &str) -> NewAction {
         payload: "{}".into(),
         due_at: at(10),
         idempotency_key: key.into(),
+        variant: None,
     }
 }
 
@@ -93,7 +94,7 @@ pub async fn enrollments_are_one_open_per_lead<S: Store>(store: S) {
     assert_eq!(first.enrollment.step, 0);
     assert_eq!(first.enrollment.next_due_at, Some(at(1)));
     assert_eq!(first.enrollment.account_id, Some(alice));
-    assert_eq!(first.variants, [0, 1]);
+    assert_eq!(first.variants, [Some(0), None]);
     let open = ok("open", store.open_enrollment(WS, leads[0]).await);
     assert_eq!(open.map(|e| e.enrollment.id), Some(first.enrollment.id));
     let loads = ok("loads", store.enrollment_loads(WS, &[alice]).await);

@@ -21,6 +21,7 @@ mod engine;
 mod history;
 mod invitations;
 mod leads;
+mod variants;
 
 use jiff::Timestamp;
 use overture_core::account::Zone;
@@ -38,6 +39,7 @@ pub use engine::*;
 pub use history::*;
 pub use invitations::*;
 pub use leads::*;
+pub use variants::*;
 
 /// Expands to one `#[tokio::test]` per behaviour of the suite. The argument is an
 /// `async` closure (or any `Fn() -> impl Future<Output = S>`) that makes a fresh store.
@@ -89,6 +91,8 @@ macro_rules! conformance_tests {
             history_accepts_only_invitations_a_connection_answers,
             history_fills_but_never_overwrites_people,
             history_for_an_unknown_account_is_not_found,
+            variants_are_kept_once_per_step,
+            variant_stats_count_sends_and_successes,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

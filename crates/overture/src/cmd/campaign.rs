@@ -1,4 +1,6 @@
-//! `overture campaign validate|apply|list|show`.
+//! `overture campaign validate|apply|start|pause|list|show|stats`.
+
+mod stats;
 
 use std::path::Path;
 
@@ -160,15 +162,9 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
                     return Err(CliError::Reported);
                 }
             }
-            let enrolled = overture_engine::start_campaign(
-                &store,
-                ws,
-                campaign.id,
-                ctx.settings.engine_seed,
-                ctx.now(),
-            )
-            .await
-            .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+            let enrolled = overture_engine::start_campaign(&store, ws, campaign.id, ctx.now())
+                .await
+                .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
             if json.json {
                 return print_json(&serde_json::json!({ "name": name, "enrolled": enrolled }));
             }
@@ -187,6 +183,7 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
             println!("Campaign `{name}` is paused; start it again to resume.");
             Ok(())
         }
+        CampaignCommand::Stats { name, json } => stats::run(ctx, &name, json.json).await,
         CampaignCommand::List(flag) => {
             let store = ctx.store(false).await?;
             let campaigns = store.list_campaigns(ctx.settings.workspace()).await?;
@@ -214,15 +211,7 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
         CampaignCommand::Show { name, source, json } => {
             let store = ctx.store(false).await?;
             let ws = ctx.settings.workspace();
-            let campaign = store
-                .campaign_by_name(ws, &name)
-                .await
-                .map_err(|e| match e {
-                    overture_store::StoreError::NotFound { .. } => CliError::input(format!(
-                        "no campaign named `{name}` (see `overture campaign list`)"
-                    )),
-                    other => CliError::from(other),
-                })?;
+            let campaign = find(&store, ws, &name).await?;
             if source {
                 print!("{}", campaign.source);
                 return Ok(());
@@ -242,14 +231,30 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
     }
 }
 
-/// The campaign named `name`, or an error that says how to find the names.
+/// The campaign named `name`, or an error that names the known ones.
 async fn find(store: &impl Store, ws: WorkspaceId, name: &str) -> CliResult<Campaign> {
-    store.campaign_by_name(ws, name).await.map_err(|e| match e {
-        overture_store::StoreError::NotFound { .. } => CliError::input(format!(
-            "no campaign named `{name}` (see `overture campaign list`)"
-        )),
-        other => CliError::from(other),
-    })
+    match store.campaign_by_name(ws, name).await {
+        Ok(campaign) => Ok(campaign),
+        Err(overture_store::StoreError::NotFound { .. }) => {
+            let known: Vec<String> = store
+                .list_campaigns(ws)
+                .await?
+                .into_iter()
+                .map(|c| format!("`{}`", c.name))
+                .collect();
+            Err(CliError::input(if known.is_empty() {
+                format!(
+                    "no campaign named `{name}`, and no campaign yet: store one with `overture campaign apply FILE.yaml`"
+                )
+            } else {
+                format!(
+                    "no campaign named `{name}`; known: {} (see `overture campaign list`)",
+                    known.join(", ")
+                )
+            }))
+        }
+        Err(other) => Err(CliError::from(other)),
+    }
 }
 
 /// A parsed campaign file: the spec with where its texts are, or every problem.

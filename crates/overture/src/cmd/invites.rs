@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::cli::{InvitesCommand, InvitesPending};
 use crate::error::{CliError, CliResult};
-use crate::output::{self, duration, print_json, table};
+use crate::output::{self, duration, percent, print_json, table};
 
 /// The most queued actions of one account read to find the withdrawals already on their way.
 const QUEUE_LIMIT: u32 = 1_000_000;
@@ -263,10 +263,6 @@ fn describe_lead(row: &PendingRow) -> String {
         Some(name) => format!("{name}\n{}", row.profile_url),
         None => row.profile_url.clone(),
     }
-}
-
-fn percent(p: f64) -> String {
-    format!("{:.1}%", p * 100.0)
 }
 
 /// A duration in whole days (`21d`) or hours (`36h`) when it is one.

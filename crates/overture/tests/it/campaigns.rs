@@ -113,3 +113,98 @@ fn the_shipped_examples_validate_against_their_senders() {
         seen
     );
 }
+
+#[test]
+fn stats_report_every_variant_after_a_demo() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "demo", "--seats", "2", "--leads", "200", "--days", "21", "--seed", "7", "--db", "a.db",
+    ]);
+    let report = s.json(&["--db", "a.db", "campaign", "stats", "founders-q1"]);
+    assert_eq!(report["campaign"], "founders-q1");
+    let steps = report["steps"].as_array().unwrap();
+    let kinds: Vec<_> = steps.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["invite", "message", "message"], "{report}");
+    let invite = &steps[0];
+    assert_eq!(
+        (invite["step"].as_u64(), invite["goal"].as_str()),
+        (Some(6), Some("acceptance"))
+    );
+    assert_eq!(steps[1]["label"], "thank-you");
+    assert_eq!(steps[1]["goal"], "reply");
+    let variants = invite["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 2);
+    let sends: u64 = variants.iter().map(|v| v["sends"].as_u64().unwrap()).sum();
+    assert!(sends > 0, "{report}");
+    let mut best = 0.0;
+    for v in variants {
+        let (sends, successes) = (
+            v["sends"].as_u64().unwrap(),
+            v["successes"].as_u64().unwrap(),
+        );
+        assert!(successes <= sends, "{v}");
+        if sends > 0 {
+            let rate = v["rate"].as_f64().unwrap();
+            let [low, high] = [
+                v["interval"][0].as_f64().unwrap(),
+                v["interval"][1].as_f64().unwrap(),
+            ];
+            assert!(
+                0.0 <= low && low <= rate && rate <= high && high <= 1.0,
+                "{v}"
+            );
+        }
+        best += v["p_best"].as_f64().unwrap();
+    }
+    assert!((best - 1.0).abs() < 1e-9, "{report}");
+    assert!(
+        steps[1]["variants"][0]["p_best"].is_null(),
+        "one text, nothing to compare"
+    );
+
+    let table = s.ok(&["--db", "a.db", "campaign", "stats", "founders-q1"]);
+    for words in [
+        "Step 6: invite (goal: acceptance)",
+        "Step 9 [thank-you]",
+        "95% interval",
+        "P(best)",
+    ] {
+        assert!(table.contains(words), "{words}: {table}");
+    }
+}
+
+#[test]
+fn stats_say_what_to_do_before_anything_is_sent_or_for_an_unknown_name() {
+    let s = Sandbox::new();
+    s.account("alice", "premium");
+    let err = s.run(&["campaign", "stats", "spring"]).input_error();
+    assert!(err.contains("campaign apply"), "{err}");
+    let file = s.write(
+        "spring.yaml",
+        "name: spring\naccounts: [alice]\nleads: { list: founders }\nsteps:\n  - invite:\n      note: [\"Hi {{ first_name }}, one.\", \"Hello {{ first_name }}, two.\"]\n",
+    );
+    s.ok(&["campaign", "apply", file.to_str().unwrap()]);
+    let err = s.run(&["campaign", "stats", "autumn"]).input_error();
+    assert!(
+        err.contains("`spring`") && err.contains("campaign list"),
+        "{err}"
+    );
+
+    let report = s.json(&["campaign", "stats", "spring"]);
+    let variants = report["steps"][0]["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 2);
+    for v in variants {
+        assert_eq!(
+            (v["sends"].as_u64(), v["successes"].as_u64()),
+            (Some(0), Some(0))
+        );
+        assert!(v["rate"].is_null() && v["interval"].is_null(), "{v}");
+        let p = v["p_best"].as_f64().unwrap();
+        assert!((0.45..=0.55).contains(&p), "no evidence, even odds: {v}");
+    }
+    let table = s.ok(&["campaign", "stats", "spring"]);
+    assert!(
+        table.contains("Nothing sent yet") && table.contains("campaign start spring"),
+        "{table}"
+    );
+}

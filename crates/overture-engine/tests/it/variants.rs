@@ -1,0 +1,170 @@
+//! Variants that learn: a lead keeps the variant its first action was planned with, and the
+//! allocation shifts to the variant that does better.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use overture_clock::ManualClock;
+use overture_core::{ActionKind, ActionState, Tier};
+use overture_engine::{Engine, EngineConfig};
+use overture_sandbox::{SandboxNetwork, SeatProfile, WorldParams};
+use overture_store::{ActionQuery, NewCampaignVersion, Store, StoreError, step_tallies};
+use overture_store_sqlite::{SqliteOptions, SqliteStore};
+use serde_json::json;
+
+use crate::{WS, World, days, limits, seat, spec, start, step};
+
+const NOTES: [&str; 2] = [
+    "Hi {{ first_name }}, first note.",
+    "Hello {{ first_name }}, second note.",
+];
+
+/// The done invitations of the workspace: when each was due and which note variant it sent.
+async fn sent_variants(store: &impl Store) -> Result<Vec<(Timestamp, u64)>, StoreError> {
+    let query = ActionQuery {
+        state: Some(ActionState::Done),
+        account: None,
+        limit: 100_000,
+    };
+    Ok(store
+        .list_actions(WS, query)
+        .await?
+        .into_iter()
+        .filter(|a| a.kind == ActionKind::Invite)
+        .filter_map(|a| {
+            let payload: serde_json::Value = serde_json::from_str(&a.payload).ok()?;
+            Some((a.due_at, payload["variant"].as_u64()?))
+        })
+        .collect())
+}
+
+#[tokio::test]
+async fn a_lead_keeps_the_variant_its_first_action_was_planned_with() {
+    let steps = json!([step(json!({ "type": "invite", "notes": NOTES,
+                                     "without_note_if_quota_exhausted": false }))]);
+    let mut one_a_day = limits(None);
+    if let Some(invite) = one_a_day.kinds.get_mut(&ActionKind::Invite) {
+        invite.per_day = 1;
+    }
+    let w = World::with(3, steps, json!({}), one_a_day).await;
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    let fresh = w.store.list_enrollments(WS, w.campaign).await.unwrap();
+    assert!(
+        fresh.iter().all(|r| r.variants == [None]),
+        "a step with several notes waits for the lead to reach it"
+    );
+
+    engine.tick().await.unwrap();
+    let after = w.store.list_enrollments(WS, w.campaign).await.unwrap();
+    let kept: Vec<_> = after.iter().filter_map(|r| r.variant(0)).collect();
+    assert_eq!(
+        kept.len(),
+        1,
+        "only the planned invitation has its variant: {after:?}"
+    );
+
+    engine.run_until(start() + days(4)).await.unwrap();
+    let invites = w.fake.effects_of("invite");
+    assert_eq!(invites.len(), 3);
+    let records = w.store.list_enrollments(WS, w.campaign).await.unwrap();
+    for (record, url) in records.iter().zip(&w.urls) {
+        let variant = record.variant(0).expect("every lead has its note by now");
+        let lead = w.store.lead(WS, record.enrollment.lead_id).await.unwrap();
+        let first = lead.data.first_name.unwrap_or_default();
+        let expected = NOTES[variant as usize].replace("{{ first_name }}", &first);
+        let sent = invites.iter().find(|e| e.profile == url.to_string());
+        assert_eq!(
+            sent.and_then(|e| e.note.as_deref()),
+            Some(expected.as_str())
+        );
+    }
+    let stats = w.store.variant_stats(WS, w.campaign, None).await.unwrap();
+    let sends: u64 = step_tallies(&stats, 0, 2).iter().map(|t| t.sends).sum();
+    assert_eq!(sends, 3);
+}
+
+/// A sandbox world where notes that sell are rarely accepted.
+async fn world(clock: &ManualClock) -> (SandboxNetwork, SqliteStore, tempfile::TempDir) {
+    let mut params = WorldParams::default();
+    params.population.people = 700;
+    params.acceptance.selling = -3.0;
+    let net = SandboxNetwork::new(params, 5, Arc::new(clock.clone())).unwrap();
+    net.add_seat("alice", Tier::Premium, SeatProfile::default())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("variants.db"), SqliteOptions::default())
+        .await
+        .unwrap();
+    store
+        .create_account(seat("alice", Tier::Premium, limits(None)))
+        .await
+        .unwrap();
+    store
+        .import_leads(WS, "prospects", &net.population(), start(), &|_| {})
+        .await
+        .unwrap();
+    (net, store, dir)
+}
+
+#[tokio::test]
+async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
+    let clock = ManualClock::new(start());
+    let (net, store, _dir) = world(&clock).await;
+    let notes = [
+        "Hi {{ first_name }}, can I book a demo call to walk you through our pricing?",
+        "Hi {{ first_name }}, I enjoyed reading about your work and would be glad to connect.",
+    ];
+    let steps = json!([
+        step(json!({ "type": "invite", "notes": notes,
+                     "without_note_if_quota_exhausted": false })),
+        step(json!({ "type": "wait_for_acceptance", "within": "14d",
+                     "accepted": "end", "not_accepted": "end" })),
+    ]);
+    let version = NewCampaignVersion {
+        name: "spring".into(),
+        source: "spring".into(),
+        spec: spec(steps, json!({})),
+    };
+    let campaign = store.apply_campaign(WS, version, start()).await.unwrap();
+    let campaign = campaign.campaign.id;
+    let config = EngineConfig {
+        seed: 9,
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(store.clone(), net.channels(), clock.clone(), config);
+    engine.start_campaign(WS, campaign).await.unwrap();
+    let end = start() + days(42);
+    engine.run_until(end).await.unwrap();
+
+    let stats = store.variant_stats(WS, campaign, Some(0)).await.unwrap();
+    let [selling, personal] = step_tallies(&stats, 0, 2)[..] else {
+        panic!("two variants: {stats:?}");
+    };
+    let (bad, good) = (
+        selling.rate().unwrap_or(0.0),
+        personal.rate().unwrap_or(0.0),
+    );
+    assert!(
+        good > 2.0 * bad,
+        "the network prefers the personal note: {stats:?}"
+    );
+    let total = selling.sends + personal.sends;
+    assert!(total > 300, "{stats:?}");
+    assert!(
+        personal.sends * 10 > total * 7,
+        "most invitations carry the better note: {stats:?}"
+    );
+    // The shift happens within the run: the last two weeks are mostly the better note, and
+    // the worse one keeps its exploration share.
+    let late: Vec<u64> = sent_variants(&store)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(at, _)| *at >= end - days(14))
+        .map(|(_, variant)| variant)
+        .collect();
+    let better = late.iter().filter(|&&v| v == 1).count();
+    assert!(better * 100 > late.len() * 80, "{better} of {}", late.len());
+    assert!(better < late.len(), "the worse note is still explored");
+}
