@@ -13,8 +13,11 @@
 //! ([`SandboxNetwork::request_log`]) and finds effects performed twice
 //! ([`SandboxNetwork::duplicates`]). `docs/sandbox.md` describes the model and every parameter.
 //!
-//! This crate depends on `overture-core`, `overture-channel` and `overture-clock` only: never on
-//! a store or on the engine, which are tested against it.
+//! People read notes and messages with the lint's eyes: the model's text features come from
+//! [`overture_message::note_features`], so a note the lint passes does better here too.
+//!
+//! This crate depends on `overture-core`, `overture-channel`, `overture-clock` and the pure
+//! `overture-message` only: never on a store or on the engine, which are tested against it.
 
 mod channel;
 mod faults;

@@ -11,17 +11,24 @@ use crate::params::{AcceptanceParams, TimingParams};
 use crate::rng::{Rng, tag};
 use crate::world::{Person, World};
 
-/// What a text says about its reader, as far as the model cares.
+/// What a text says about its reader, as far as the model cares: the lint's features
+/// ([`overture_message::note_features`]), with the facts the world knows about the person and
+/// the world's extra word lists.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct TextFeatures {
-    /// Uses the person's first name.
-    pub(crate) first_name: bool,
-    /// Mentions their company, industry or one of their interests.
+    /// Names the person (first name) or their company.
+    pub(crate) personalised: bool,
+    /// Gives a reason to connect: the lint's common ground, or it names their industry, one of
+    /// their interests or their title.
     pub(crate) common_ground: bool,
-    /// Contains a selling word.
+    /// Sells: the lint's selling phrases or a selling word of the world.
     pub(crate) selling: bool,
-    /// Contains a generic phrase.
+    /// Carries a link.
+    pub(crate) link: bool,
+    /// Uses a stock phrase: the lint's or a generic phrase of the world.
     pub(crate) generic: bool,
+    /// Shouts: capitals, piles of exclamation marks or emoji.
+    pub(crate) shouting: bool,
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -36,17 +43,19 @@ pub(crate) fn analyse(
     person: &Person,
     params: &AcceptanceParams,
 ) -> TextFeatures {
+    let company = world.company_of(person);
+    let lint = overture_message::note_features(text, &[&person.first, company]);
     let lower = text.to_lowercase().replace('\u{2019}', "'");
-    let first = person.first.to_lowercase();
-    let first_name = words(&lower).any(|w| w == first);
     let mentions = |needle: &str| {
         let needle = needle.trim().to_lowercase();
         !needle.is_empty() && lower.contains(&needle)
     };
-    let common_ground = mentions(world.company_of(person))
-        || mentions(world.industry_of(person))
+    // The facts the lint cannot know: what this person's profile says. Their company is
+    // personalisation, not a reason to connect, as in the lint.
+    let factual = mentions(world.industry_of(person))
+        || mentions(&person.title)
         || world.interests_of(person).any(mentions);
-    let selling = params.selling_words.iter().any(|s| {
+    let selling_word = params.selling_words.iter().any(|s| {
         let s = s.trim().to_lowercase();
         if s.contains(' ') {
             lower.contains(&s)
@@ -54,12 +63,14 @@ pub(crate) fn analyse(
             words(&lower).any(|w| w == s)
         }
     });
-    let generic = params.generic_phrases.iter().any(|g| mentions(g));
+    let generic_phrase = params.generic_phrases.iter().any(|g| mentions(g));
     TextFeatures {
-        first_name,
-        common_ground,
-        selling,
-        generic,
+        personalised: lint.personalised,
+        common_ground: lint.common_ground || factual,
+        selling: lint.selling || selling_word,
+        link: lint.link,
+        generic: lint.generic_opener || generic_phrase,
+        shouting: lint.shouting,
     }
 }
 
@@ -99,6 +110,11 @@ fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// The log-odds term of a feature: its weight when present.
+fn weight(present: bool, weight: f64) -> f64 {
+    if present { weight } else { 0.0 }
+}
+
 /// The probability that `invite` is accepted (before the inactive share).
 pub(crate) fn acceptance_probability(world: &World, invite: &Invite<'_>) -> f64 {
     let a = &world.params.acceptance;
@@ -106,14 +122,12 @@ pub(crate) fn acceptance_probability(world: &World, invite: &Invite<'_>) -> f64 
     if let Some(note) = invite.note {
         let f = analyse(note, world, invite.person, a);
         logit += a.note;
-        logit += if f.first_name { a.first_name } else { 0.0 };
-        logit += if f.common_ground {
-            a.common_ground
-        } else {
-            0.0
-        };
-        logit += if f.selling { a.selling } else { 0.0 };
-        logit += if f.generic { a.generic } else { 0.0 };
+        logit += weight(f.personalised, a.personalised);
+        logit += weight(f.common_ground, a.common_ground);
+        // A link in a stranger's note reads as a pitch (or worse).
+        logit += weight(f.selling || f.link, a.selling);
+        logit += weight(f.generic, a.generic);
+        logit += weight(f.shouting, a.shouting);
     }
     logit += a.mutual_connections * f64::from(invite.mutuals).ln_1p();
     if invite
@@ -228,16 +242,21 @@ pub(crate) fn answer_message(
     if person.inactive {
         return None;
     }
+    (u < reply_probability(world, person, text)).then_some((delay, body))
+}
+
+/// The probability that an active `person` replies to a message saying `text`.
+pub(crate) fn reply_probability(world: &World, person: &Person, text: &str) -> f64 {
+    let r = &world.params.replies;
     let f = analyse(text, world, person, &world.params.acceptance);
     let mut logit = r.base + r.responsiveness * person.responsiveness;
-    logit += if f.first_name { r.first_name } else { 0.0 };
-    logit += if f.common_ground {
-        r.common_ground
-    } else {
-        0.0
-    };
-    logit += if f.selling { r.selling } else { 0.0 };
-    (u < sigmoid(logit)).then_some((delay, body))
+    logit += weight(f.personalised, r.personalised);
+    logit += weight(f.common_ground, r.common_ground);
+    // Once connected, a link is what the lint advises: no pitch by itself.
+    logit += weight(f.selling, r.selling);
+    logit += weight(f.generic, r.generic);
+    logit += weight(f.shouting, r.shouting);
+    sigmoid(logit)
 }
 
 #[cfg(test)]

@@ -132,6 +132,9 @@ impl Default for PopulationParams {
 }
 
 /// The weights of the acceptance model (log-odds) and how refusals split.
+///
+/// A note's features are the lint's (`overture_message::note_features`): the weights say how
+/// much each thing the lint warns about costs, and what a reason to connect is worth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AcceptanceParams {
@@ -141,9 +144,13 @@ pub struct AcceptanceParams {
     pub profile_completeness: f64,
     /// Added when the invitation carries a note.
     pub note: f64,
-    /// Added when the note uses the person's first name.
-    pub first_name: f64,
-    /// Added when the note mentions their company, industry or one of their interests.
+    /// Added when the note names the person (first name) or their company. Its former name,
+    /// `first_name`, is still accepted.
+    #[serde(alias = "first_name")]
+    pub personalised: f64,
+    /// Added when the note gives a reason to connect: the lint finds common ground in it (a
+    /// shared event, group or acquaintance, their post, their work), or it names their
+    /// industry, one of their interests or their title.
     pub common_ground: f64,
     /// Weight of `ln(1 + mutual connections)`.
     pub mutual_connections: f64,
@@ -153,10 +160,15 @@ pub struct AcceptanceParams {
     pub third_degree: f64,
     /// Added when the person is out of network.
     pub out_of_network: f64,
-    /// Added when the note sells (contains one of `selling_words`); usually negative.
+    /// Added when the note sells or carries a link (the lint's `selling` or `link-in-invite`,
+    /// or one of `selling_words`); usually negative.
     pub selling: f64,
-    /// Added when the note is generic (contains one of `generic_phrases`); usually negative.
+    /// Added when the note uses a stock phrase (the lint's `generic-opener`, or one of
+    /// `generic_phrases`); usually negative.
     pub generic: f64,
+    /// Added when the note shouts: words in capitals, piles of exclamation marks or emoji (the
+    /// lint's `shouting`, `exclamations`, `emoji`); usually negative.
+    pub shouting: f64,
     /// Weight of `ln(1 + invitations the person receives a week)`; usually negative.
     pub popularity: f64,
     /// Share of refusals that are an explicit "ignore" (the rest click "I don't know this
@@ -170,9 +182,11 @@ pub struct AcceptanceParams {
     pub unknown_factor_out_of_network: f64,
     /// Multiplies `unknown_share` when the invitation carries a note.
     pub unknown_factor_with_note: f64,
-    /// Words that make a first touch a sales pitch (matched as whole words, any case).
+    /// Words that make a text a sales pitch besides the lint's selling phrases (matched as
+    /// whole words, any case); none by default.
     pub selling_words: Vec<String>,
-    /// Phrases that make a note generic (matched as substrings, any case).
+    /// Phrases that make a text generic besides the lint's stock phrases (matched as
+    /// substrings, any case); none by default.
     pub generic_phrases: Vec<String>,
 }
 
@@ -182,30 +196,23 @@ impl Default for AcceptanceParams {
             base: -0.9,
             profile_completeness: 1.5,
             note: 0.2,
-            first_name: 0.3,
+            personalised: 0.3,
             common_ground: 0.4,
             mutual_connections: 0.25,
             shared_industry: 0.3,
             third_degree: -0.3,
             out_of_network: -0.8,
             selling: -1.0,
-            generic: -0.3,
+            generic: -0.6,
+            shouting: -0.4,
             popularity: -0.25,
             ignore_share: 0.35,
             unknown_share: 0.05,
             unknown_factor_third_degree: 1.5,
             unknown_factor_out_of_network: 3.0,
             unknown_factor_with_note: 0.5,
-            selling_words: strings(&[
-                "demo", "buy", "pricing", "price", "offer", "call", "discount", "purchase",
-                "quote", "trial",
-            ]),
-            generic_phrases: strings(&[
-                "add you to my professional network",
-                "i'd like to connect",
-                "i would like to connect",
-                "join my network",
-            ]),
+            selling_words: Vec::new(),
+            generic_phrases: Vec::new(),
         }
     }
 }
@@ -257,12 +264,19 @@ pub struct DelayComponent {
 pub struct ReplyParams {
     /// Log-odds of a reply before any other term.
     pub base: f64,
-    /// Added when the message uses the person's first name.
-    pub first_name: f64,
-    /// Added when the message mentions their company, industry or an interest.
+    /// Added when the message names the person (first name) or their company. Its former name,
+    /// `first_name`, is still accepted.
+    #[serde(alias = "first_name")]
+    pub personalised: f64,
+    /// Added when the message has common ground, as for invitations.
     pub common_ground: f64,
-    /// Added when the message sells; usually negative.
+    /// Added when the message sells (a link alone is no pitch once connected); usually
+    /// negative.
     pub selling: f64,
+    /// Added when the message uses a stock phrase; usually negative.
+    pub generic: f64,
+    /// Added when the message shouts; usually negative.
+    pub shouting: f64,
     /// Weight of the person's responsiveness.
     pub responsiveness: f64,
     /// Median reply delay in hours (the delay is log-normal).
@@ -275,9 +289,11 @@ impl Default for ReplyParams {
     fn default() -> Self {
         Self {
             base: -1.4,
-            first_name: 0.5,
+            personalised: 0.5,
             common_ground: 0.4,
             selling: -0.7,
+            generic: -0.3,
+            shouting: -0.3,
             responsiveness: 1.0,
             delay_median_hours: 8.0,
             delay_spread: 1.0,

@@ -110,7 +110,7 @@ pub(crate) fn check(p: &WorldParams) -> Result<(), ParamsError> {
         ("base", a.base),
         ("profile_completeness", a.profile_completeness),
         ("note", a.note),
-        ("first_name", a.first_name),
+        ("personalised", a.personalised),
         ("common_ground", a.common_ground),
         ("mutual_connections", a.mutual_connections),
         ("shared_industry", a.shared_industry),
@@ -118,6 +118,7 @@ pub(crate) fn check(p: &WorldParams) -> Result<(), ParamsError> {
         ("out_of_network", a.out_of_network),
         ("selling", a.selling),
         ("generic", a.generic),
+        ("shouting", a.shouting),
         ("popularity", a.popularity),
     ] {
         finite(&format!("acceptance.{name}"), v)?;
@@ -158,9 +159,11 @@ pub(crate) fn check(p: &WorldParams) -> Result<(), ParamsError> {
     let r = &p.replies;
     for (name, v) in [
         ("base", r.base),
-        ("first_name", r.first_name),
+        ("personalised", r.personalised),
         ("common_ground", r.common_ground),
         ("selling", r.selling),
+        ("generic", r.generic),
+        ("shouting", r.shouting),
         ("responsiveness", r.responsiveness),
     ] {
         finite(&format!("replies.{name}"), v)?;

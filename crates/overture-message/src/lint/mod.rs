@@ -10,6 +10,7 @@
 //! [`note_features`] measures the same things on a rendered note; the sandbox's acceptance
 //! model reads them, so that a better note does measurably better in simulations.
 
+mod features;
 mod patterns;
 mod rules;
 
@@ -26,6 +27,7 @@ use crate::spelling::{Form, Spelling};
 use crate::template::Template;
 use crate::vars::{ALWAYS_KNOWN, is_known, known_names};
 
+pub use features::{NoteFeatures, note_features};
 pub use rules::{RULES, Rule, Severity, rule};
 
 /// One thing the lint found.
@@ -142,36 +144,31 @@ pub fn lint(source: &str, kind: TextKind, tier: Tier) -> Lint {
             };
             found.add("no-reason", message.to_owned(), whole);
         }
-        shouting(&reading, &mut |m, message| {
-            found.add("shouting", message, map(m))
-        });
-        if let Some(m) = patterns::BANGS.find(&reading) {
-            found.add(
+        if let Some(m) = patterns::loud_word(&reading) {
+            let message = format!("\"{}\" in capitals", m.as_str());
+            found.add("shouting", message, map(m));
+        }
+        match patterns::exclamations(&reading) {
+            Some(patterns::Exclamations::InARow(m)) => found.add(
                 "exclamations",
                 "exclamation marks in a row".to_owned(),
                 map(m),
-            );
-        } else if let Some((i, _)) = reading.match_indices('!').nth(2) {
-            let message = format!(
-                "{} exclamation marks (keep one at most)",
-                reading.matches('!').count()
-            );
-            found.add(
+            ),
+            Some(patterns::Exclamations::Many { third, count }) => found.add(
                 "exclamations",
-                message,
-                spelling.span(i, i + 1, source.len()),
-            );
+                format!("{count} exclamation marks (keep one at most)"),
+                spelling.span(third, third + 1, source.len()),
+            ),
+            None => {}
         }
-        let emoji: Vec<(usize, char)> = reading
-            .char_indices()
-            .filter(|(_, c)| patterns::is_emoji(*c))
-            .collect();
-        if let [(first, c), _, _, ..] = emoji.as_slice() {
+        if let Some(emoji) = patterns::emoji_pile(&reading)
+            && let Some(&(first, c)) = emoji.first()
+        {
             let message = format!("{} emoji (keep two at most)", emoji.len());
             found.add(
                 "emoji",
                 message,
-                spelling.span(*first, first + c.len_utf8(), source.len()),
+                spelling.span(first, first + c.len_utf8(), source.len()),
             );
         }
     }
@@ -200,22 +197,6 @@ pub fn lint(source: &str, kind: TextKind, tier: Tier) -> Lint {
     }
     no_fallback(&spintax, &mut found);
     found.finish()
-}
-
-/// Acronyms of four letters or more that are no shouting.
-const ACRONYMS: [&str; 14] = [
-    "APAC", "B2B", "B2C", "DACH", "EMEA", "GDPR", "HIPAA", "LATAM", "NASDAQ", "NYSE", "SAAS",
-    "SOC2", "AWS", "HTML",
-];
-
-/// Adds a finding for the first word of four capitals or more that is not a common acronym.
-fn shouting(reading: &str, add: &mut dyn FnMut(regex::Match<'_>, String)) {
-    let loud = patterns::CAPS
-        .find_iter(reading)
-        .find(|m| m.as_str().chars().count() >= 4 && !ACRONYMS.contains(&m.as_str()));
-    if let Some(m) = loud {
-        add(m, format!("\"{}\" in capitals", m.as_str()));
-    }
 }
 
 /// The text a reader sees: template tags blanked out with spaces, except the quoted strings
@@ -394,33 +375,5 @@ impl Found {
             score: 100u32.saturating_sub(penalty),
             findings: self.findings,
         }
-    }
-}
-
-/// What the lint measures, read off a rendered note: the sandbox's acceptance model uses it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct NoteFeatures {
-    /// The note names the person or their company.
-    pub personalised: bool,
-    /// It uses a stock phrase (`generic-opener`).
-    pub generic_opener: bool,
-    /// It sells (`selling`) or carries a link (`link-in-invite`).
-    pub selling: bool,
-    /// It gives a reason to connect (the opposite of `no-reason`).
-    pub common_ground: bool,
-}
-
-/// Measures a rendered `note`; `recipient` holds what identifies the person (their first
-/// name, their company), for personalisation.
-pub fn note_features(note: &str, recipient: &[&str]) -> NoteFeatures {
-    let lower = note.to_lowercase();
-    NoteFeatures {
-        personalised: recipient
-            .iter()
-            .map(|r| r.trim().to_lowercase())
-            .any(|r| r.chars().count() >= 2 && lower.contains(&r)),
-        generic_opener: patterns::GENERIC.is_match(note),
-        selling: patterns::SELLING.is_match(note) || patterns::LINK.is_match(note),
-        common_ground: patterns::REASON.is_match(note),
     }
 }

@@ -74,13 +74,52 @@ pub(crate) static REASON: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Two exclamation marks in a row.
-pub(crate) static BANGS: LazyLock<Regex> = LazyLock::new(|| compile(&[r"!\s*!+"]));
+static BANGS: LazyLock<Regex> = LazyLock::new(|| compile(&[r"!\s*!+"]));
 
 /// Words written in capitals (three letters or more).
-pub(crate) static CAPS: LazyLock<Regex> = LazyLock::new(|| compile_with("", &[r"\b\p{Lu}{3,}\b"]));
+static CAPS: LazyLock<Regex> = LazyLock::new(|| compile_with("", &[r"\b\p{Lu}{3,}\b"]));
+
+/// Acronyms of four letters or more that are no shouting.
+const ACRONYMS: [&str; 14] = [
+    "APAC", "B2B", "B2C", "DACH", "EMEA", "GDPR", "HIPAA", "LATAM", "NASDAQ", "NYSE", "SAAS",
+    "SOC2", "AWS", "HTML",
+];
+
+/// The first word of four capitals or more that is not a common acronym (`shouting`).
+pub(crate) fn loud_word(text: &str) -> Option<regex::Match<'_>> {
+    CAPS.find_iter(text)
+        .find(|m| m.as_str().chars().count() >= 4 && !ACRONYMS.contains(&m.as_str()))
+}
+
+/// Exclamation marks that pile up (`exclamations`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exclamations<'t> {
+    /// The first two (or more) in a row.
+    InARow(regex::Match<'t>),
+    /// More than two in the text, none in a row: the third one's byte offset, and how many.
+    Many { third: usize, count: usize },
+}
+
+/// Whether exclamation marks pile up in `text`, and where.
+pub(crate) fn exclamations(text: &str) -> Option<Exclamations<'_>> {
+    if let Some(m) = BANGS.find(text) {
+        return Some(Exclamations::InARow(m));
+    }
+    let (third, _) = text.match_indices('!').nth(2)?;
+    Some(Exclamations::Many {
+        third,
+        count: text.matches('!').count(),
+    })
+}
+
+/// The emoji of `text` with their byte offsets, when there are more than two (`emoji`).
+pub(crate) fn emoji_pile(text: &str) -> Option<Vec<(usize, char)>> {
+    let emoji: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| is_emoji(*c)).collect();
+    (emoji.len() > 2).then_some(emoji)
+}
 
 /// Whether `c` is an emoji (the pictographic blocks; not letters, digits or punctuation).
-pub(crate) fn is_emoji(c: char) -> bool {
+fn is_emoji(c: char) -> bool {
     matches!(u32::from(c),
         0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF)
 }

@@ -20,6 +20,18 @@ fn values_override_defaults_section_by_section() {
 }
 
 #[test]
+fn the_former_name_of_the_personalisation_weight_is_still_read() {
+    let p = WorldParams::from_toml_str(
+        "[acceptance]\nfirst_name = 0.7\n\n[replies]\nfirst_name = 0.9\n",
+    )
+    .unwrap();
+    assert_eq!(p.acceptance.personalised, 0.7);
+    assert_eq!(p.replies.personalised, 0.9);
+    let both = "[acceptance]\nfirst_name = 0.7\npersonalised = 0.7\n";
+    assert!(WorldParams::from_toml_str(both).is_err());
+}
+
+#[test]
 fn a_wrong_type_names_the_field_line_and_column() {
     let err = WorldParams::from_toml_str("[rules]\nweekly_invites_free = \"many\"\n").unwrap_err();
     let ParamsError::Parse {

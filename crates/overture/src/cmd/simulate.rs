@@ -32,6 +32,8 @@ struct RunOutcome {
     accepted_per_seat_week: f64,
     invites: u64,
     accepted: u64,
+    /// Accepted of the invitations sent (0 without invitations).
+    acceptance_rate: f64,
     withdrawals: u64,
     /// The most invitations one seat had pending at once.
     max_pending: u64,
@@ -54,6 +56,8 @@ struct PolicySummary {
     invites: f64,
     accepted: f64,
     withdrawals: f64,
+    /// Accepted of the invitations sent, mean per run.
+    acceptance_rate: f64,
     /// The most any seat had pending at once, over every run.
     max_pending: u64,
     /// Totals over every run.
@@ -284,6 +288,7 @@ fn outcome(seed: u64, args: &SimulateArgs, report: &Report) -> RunOutcome {
         accepted_per_seat_week: t.invites_accepted as f64 / seat_weeks,
         invites: t.invites_sent,
         accepted: t.invites_accepted,
+        acceptance_rate: t.acceptance_rate,
         withdrawals: t.invites_withdrawn,
         max_pending: report
             .accounts
@@ -315,6 +320,7 @@ fn summarize(policy: &NamedPolicy, runs: Vec<RunOutcome>) -> PolicySummary {
         invites: mean(|r| r.invites as f64),
         accepted: mean(|r| r.accepted as f64),
         withdrawals: mean(|r| r.withdrawals as f64),
+        acceptance_rate: mean(|r| r.acceptance_rate),
         max_pending: runs.iter().map(|r| r.max_pending).max().unwrap_or(0),
         restrictions: runs.iter().map(|r| r.restrictions).sum(),
         cap_violations: runs.iter().map(|r| r.cap_violations).sum(),
@@ -344,6 +350,7 @@ fn print_table(r: &SimulateReport) {
         "spread",
         "invites",
         "accepted",
+        "acceptance",
         "withdrawals",
         "max pending",
         "restrictions",
@@ -361,6 +368,7 @@ fn print_table(r: &SimulateReport) {
             format!("±{:.2}", p.accepted_per_seat_week_spread),
             format!("{:.0}", p.invites),
             format!("{:.0}", p.accepted),
+            format!("{:.1}%", p.acceptance_rate * 100.0),
             format!("{:.0}", p.withdrawals),
             p.max_pending.to_string(),
             p.restrictions.to_string(),
@@ -369,8 +377,9 @@ fn print_table(r: &SimulateReport) {
     }
     println!("{t}");
     println!(
-        "Means per run over the seeds; spread is the standard deviation; max pending is the most\n\
-         one seat had pending at once; restrictions and cap violations are totals. * marks the best."
+        "Means per run over the seeds; spread is the standard deviation; acceptance is accepted of\n\
+         sent; max pending is the most one seat had pending at once; restrictions and cap\n\
+         violations are totals. * marks the best."
     );
 }
 
