@@ -56,7 +56,9 @@ impl Spelling {
 
     /// Maps the byte range `start..end` of the text to the source. An escape maps to its
     /// backslash and character as a whole.
-    pub(crate) fn span(&self, start: usize, end: usize, source_len: usize) -> (usize, usize) {
+    /// The range is widened to whole characters of `source`.
+    pub(crate) fn span(&self, start: usize, end: usize, source: &str) -> (usize, usize) {
+        let source_len = source.len();
         // The piece holding byte `start`: the last that starts at or before it.
         let a = match self.pieces.partition_point(|p| p.0 <= start).checked_sub(1) {
             Some(i) => {
@@ -73,7 +75,14 @@ impl Spelling {
             }
             _ => a,
         };
-        let a = a.min(source_len);
-        (a, b.clamp(a, source_len))
+        let mut a = a.min(source_len);
+        while !source.is_char_boundary(a) {
+            a -= 1;
+        }
+        let mut b = b.clamp(a, source_len);
+        while !source.is_char_boundary(b) {
+            b += 1;
+        }
+        (a, b)
     }
 }

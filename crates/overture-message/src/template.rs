@@ -116,7 +116,7 @@ impl Template {
                 let (start, end) = error
                     .range()
                     .map_or((0, sample.text.len()), |r| (r.start, r.end));
-                let span = sample.span(start, end, source.len());
+                let span = sample.span(start, end, source);
                 TemplateError::Syntax {
                     at: Position::of(source, span.0),
                     span,

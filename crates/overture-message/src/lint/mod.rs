@@ -113,7 +113,7 @@ pub fn lint(source: &str, kind: TextKind, tier: Tier) -> Lint {
 
     for spelling in &spellings {
         let reading = reading(spelling);
-        let map = |m: regex::Match<'_>| spelling.span(m.start(), m.end(), source.len());
+        let map = |m: regex::Match<'_>| spelling.span(m.start(), m.end(), source);
         if !reading.chars().any(char::is_alphanumeric) {
             found.add(
                 "empty",
@@ -157,7 +157,7 @@ pub fn lint(source: &str, kind: TextKind, tier: Tier) -> Lint {
             Some(patterns::Exclamations::Many { third, count }) => found.add(
                 "exclamations",
                 format!("{count} exclamation marks (keep one at most)"),
-                spelling.span(third, third + 1, source.len()),
+                spelling.span(third, third + 1, source),
             ),
             None => {}
         }
@@ -168,7 +168,7 @@ pub fn lint(source: &str, kind: TextKind, tier: Tier) -> Lint {
             found.add(
                 "emoji",
                 message,
-                spelling.span(first, first + c.len_utf8(), source.len()),
+                spelling.span(first, first + c.len_utf8(), source),
             );
         }
     }

@@ -67,9 +67,9 @@ pub(crate) static LINK: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static REASON: LazyLock<Regex> = LazyLock::new(|| {
     compile(&[
         r"\b(?:both|also|same|fellow|too|in common|mutual|shared|alumn(?:us|a|i|ae)|classmates?|former colleagues?)\b",
-        r"\b(?:events?|conferences?|summit|meetup|webinar|panel|talk|keynote|workshop|podcast|episode|article|post|comment|thread|newsletter|book|launch|group|community|forum|course|cohort|university|school|class of)\b",
+        r"\b(?:events?|conferences?|summit|meetup|webinar|panel|talk|keynote|workshop|podcast|episode|article|post|comment|thread|newsletter|launch|group|community|forum|course|cohort|university|school|class of)\b",
         r"\b(?:saw|read|heard|noticed|enjoyed|loved|liked|watched|listened|attended|spoke|met|follow(?:ing)?|introduced|suggested|recommended|referred)\b",
-        r"\b(?:your (?:work|team|role|approach|experience|research|project|company)|congrats|congratulations)\b",
+        r"\b(?:your (?:work|team|role|approach|experience|research|project|company|book)|congrats|congratulations)\b",
     ])
 });
 

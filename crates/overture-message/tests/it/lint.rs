@@ -353,3 +353,15 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn booking_a_demo_is_no_reason_to_connect() {
+    let found = invite("Hi {{ first_name }}, book a demo with us.");
+    assert!(
+        found.contains(&"no-reason") && found.contains(&"selling"),
+        "{found:?}"
+    );
+    assert!(
+        !invite("Hi {{ first_name }}, I read your book on pricing teams.").contains(&"no-reason")
+    );
+}
