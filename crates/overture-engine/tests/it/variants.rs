@@ -84,11 +84,16 @@ async fn a_lead_keeps_the_variant_its_first_action_was_planned_with() {
     assert_eq!(sends, 3);
 }
 
-/// A sandbox world where notes that sell are rarely accepted.
-async fn world(clock: &ManualClock) -> (SandboxNetwork, SqliteStore, tempfile::TempDir) {
+/// A sandbox world; `selling` overrides the weight of a note that sells.
+async fn world(
+    clock: &ManualClock,
+    selling: Option<f64>,
+) -> (SandboxNetwork, SqliteStore, tempfile::TempDir) {
     let mut params = WorldParams::default();
     params.population.people = 700;
-    params.acceptance.selling = -3.0;
+    if let Some(weight) = selling {
+        params.acceptance.selling = weight;
+    }
     let net = SandboxNetwork::new(params, 5, Arc::new(clock.clone())).unwrap();
     net.add_seat("alice", Tier::Premium, SeatProfile::default())
         .unwrap();
@@ -110,7 +115,8 @@ async fn world(clock: &ManualClock) -> (SandboxNetwork, SqliteStore, tempfile::T
 #[tokio::test]
 async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
     let clock = ManualClock::new(start());
-    let (net, store, _dir) = world(&clock).await;
+    // A world where notes that sell are rarely accepted.
+    let (net, store, _dir) = world(&clock, Some(-3.0)).await;
     let notes = [
         "Hi {{ first_name }}, can I book a demo call to walk you through our pricing?",
         "Hi {{ first_name }}, I enjoyed reading about your work and would be glad to connect.",
@@ -167,4 +173,70 @@ async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
     let better = late.iter().filter(|&&v| v == 1).count();
     assert!(better * 100 > late.len() * 80, "{better} of {}", late.len());
     assert!(better < late.len(), "the worse note is still explored");
+}
+
+/// The sandbox's people read notes with the lint's eyes (`docs/sandbox.md`): in the default
+/// world, a note that lints clean is accepted more often than the stock phrase, and the
+/// allocator learns it within the run, whatever the engine's seed.
+#[tokio::test]
+async fn the_allocator_learns_that_a_note_the_lint_passes_beats_a_generic_one() {
+    let generic = "Hi {{ first_name }}, I'd like to add you to my professional network.";
+    let personal = "Hi {{ first_name }}, we were both on the panel about hiring data engineers at the Leeds meetup. I liked your point on take-home tasks; glad to stay in touch.";
+    for (note, score) in [(generic, 70), (personal, 100)] {
+        let lint = overture_message::lint(note, overture_message::TextKind::Invite, Tier::Premium);
+        assert_eq!(lint.score, score, "{note}: {:?}", lint.findings);
+    }
+    for seed in 1..=3 {
+        let clock = ManualClock::new(start());
+        let (net, store, _dir) = world(&clock, None).await;
+        let steps = json!([
+            step(json!({ "type": "invite", "notes": [generic, personal],
+                         "without_note_if_quota_exhausted": false })),
+            step(json!({ "type": "wait_for_acceptance", "within": "14d",
+                         "accepted": "end", "not_accepted": "end" })),
+        ]);
+        let version = NewCampaignVersion {
+            name: "spring".into(),
+            source: "spring".into(),
+            spec: spec(steps, json!({})),
+        };
+        let campaign = store.apply_campaign(WS, version, start()).await.unwrap();
+        let campaign = campaign.campaign.id;
+        let config = EngineConfig {
+            seed,
+            ..EngineConfig::default()
+        };
+        let mut engine = Engine::new(store.clone(), net.channels(), clock.clone(), config);
+        engine.start_campaign(WS, campaign).await.unwrap();
+        let end = start() + days(42);
+        engine.run_until(end).await.unwrap();
+
+        let stats = store.variant_stats(WS, campaign, Some(0)).await.unwrap();
+        let [worse, better] = step_tallies(&stats, 0, 2)[..] else {
+            panic!("two variants: {stats:?}");
+        };
+        let (bad, good) = (worse.rate().unwrap_or(0.0), better.rate().unwrap_or(0.0));
+        assert!(
+            good > 1.15 * bad,
+            "seed {seed}: the clean note wins: {stats:?}"
+        );
+        let total = worse.sends + better.sends;
+        assert!(
+            better.sends * 10 > total * 7,
+            "seed {seed}: most invitations carry the clean note: {stats:?}"
+        );
+        let late: Vec<u64> = sent_variants(&store)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(at, _)| *at >= end - days(14))
+            .map(|(_, variant)| variant)
+            .collect();
+        let clean = late.iter().filter(|&&v| v == 1).count();
+        assert!(
+            clean * 100 > late.len() * 80,
+            "seed {seed}: {clean} of {} late sends",
+            late.len()
+        );
+    }
 }
