@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use overture_clock::ManualClock;
-use overture_core::{ActionKind, ActionState, Tier};
+use overture_core::{ActionKind, ActionState, CampaignId, Tier};
 use overture_engine::{Engine, EngineConfig};
 use overture_sandbox::{SandboxNetwork, SeatProfile, WorldParams};
 use overture_store::{ActionQuery, NewCampaignVersion, Store, StoreError, step_tallies};
@@ -112,15 +112,15 @@ async fn world(
     (net, store, dir)
 }
 
-#[tokio::test]
-async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
+/// Runs six weeks of a campaign inviting with two note variants in a sandbox world (see
+/// `world`), on an engine seeded with `seed`.
+async fn six_weeks_of_two_notes(
+    notes: [&str; 2],
+    selling: Option<f64>,
+    seed: u64,
+) -> (SqliteStore, CampaignId, Timestamp, tempfile::TempDir) {
     let clock = ManualClock::new(start());
-    // A world where notes that sell are rarely accepted.
-    let (net, store, _dir) = world(&clock, Some(-3.0)).await;
-    let notes = [
-        "Hi {{ first_name }}, can I book a demo call to walk you through our pricing?",
-        "Hi {{ first_name }}, I enjoyed reading about your work and would be glad to connect.",
-    ];
+    let (net, store, dir) = world(&clock, selling).await;
     let steps = json!([
         step(json!({ "type": "invite", "notes": notes,
                      "without_note_if_quota_exhausted": false })),
@@ -135,14 +135,24 @@ async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
     let campaign = store.apply_campaign(WS, version, start()).await.unwrap();
     let campaign = campaign.campaign.id;
     let config = EngineConfig {
-        seed: 9,
+        seed,
         ..EngineConfig::default()
     };
     let mut engine = Engine::new(store.clone(), net.channels(), clock.clone(), config);
     engine.start_campaign(WS, campaign).await.unwrap();
     let end = start() + days(42);
     engine.run_until(end).await.unwrap();
+    (store, campaign, end, dir)
+}
 
+#[tokio::test]
+async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
+    let notes = [
+        "Hi {{ first_name }}, can I book a demo call to walk you through our pricing?",
+        "Hi {{ first_name }}, I enjoyed reading about your work and would be glad to connect.",
+    ];
+    // A world where notes that sell are rarely accepted.
+    let (store, campaign, end, _dir) = six_weeks_of_two_notes(notes, Some(-3.0), 9).await;
     let stats = store.variant_stats(WS, campaign, Some(0)).await.unwrap();
     let [selling, personal] = step_tallies(&stats, 0, 2)[..] else {
         panic!("two variants: {stats:?}");
@@ -187,30 +197,8 @@ async fn the_allocator_learns_that_a_note_the_lint_passes_beats_a_generic_one() 
         assert_eq!(lint.score, score, "{note}: {:?}", lint.findings);
     }
     for seed in 1..=3 {
-        let clock = ManualClock::new(start());
-        let (net, store, _dir) = world(&clock, None).await;
-        let steps = json!([
-            step(json!({ "type": "invite", "notes": [generic, personal],
-                         "without_note_if_quota_exhausted": false })),
-            step(json!({ "type": "wait_for_acceptance", "within": "14d",
-                         "accepted": "end", "not_accepted": "end" })),
-        ]);
-        let version = NewCampaignVersion {
-            name: "spring".into(),
-            source: "spring".into(),
-            spec: spec(steps, json!({})),
-        };
-        let campaign = store.apply_campaign(WS, version, start()).await.unwrap();
-        let campaign = campaign.campaign.id;
-        let config = EngineConfig {
-            seed,
-            ..EngineConfig::default()
-        };
-        let mut engine = Engine::new(store.clone(), net.channels(), clock.clone(), config);
-        engine.start_campaign(WS, campaign).await.unwrap();
-        let end = start() + days(42);
-        engine.run_until(end).await.unwrap();
-
+        let (store, campaign, end, _dir) =
+            six_weeks_of_two_notes([generic, personal], None, seed).await;
         let stats = store.variant_stats(WS, campaign, Some(0)).await.unwrap();
         let [worse, better] = step_tallies(&stats, 0, 2)[..] else {
             panic!("two variants: {stats:?}");
