@@ -21,6 +21,7 @@ mod events;
 mod history;
 mod invitations;
 mod leads;
+mod secrets;
 mod sqlite_store;
 mod store_impl;
 mod variants;

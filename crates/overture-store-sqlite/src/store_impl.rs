@@ -14,7 +14,8 @@ use overture_store::{
     ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate, EventQuery,
     HistoryOutcome, ImportOutcome, InFlightEffect, Intent, IntentOutcome, InvitationQuery,
     LeadQuery, NewAction, NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind,
-    Store, StoreError, StoredConnection, VariantStats, Workspace,
+    SealedSecret, SecretInfo, Store, StoreError, StoredConnection, StoredSecret, VariantStats,
+    Workspace,
 };
 
 use crate::sqlite_store::SqliteStore;
@@ -60,6 +61,43 @@ impl Store for SqliteStore {
         settings: AccountSettings,
     ) -> Result<Account, StoreError> {
         self.update_account_settings_impl(ws, id, settings)
+    }
+
+    async fn put_secret(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        name: &str,
+        sealed: SealedSecret,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.put_secret_impl(ws, account, name, sealed, now)
+    }
+
+    async fn secret(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        name: &str,
+    ) -> Result<Option<StoredSecret>, StoreError> {
+        self.secret_impl(ws, account, name)
+    }
+
+    async fn list_secrets(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> Result<Vec<SecretInfo>, StoreError> {
+        self.list_secrets_impl(ws, account)
+    }
+
+    async fn delete_secret(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        self.delete_secret_impl(ws, account, name)
     }
 
     async fn import_leads(

@@ -1,7 +1,7 @@
 //! The Store port: everything Overture keeps, expressed as intent.
 //!
 //! [`Store`] is the one trait the engine, the server and the CLI use to read and change state:
-//! accounts, leads and lead lists, campaigns and their versions, events, invitations,
+//! accounts and their secrets (encrypted before they get here), leads and lead lists, campaigns and their versions, events, invitations,
 //! re-invite cooldowns and the durable action queue. Its methods say what is wanted
 //! (`claim_due_actions(now, limit, lease)`), never how a database does it. Every change that
 //! touches more than one row is one transaction in every backend.
@@ -18,6 +18,7 @@
 mod engine_types;
 mod error;
 mod history;
+mod secrets;
 mod store;
 mod types;
 mod variants;
@@ -35,6 +36,7 @@ pub use history::{
     AccountHistory, CONNECTED_SLACK, HistoryConnection, HistoryInvitation, HistoryOutcome,
     SAME_SENDING, StoredConnection,
 };
+pub use secrets::{SealedSecret, SecretInfo, StoredSecret};
 pub use store::Store;
 pub use types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,

@@ -17,6 +17,7 @@ use crate::engine_types::{
 };
 use crate::error::StoreError;
 use crate::history::{AccountHistory, HistoryOutcome, StoredConnection};
+use crate::secrets::{SealedSecret, SecretInfo, StoredSecret};
 use crate::types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
     NewAction, NewCampaignVersion, NewInvitation, Workspace,
@@ -88,6 +89,43 @@ pub trait Store: Send + Sync + 'static {
         id: AccountId,
         settings: AccountSettings,
     ) -> impl Future<Output = Result<Account, StoreError>> + Send;
+
+    // Secrets of an account, encrypted above the store: it keeps opaque bytes.
+
+    /// Stores `sealed` as the account's secret `name`, replacing the value stored under that
+    /// name (which keeps its `created_at`; `updated_at` becomes `now`). An unknown account is
+    /// `NotFound`.
+    fn put_secret(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        name: &str,
+        sealed: SealedSecret,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The account's secret `name`, if one is stored.
+    fn secret(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<StoredSecret>, StoreError>> + Send;
+
+    /// The names and times of the account's secrets, by name, without their bytes.
+    fn list_secrets(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+    ) -> impl Future<Output = Result<Vec<SecretInfo>, StoreError>> + Send;
+
+    /// Deletes the account's secret `name`; says whether one was stored.
+    fn delete_secret(
+        &self,
+        ws: WorkspaceId,
+        account: AccountId,
+        name: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     // Leads.
 

@@ -295,6 +295,11 @@ pub struct AccountAdd {
     pub hours: String,
     #[command(flatten)]
     pub sender: SenderArgs,
+    /// LinkedIn session cookies (`li_at`, `JSESSIONID`): a cookie header line, a browser
+    /// extension's JSON export or a Netscape cookies.txt; `-` reads standard input. Stored
+    /// encrypted; the account becomes active
+    #[arg(long, value_name = "FILE")]
+    pub cookies_file: Option<PathBuf>,
     /// Print the created account as JSON
     #[arg(long)]
     pub json: bool,
@@ -350,6 +355,10 @@ pub struct AccountSet {
     pub governor: Vec<String>,
     #[command(flatten)]
     pub sender: SenderArgs,
+    /// Replace the LinkedIn session cookies (see `account add --cookies-file`); `-` reads
+    /// standard input
+    #[arg(long, value_name = "FILE")]
+    pub cookies_file: Option<PathBuf>,
     /// Print the changed account as JSON
     #[arg(long)]
     pub json: bool,

@@ -21,6 +21,7 @@ mod engine;
 mod history;
 mod invitations;
 mod leads;
+mod secrets;
 mod variants;
 
 use jiff::Timestamp;
@@ -39,6 +40,7 @@ pub use engine::*;
 pub use history::*;
 pub use invitations::*;
 pub use leads::*;
+pub use secrets::*;
 pub use variants::*;
 
 /// Expands to one `#[tokio::test]` per behaviour of the suite. The argument is an
@@ -93,6 +95,8 @@ macro_rules! conformance_tests {
             history_for_an_unknown_account_is_not_found,
             variants_are_kept_once_per_step,
             variant_stats_count_sends_and_successes,
+            secrets_put_get_replace_and_delete,
+            secrets_are_scoped_by_workspace_and_account,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -1,4 +1,6 @@
-//! `overture account add|list|show`.
+//! `overture account add|set|list|show`.
+
+mod session;
 
 use jiff::civil::Time;
 use overture_core::account::Zone;
@@ -55,7 +57,8 @@ pub async fn run(ctx: &Ctx, command: AccountCommand) -> CliResult {
             if json.json {
                 return print_json(&account);
             }
-            show(&account);
+            let session = session::describe(&store, &account).await?;
+            show(&account, session.as_deref());
             Ok(())
         }
     }
@@ -92,6 +95,11 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
         .unwrap_or_else(|| ctx.settings.default_time_zone.clone());
     let time_zone = Zone::parse(&tz).map_err(|e| CliError::input(format!("--tz: {e}")))?;
     let working_hours = parse_working_hours(&args.days, &args.hours)?;
+    let cookies = args
+        .cookies_file
+        .as_deref()
+        .map(|path| session::read(ctx, kind, path))
+        .transpose()?;
     // Seats that need credentials wait for them before they act.
     let status = match kind {
         AccountKind::Sandbox => AccountStatus::Active,
@@ -123,6 +131,11 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     // Seats that need credentials start paused until they are given (`NeedsCredentials`).
     let account = if kind == AccountKind::Sandbox {
         account
+    } else if let Some(cookies) = &cookies {
+        session::save(ctx, &store, &account, cookies).await?;
+        store
+            .set_account_status(account.workspace_id, account.id, AccountStatus::Active)
+            .await?
     } else {
         store
             .set_account_status(
@@ -147,6 +160,9 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
         account.time_zone,
         describe_hours(&account.working_hours)
     );
+    if cookies.is_some() {
+        println!("Stored its LinkedIn session, encrypted; the account is active.");
+    }
     if account.status == AccountStatus::NeedsCredentials {
         println!("It waits for credentials before it sends anything.");
     }
@@ -166,6 +182,11 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
             )),
             other => CliError::from(other),
         })?;
+    let cookies = args
+        .cookies_file
+        .as_deref()
+        .map(|path| session::read(ctx, account.kind, path))
+        .transpose()?;
     let mut settings = account.settings();
     if let Some(tier) = args.tier {
         settings.tier = tier_of(tier);
@@ -200,16 +221,29 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
             .apply_override(change)
             .map_err(|e| CliError::input(format!("--governor {change}: {e}")))?;
     }
-    if settings == account.settings() {
+    let unchanged = settings == account.settings();
+    if unchanged && cookies.is_none() {
         return Err(CliError::input(
             "nothing to change (pass --tier, --tz, --days, --hours, --limit, --governor, \
-             --reset-limits, --first-name, --last-name, --company or --position)",
+             --reset-limits, --first-name, --last-name, --company, --position or --cookies-file)",
         ));
     }
     let tier_changed = settings.tier != account.tier;
-    let updated = store
-        .update_account_settings(ws, account.id, settings)
-        .await?;
+    let mut updated = if unchanged {
+        account
+    } else {
+        store
+            .update_account_settings(ws, account.id, settings)
+            .await?
+    };
+    if let Some(cookies) = &cookies {
+        session::save(ctx, &store, &updated, cookies).await?;
+        if updated.status == AccountStatus::NeedsCredentials {
+            updated = store
+                .set_account_status(ws, updated.id, AccountStatus::Active)
+                .await?;
+        }
+    }
     if args.json {
         return print_json(&updated);
     }
@@ -220,7 +254,11 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
             updated.tier
         );
     }
-    show(&updated);
+    if cookies.is_some() {
+        println!("Stored its new LinkedIn session, encrypted.");
+    }
+    let session = session::describe(&store, &updated).await?;
+    show(&updated, session.as_deref());
     Ok(())
 }
 
@@ -333,9 +371,12 @@ fn describe_status(s: &AccountStatus) -> String {
     }
 }
 
-fn show(a: &Account) {
+fn show(a: &Account, session: Option<&str>) {
     println!("{} ({} {}, id {})", a.name, a.tier, a.kind, a.id);
     println!("  status:        {}", describe_status(&a.status));
+    if let Some(session) = session {
+        println!("  session:       {session}");
+    }
     println!("  time zone:     {}", a.time_zone);
     println!("  working hours: {}", describe_hours(&a.working_hours));
     println!("  added:         {}", a.created_at);

@@ -1,7 +1,8 @@
-//! `overture init`: create the database and say what to do next.
+//! `overture init`: create the database and its master key, and say what to do next.
 
 use super::Ctx;
 use crate::error::CliResult;
+use crate::master_key;
 use crate::store::DatabaseUrl;
 
 pub async fn run(ctx: &Ctx) -> CliResult {
@@ -10,6 +11,15 @@ pub async fn run(ctx: &Ctx) -> CliResult {
     ctx.store(true).await?;
     let verb = if existed { "Up to date" } else { "Created" };
     println!("{verb}: {}", path.display());
+    if std::env::var_os(master_key::ENV).is_none()
+        && let Some(key) = master_key::create(path)?
+    {
+        println!(
+            "Created the master key {} (mode 0600): it encrypts stored cookies and passwords; \
+             back it up with the database, which is unreadable without it",
+            key.display()
+        );
+    }
     println!();
     println!("Next:");
     println!("  overture account add sandbox --name alice --tier premium --tz Europe/Berlin");

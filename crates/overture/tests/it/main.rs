@@ -7,6 +7,7 @@ mod export;
 mod export_import;
 mod invites;
 mod leads;
+mod secrets;
 mod simulate;
 mod templates;
 
@@ -47,6 +48,7 @@ impl Sandbox {
             .env_remove("OVERTURE_WORKSPACE")
             .env_remove("OVERTURE_DEFAULT_TIME_ZONE")
             .env_remove("OVERTURE_LOG")
+            .env_remove("OVERTURE_MASTER_KEY")
             .env("OVERTURE_DATABASE_URL", self.path("overture.db"))
             .output()
             .expect("run overture");

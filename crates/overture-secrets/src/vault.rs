@@ -1,0 +1,93 @@
+//! Storing and loading secrets through the `Store` port, which only ever sees ciphertexts.
+
+use jiff::Timestamp;
+use overture_core::{AccountId, WorkspaceId};
+use overture_store::{Store, StoreError};
+
+use crate::cookies::parse_cookies;
+use crate::key::MasterKey;
+use crate::seal::{SealError, SecretPlace, open, seal};
+use crate::session::{LinkedInSession, Rotation};
+
+/// The name under which an account's LinkedIn session is stored. Its value is the session's
+/// `cookie` header (`li_at=…; JSESSIONID="ajax:…"`), encrypted.
+pub const LINKEDIN_SESSION: &str = "linkedin_session";
+
+/// Why a secret could not be stored or loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Encryption or decryption failed (wrong key, damaged row).
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    /// The stored session decrypted but is not a session (written by something else).
+    #[error("the stored LinkedIn session does not read as cookies: {0}")]
+    NotASession(String),
+}
+
+fn place(ws: WorkspaceId, account: AccountId) -> SecretPlace<'static> {
+    SecretPlace {
+        workspace: ws,
+        account,
+        name: LINKEDIN_SESSION,
+    }
+}
+
+/// Encrypts and stores the account's LinkedIn session, replacing any stored one.
+pub async fn store_session<S: Store>(
+    store: &S,
+    key: &MasterKey,
+    ws: WorkspaceId,
+    account: AccountId,
+    session: &LinkedInSession,
+    now: Timestamp,
+) -> Result<(), VaultError> {
+    let sealed = seal(key, place(ws, account), &session.cookie_header())?;
+    store
+        .put_secret(ws, account, LINKEDIN_SESSION, sealed, now)
+        .await?;
+    Ok(())
+}
+
+/// The account's LinkedIn session, decrypted, if one is stored.
+pub async fn load_session<S: Store>(
+    store: &S,
+    key: &MasterKey,
+    ws: WorkspaceId,
+    account: AccountId,
+) -> Result<Option<LinkedInSession>, VaultError> {
+    let Some(stored) = store.secret(ws, account, LINKEDIN_SESSION).await? else {
+        return Ok(None);
+    };
+    let header = open(key, place(ws, account), &stored.sealed)?;
+    parse_cookies(LINKEDIN_SESSION, header.expose())
+        .map(Some)
+        .map_err(|e| VaultError::NotASession(e.to_string()))
+}
+
+/// Saves the cookies LinkedIn rotated (the values of its `set-cookie` response headers) into
+/// the account's stored session, what the LinkedIn channel calls after each answer that sets
+/// cookies. Stores only when a cookie changed; a deleted `li_at` stores nothing and says
+/// [`Rotation::LoggedOut`] (the account needs new cookies). No stored session is `NotFound`.
+pub async fn save_rotated_cookies<S: Store>(
+    store: &S,
+    key: &MasterKey,
+    ws: WorkspaceId,
+    account: AccountId,
+    set_cookie: &[&str],
+    now: Timestamp,
+) -> Result<Rotation, VaultError> {
+    let mut session = load_session(store, key, ws, account)
+        .await?
+        .ok_or_else(|| StoreError::not_found("secret", LINKEDIN_SESSION))?;
+    let rotation = session.apply_set_cookies(set_cookie.iter().copied());
+    if rotation == Rotation::Rotated {
+        store_session(store, key, ws, account, &session, now).await?;
+    }
+    Ok(rotation)
+}
+
+#[cfg(test)]
+mod tests;
