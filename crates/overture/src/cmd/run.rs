@@ -1,16 +1,18 @@
 //! `overture run`: the engine in real time.
 //!
 //! Sandbox accounts are carried by a sandbox world built from `engine_seed` (it lives in
-//! memory, so it starts afresh with each run); LinkedIn and email accounts wait for their
-//! credentials. SIGINT and SIGTERM stop the engine cleanly: the action being executed finishes
+//! memory, so it starts afresh with each run). LinkedIn and email accounts are not carried yet:
+//! one that has its credentials is paused at its first action with the reason, and nothing is
+//! sent (see [`RunChannels`]). SIGINT and SIGTERM stop the engine cleanly: the action being executed finishes
 //! and nothing is left claimed.
 
 use std::sync::Arc;
 
+use overture_channel::{ChannelError, Channels};
 use overture_clock::{Clock, SystemClock};
-use overture_core::{AccountKind, AccountStatus};
+use overture_core::{Account, AccountKind, AccountStatus};
 use overture_engine::{Engine, EngineConfig};
-use overture_sandbox::{SandboxNetwork, SeatProfile, WorldParams};
+use overture_sandbox::{SandboxChannel, SandboxChannels, SandboxNetwork, SeatProfile, WorldParams};
 use overture_store::Store;
 
 use super::Ctx;
@@ -53,7 +55,10 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     };
     let clock = SystemClock;
     let deadline = limit.map(|d| clock.now().saturating_add(d).unwrap_or(clock.now()));
-    let mut engine = Engine::new(store, network.channels(), clock, config);
+    let channels = RunChannels {
+        sandbox: network.channels(),
+    };
+    let mut engine = Engine::new(store, channels, clock, config);
     let stop = async move {
         let timer = async {
             match deadline {
@@ -72,6 +77,30 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
         .map_err(|e| CliError::Internal(anyhow::Error::new(e).context("the engine stopped")))?;
     eprintln!("Stopped.");
     Ok(())
+}
+
+/// The channels `overture run` has: the sandbox's. A LinkedIn or email account gets an error
+/// that pauses it with the reason before anything is sent, instead of a channel: the real
+/// channels are not wired into `run` in this version.
+#[derive(Debug)]
+struct RunChannels {
+    sandbox: SandboxChannels,
+}
+
+impl Channels for RunChannels {
+    type Channel = SandboxChannel;
+
+    fn channel(&self, account: &Account) -> Result<SandboxChannel, ChannelError> {
+        if account.kind == AccountKind::Sandbox {
+            return self.sandbox.channel(account);
+        }
+        Err(ChannelError::Challenge {
+            detail: format!(
+                "`overture run` cannot carry {} accounts yet; `{}` is paused and nothing was sent",
+                account.kind, account.name
+            ),
+        })
+    }
 }
 
 /// Completes on SIGINT or SIGTERM.
