@@ -72,6 +72,24 @@ pub enum Command {
     /// Configuration: print an example or the effective settings
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Tools for developing Overture
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+/// `overture dev …`
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Serve a fake LinkedIn (Voyager API) on 127.0.0.1 with a small fictional world, until Ctrl-C
+    FakeLinkedin(FakeLinkedinArgs),
+}
+
+/// `overture dev fake-linkedin`
+#[derive(Debug, Args)]
+pub struct FakeLinkedinArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
 }
 
 /// `overture template …`

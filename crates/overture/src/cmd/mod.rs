@@ -4,6 +4,7 @@ mod account;
 mod campaign;
 mod config;
 mod demo;
+mod dev;
 mod export;
 mod init;
 mod invites;
@@ -69,5 +70,6 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Export(c) => export::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
+        Command::Dev(c) => dev::run(c).await,
     }
 }

@@ -1,0 +1,271 @@
+//! Voyager's JSON, in both shapes: normalized (`data` + `included[]`, references as `*field`)
+//! and inline (`elements[]` with entities nested).
+
+use serde_json::{Value, json};
+
+use crate::state::{Invitation, Message, Refusal};
+use crate::world::{Degree, Member};
+
+const PROFILE: &str = "com.linkedin.voyager.dash.identity.profile.Profile";
+const RELATIONSHIP: &str = "com.linkedin.voyager.dash.relationships.MemberRelationship";
+const MINI_PROFILE: &str = "com.linkedin.voyager.identity.shared.MiniProfile";
+const REL_INVITATION: &str = "com.linkedin.voyager.relationships.invitation.Invitation";
+const CONNECTION: &str = "com.linkedin.voyager.dash.relationships.Connection";
+const MESSAGE: &str = "com.linkedin.messenger.Message";
+
+/// An entity and the entities it refers to, to be nested (inline) or listed (normalized).
+struct Entity {
+    value: Value,
+    /// `(field, entity)` pairs: `field` inline, `*field` → urn when normalized.
+    refs: Vec<(&'static str, Entity)>,
+}
+
+impl Entity {
+    fn leaf(value: Value) -> Self {
+        Self {
+            value,
+            refs: Vec::new(),
+        }
+    }
+
+    fn urn(&self) -> Value {
+        self.value["entityUrn"].clone()
+    }
+
+    fn inline(self) -> Value {
+        let mut value = self.value;
+        for (field, entity) in self.refs {
+            value[field] = entity.inline();
+        }
+        value
+    }
+
+    /// This entity with its references replaced by urns (listed in `included`).
+    fn shallow(self, included: &mut Vec<Value>) -> Value {
+        let mut value = self.value;
+        for (field, entity) in self.refs {
+            value[format!("*{field}")] = entity.normalize(included);
+        }
+        value
+    }
+
+    /// Lists this entity (and what it refers to) in `included`; returns its urn.
+    fn normalize(self, included: &mut Vec<Value>) -> Value {
+        let urn = self.urn();
+        let value = self.shallow(included);
+        included.push(value);
+        urn
+    }
+}
+
+/// A list answer: `elements` with `paging`, in the chosen shape.
+fn list(entities: Vec<Entity>, paging: Value, normalized: bool) -> Value {
+    if normalized {
+        let mut included = Vec::new();
+        let urns: Vec<Value> = entities
+            .into_iter()
+            .map(|e| e.normalize(&mut included))
+            .collect();
+        json!({"data": {"*elements": urns, "paging": paging}, "included": included})
+    } else {
+        let elements: Vec<Value> = entities.into_iter().map(Entity::inline).collect();
+        json!({"elements": elements, "paging": paging})
+    }
+}
+
+/// A single-object answer (a plain record), its references listed when normalized.
+fn single(entity: Entity, normalized: bool) -> Value {
+    if normalized {
+        let mut included = Vec::new();
+        let data = entity.shallow(&mut included);
+        json!({"data": data, "included": included})
+    } else {
+        entity.inline()
+    }
+}
+
+fn dash_profile(member: &Member, degree: Degree) -> Entity {
+    let relation = match degree.distance() {
+        None => {
+            json!({"connection": {"connectionUrn": format!("urn:li:fsd_connection:{}", member.profile_id)}})
+        }
+        Some(distance) => json!({"noConnection": {"memberDistance": distance}}),
+    };
+    Entity {
+        value: json!({
+            "$type": PROFILE,
+            "entityUrn": member.profile_urn(),
+            "publicIdentifier": member.slug,
+            "firstName": member.first_name,
+            "lastName": member.last_name,
+            "headline": member.headline,
+        }),
+        refs: vec![(
+            "memberRelationship",
+            Entity::leaf(json!({
+                "$type": RELATIONSHIP,
+                "entityUrn": format!("urn:li:fsd_memberRelationship:{}", member.profile_id),
+                "memberRelationship": relation,
+            })),
+        )],
+    }
+}
+
+fn mini_profile(member: &Member) -> Entity {
+    Entity::leaf(json!({
+        "$type": MINI_PROFILE,
+        "entityUrn": format!("urn:li:fs_miniProfile:{}", member.profile_id),
+        "dashEntityUrn": member.profile_urn(),
+        "publicIdentifier": member.slug,
+        "firstName": member.first_name,
+        "lastName": member.last_name,
+        "occupation": member.headline,
+    }))
+}
+
+/// `GET /identity/dash/profiles?q=memberIdentity…`.
+pub(crate) fn profile(member: &Member, degree: Degree, normalized: bool) -> Value {
+    let paging = json!({"start": 0, "count": 1, "total": 1});
+    list(vec![dash_profile(member, degree)], paging, normalized)
+}
+
+/// `GET /me`.
+pub(crate) fn me(member: &Member, premium: bool, normalized: bool) -> Value {
+    let entity = Entity {
+        value: json!({"plainId": member.profile_id.len(), "premiumSubscriber": premium}),
+        refs: vec![("miniProfile", mini_profile(member))],
+    };
+    single(entity, normalized)
+}
+
+/// The answer to `verifyQuotaAndCreateV2`.
+pub(crate) fn invitation_created(
+    invitation: &Invitation,
+    invitee: &Member,
+    normalized: bool,
+) -> Value {
+    let value = Entity {
+        value: json!({
+            "invitationUrn": format!("urn:li:fsd_invitation:{}", invitation.id),
+            "entityUrn": format!("urn:li:fsd_invitationCreationResult:{}", invitation.id),
+        }),
+        refs: vec![("invitee", dash_profile(invitee, invitee.degree))],
+    };
+    if normalized {
+        let mut included = Vec::new();
+        let inner = value.shallow(&mut included);
+        json!({"data": {"value": inner, "$type": "com.linkedin.restli.common.ActionResponse"}, "included": included})
+    } else {
+        json!({"value": value.inline()})
+    }
+}
+
+/// `GET /relationships/sentInvitationViewsV2`: one page, newest first.
+pub(crate) fn sent_invitations(
+    page: &[(&Invitation, &Member)],
+    start: usize,
+    total: usize,
+    normalized: bool,
+) -> Value {
+    let rows = page
+        .iter()
+        .map(|(invitation, member)| Entity {
+            value: json!({
+                "$type": REL_INVITATION,
+                "entityUrn": format!("urn:li:fs_relInvitation:{}", invitation.id),
+                "invitationType": "CONNECTION",
+                "sentTime": invitation.sent_at.as_millisecond(),
+                "sharedSecret": invitation.shared_secret,
+                "message": invitation.note,
+                "genericInvitation": false,
+            }),
+            refs: vec![("toMember", mini_profile(member))],
+        })
+        .collect();
+    let paging = json!({"start": start, "count": page.len(), "total": total});
+    list(rows, paging, normalized)
+}
+
+/// `GET /relationships/invitationsSummaryV2?types=List(SENT_INVITATION_COUNT)`.
+pub(crate) fn sent_count(total: usize, normalized: bool) -> Value {
+    let summary = json!({
+        "$type": "com.linkedin.voyager.relationships.invitation.InvitationsSummary",
+        "numTotalSentInvitations": total,
+    });
+    single(Entity::leaf(summary), normalized)
+}
+
+/// The answer to either withdrawal form (`statusCodeMap` for the batch form).
+pub(crate) fn action_value(value: Value, normalized: bool) -> Value {
+    if normalized {
+        json!({"data": {"value": value}, "included": []})
+    } else {
+        json!({"value": value})
+    }
+}
+
+/// `GET /relationships/dash/connections`: recently added first.
+pub(crate) fn connections(
+    rows: &[(&Member, i64)],
+    start: usize,
+    total: usize,
+    normalized: bool,
+) -> Value {
+    let entities = rows
+        .iter()
+        .map(|(member, created_at)| Entity {
+            value: json!({
+                "$type": CONNECTION,
+                "entityUrn": format!("urn:li:fsd_connection:{}", member.profile_id),
+                "createdAt": created_at,
+                "connectedMember": member.profile_urn(),
+            }),
+            refs: vec![(
+                "connectedMemberResolutionResult",
+                dash_profile(member, Degree::First),
+            )],
+        })
+        .collect();
+    let paging = json!({"start": start, "count": rows.len(), "total": total});
+    list(entities, paging, normalized)
+}
+
+fn message_entity(message: &Message, mailbox: &str, sender: &str) -> Entity {
+    Entity::leaf(json!({
+        "$type": MESSAGE,
+        "entityUrn": format!("urn:li:msg_message:({mailbox},2-{})", message.id),
+        "backendUrn": format!("urn:li:messagingMessage:2-{}", message.id),
+        "conversationUrn": conversation_urn(mailbox, message.conversation),
+        "deliveredAt": message.at.as_millisecond(),
+        "sender": sender,
+        "body": {"text": message.text, "attributes": []},
+    }))
+}
+
+/// `urn:li:msg_conversation:(<mailbox urn>,2-<id>)`.
+pub(crate) fn conversation_urn(mailbox: &str, id: u64) -> String {
+    format!("urn:li:msg_conversation:({mailbox},2-{id})")
+}
+
+/// The answer to `createMessage`.
+pub(crate) fn message_created(message: &Message, mailbox: &str, normalized: bool) -> Value {
+    action_value(
+        message_entity(message, mailbox, mailbox).inline(),
+        normalized,
+    )
+}
+
+/// The mailbox's messages (both directions), newest first.
+pub(crate) fn messages(rows: &[(&Message, String)], mailbox: &str, normalized: bool) -> Value {
+    let entities = rows
+        .iter()
+        .map(|(m, sender)| message_entity(m, mailbox, sender))
+        .collect();
+    let paging = json!({"start": 0, "count": rows.len(), "total": rows.len()});
+    list(entities, paging, normalized)
+}
+
+/// A Voyager error body (the same in both shapes).
+pub(crate) fn error(refusal: &Refusal) -> Value {
+    json!({"status": refusal.status, "code": refusal.code, "message": refusal.message})
+}

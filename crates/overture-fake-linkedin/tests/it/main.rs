@@ -1,0 +1,7 @@
+//! The fake LinkedIn over real HTTP on loopback.
+
+mod client;
+mod faults;
+mod invitations;
+mod messaging;
+mod session;
