@@ -194,11 +194,11 @@ impl VoyagerClient {
         let mut attempt = 0;
         loop {
             match self.once(Method::GET, path_and_query, None, target).await {
-                Err(ChannelError::Transient { detail }) if attempt < self.read_retries => {
+                Err((_, ChannelError::Transient { detail })) if attempt < self.read_retries => {
                     attempt += 1;
                     tracing::debug!(attempt, %detail, "voyager read failed; trying again");
                 }
-                other => return other,
+                other => return other.map_err(|(_, error)| error),
             }
         }
     }
@@ -210,37 +210,53 @@ impl VoyagerClient {
         path_and_query: &str,
         body: &Value,
     ) -> Result<Answer, ChannelError> {
+        self.post_with_status(path_and_query, body)
+            .await
+            .map_err(|(_, error)| error)
+    }
+
+    /// [`Self::post`], with the status of a refused answer (`None` when none came), for
+    /// callers that try another form of an endpoint that is not served.
+    pub(crate) async fn post_with_status(
+        &self,
+        path_and_query: &str,
+        body: &Value,
+    ) -> Result<Answer, (Option<u16>, ChannelError)> {
         self.once(Method::POST, path_and_query, Some(body), Target::Other)
             .await
     }
 
-    /// One request, classified.
+    /// One request, classified; a refusal comes with its status when there was an answer.
     async fn once(
         &self,
         method: Method,
         path_and_query: &str,
         body: Option<&Value>,
         target: Target,
-    ) -> Result<Answer, ChannelError> {
+    ) -> Result<Answer, (Option<u16>, ChannelError)> {
         let mut request = self.http.request(method, self.url(path_and_query));
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(|e| transport(&e))?;
+        let response = request.send().await.map_err(|e| (None, transport(&e)))?;
         let status = response.status().as_u16();
         let url = response.url().to_string();
         let headers = response.headers().clone();
-        let text = response.text().await.map_err(|e| transport(&e))?;
+        let text = response
+            .text()
+            .await
+            .map_err(|e| (Some(status), transport(&e)))?;
         if let Some(error) = classify(status, &headers, &text, &url, target) {
             tracing::debug!(status, code = error.code(), "voyager answer classified");
-            return Err(error);
+            return Err((Some(status), error));
         }
         let json = if text.trim().is_empty() {
             Value::Null
         } else {
-            serde_json::from_str(&text).map_err(|e| ChannelError::Permanent {
+            let error = |e: serde_json::Error| ChannelError::Permanent {
                 detail: format!("answer is not JSON: {e}"),
-            })?
+            };
+            serde_json::from_str(&text).map_err(|e| (Some(status), error(e)))?
         };
         Ok(Answer { headers, json })
     }

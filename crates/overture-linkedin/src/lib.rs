@@ -12,7 +12,7 @@
 //! - Every path, decoration id and query id is in module [`endpoints`], with where it comes
 //!   from. The operations: profile lookup by slug, invitation with or without a note (its id
 //!   comes back), the sent list (pages of at most 100, followed to the end), its count,
-//!   withdrawal (current form, then the older batch form when the current one is not served),
+//!   withdrawal (current form, then the older batch form when the current one answers 404, 405, 410 or a redirect),
 //!   recent connections, a message (first message or into a conversation), and messages since
 //!   a point.
 //! - Retries: reads (`GET`) are tried again after a passing failure (timeout, no connection,

@@ -134,16 +134,19 @@ impl VoyagerClient {
             ep::INVITATION_DASH,
             enc(&format!("urn:li:fsd_invitation:{invitation_id}"))
         );
-        match self
-            .post(&path, &json!({ "invitationType": "CONNECTION" }))
-            .await
-        {
+        let body = json!({ "invitationType": "CONNECTION" });
+        match self.post_with_status(&path, &body).await {
             Ok(_) => Ok(()),
-            Err(error) if endpoint_missing(&error) => {
-                tracing::debug!("current withdrawal form refused; using the batch form");
+            // Only a plain refusal: a redirect to a login page or a challenge is not a
+            // missing endpoint.
+            Err((Some(status), ChannelError::Permanent { .. })) if endpoint_missing(status) => {
+                tracing::debug!(
+                    status,
+                    "current withdrawal form not served; using the batch form"
+                );
                 self.withdraw_batch(invitation_id).await
             }
-            Err(error) => Err(error),
+            Err((_, error)) => Err(error),
         }
     }
 
@@ -279,10 +282,10 @@ fn answer_date(headers: &reqwest::header::HeaderMap) -> Option<Timestamp> {
     Some(jiff::fmt::rfc2822::parse(date).ok()?.timestamp())
 }
 
-/// When the current withdrawal form is not served, so the batch form is worth a try.
-fn endpoint_missing(error: &ChannelError) -> bool {
-    matches!(error, ChannelError::Permanent { detail }
-        if ["404", "405", "410", "endpoint moved"].iter().any(|s| detail.contains(s)))
+/// When the current withdrawal form is not served (gone, wrong method, or moved), so the batch
+/// form is worth a try. A refusal with any other status did reach the endpoint.
+fn endpoint_missing(status: u16) -> bool {
+    matches!(status, 301 | 302 | 307 | 308 | 404 | 405 | 410)
 }
 
 /// The web client's `trackingId`: 16 bytes, here derived from the origin token so a message

@@ -57,6 +57,12 @@ async fn answer(
             .into_response(),
         "/me/again" => (StatusCode::FOUND, [(header::LOCATION, "/voyager/api/me")]).into_response(),
         "/relationships/invitations" => json(BATCH),
+        p if p.ends_with("7300000000000000099") => (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            include_str!("../fixtures/errors/unknown_400.json"),
+        )
+            .into_response(),
         p if p.starts_with("/voyagerRelationshipsDashInvitations/") => {
             StatusCode::NOT_FOUND.into_response()
         }
@@ -261,4 +267,16 @@ fn secrets_never_show_in_debug() {
         !printed.contains(LI_AT) && !printed.contains("1234567890123456789"),
         "{printed}"
     );
+}
+
+#[tokio::test]
+async fn withdrawal_refused_by_the_current_form_does_not_fall_back() {
+    let server = Server::start().await;
+    let err = server
+        .client()
+        .withdraw("7300000000000000099")
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, ChannelError::Permanent { .. }), "{err:?}");
+    assert_eq!(server.seen().len(), 1);
 }
