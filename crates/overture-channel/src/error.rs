@@ -42,6 +42,14 @@ pub enum ChannelError {
         /// What was seen.
         detail: String,
     },
+    /// The account cannot act until its owner does something on LinkedIn that is not a security
+    /// challenge (LinkedIn: 400 `PRIMARY_HANDLE_NOT_CONFIRMED`, no confirmed email address).
+    /// Pause the account and tell the user what to do; never retry automatically.
+    #[error("account needs attention: {detail}")]
+    ActionRequired {
+        /// What the owner must do.
+        detail: String,
+    },
     /// The account is restricted (LinkedIn: a restriction notice, or HTTP 999 from a blocked
     /// address). Nothing runs until it ends.
     #[error("account restricted")]
@@ -92,6 +100,7 @@ impl ChannelError {
             | ChannelError::NoteQuotaExhausted => ErrorClass::BackOff,
             ChannelError::SessionExpired
             | ChannelError::Challenge { .. }
+            | ChannelError::ActionRequired { .. }
             | ChannelError::Restricted { .. } => ErrorClass::PauseAccount,
             ChannelError::CannotReinviteYet | ChannelError::ProfileUnreachable => ErrorClass::Lead,
             ChannelError::Transient { .. } => ErrorClass::Retry,
@@ -108,6 +117,7 @@ impl ChannelError {
             ChannelError::CannotReinviteYet => "cannot_reinvite_yet",
             ChannelError::SessionExpired => "session_expired",
             ChannelError::Challenge { .. } => "challenge",
+            ChannelError::ActionRequired { .. } => "action_required",
             ChannelError::Restricted { .. } => "restricted",
             ChannelError::ProfileUnreachable => "profile_unreachable",
             ChannelError::Transient { .. } => "transient",

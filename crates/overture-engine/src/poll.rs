@@ -199,6 +199,12 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 },
                 EventKind::AccountPaused,
             ),
+            ChannelError::ActionRequired { detail } => (
+                AccountStatus::Paused {
+                    reason: format!("account needs attention: {detail}"),
+                },
+                EventKind::AccountPaused,
+            ),
             ChannelError::Restricted { until } => (
                 AccountStatus::Restricted {
                     until: until.unwrap_or(plus(now, self.config.default_restriction)),

@@ -132,10 +132,15 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     }
                 }
             }
-            ChannelError::SessionExpired | ChannelError::Challenge { .. } => {
+            ChannelError::SessionExpired
+            | ChannelError::Challenge { .. }
+            | ChannelError::ActionRequired { .. } => {
                 let status = match &error {
                     ChannelError::Challenge { detail } => AccountStatus::Paused {
                         reason: format!("security challenge: {detail}"),
+                    },
+                    ChannelError::ActionRequired { detail } => AccountStatus::Paused {
+                        reason: format!("account needs attention: {detail}"),
                     },
                     _ => AccountStatus::NeedsCredentials,
                 };
