@@ -1,6 +1,8 @@
 //! The client's mechanics against a tiny HTTP server on loopback: headers and cookies, the
 //! csrf token, retries of reads and none of writes, redirect loops, the withdrawal fallback.
-//! (A full stateful fake LinkedIn is a crate of its own; this server only answers by path.)
+//! (The stateful fake LinkedIn is used in `against_fake`; this server only answers by path.)
+
+mod against_fake;
 
 use std::sync::{Arc, Mutex};
 
