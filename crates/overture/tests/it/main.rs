@@ -115,3 +115,39 @@ impl Run {
 pub(crate) fn repo_root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // Far more output than a pipe holds, so the writer meets the closed pipe.
+    let s = Sandbox::new();
+    let mut csv = String::from("First Name,LinkedIn URL,Company\n");
+    for i in 0..3000 {
+        csv.push_str(&format!(
+            "Lead{i},https://www.linkedin.com/in/pipe-lead-{i},Example Company {i}\n"
+        ));
+    }
+    let file = s.write("leads.csv", csv);
+    s.ok(&["init"]);
+    s.ok(&["leads", "import", file.to_str().unwrap(), "--list", "many"]);
+    // Read one line and close the pipe, like `overture leads list | head -1`.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_overture"))
+        .args(["leads", "list", "--limit", "3000"])
+        .current_dir(s.path(""))
+        .env_remove("OVERTURE_CONFIG")
+        .env("OVERTURE_DATABASE_URL", s.path("overture.db"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run overture");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("a first line");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!first.is_empty());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}
