@@ -207,6 +207,7 @@ fn route(
             send_message(state, seq, account, r, n)
         }
         (false, paths::MESSAGES, _, Some("mailbox")) => mailbox(state, account, r, n),
+        (false, paths::CONVERSATIONS, _, _) => conversations(state, account, r, n),
         _ => Err(Refusal::new(404, None, format!("no such resource {rest}"))),
     }
 }
@@ -403,6 +404,44 @@ fn mailbox_urn(state: &State, account: &str) -> String {
         .session(account)
         .map(|s| s.account.me.profile_urn())
         .unwrap_or_default()
+}
+
+/// `GET /messaging/conversations?keyVersion=LEGACY_INBOX[&createdBefore=ms]`: the account's
+/// conversations with activity before `createdBefore`, newest first, 20 a page, each with all
+/// its messages.
+fn conversations(state: &State, account: &str, r: &Incoming<'_>, n: bool) -> Reply {
+    let before: i64 = r
+        .number("createdBefore", usize::MAX)?
+        .try_into()
+        .unwrap_or(i64::MAX);
+    let me = state.session(account).map(|s| s.account.me.clone());
+    let mut by_conversation: std::collections::BTreeMap<u64, Vec<&crate::state::Message>> =
+        std::collections::BTreeMap::new();
+    for m in state.messages.iter().filter(|m| m.account == account) {
+        by_conversation.entry(m.conversation).or_default().push(m);
+    }
+    let mut list: Vec<render::ConversationRow<'_>> = by_conversation
+        .into_iter()
+        .filter_map(|(id, messages)| {
+            let last = messages.iter().map(|m| m.at.as_millisecond()).max()?;
+            let events = messages
+                .into_iter()
+                .map(|m| {
+                    let sender = if m.from_member {
+                        state.member(&m.slug)
+                    } else {
+                        me.as_ref()
+                    };
+                    (m, sender)
+                })
+                .collect();
+            Some((last, id, events))
+        })
+        .filter(|(last, _, _)| *last < before)
+        .collect();
+    list.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    list.truncate(20);
+    Ok(Answer::json(200, render::conversations(&list, n)))
 }
 
 fn mailbox(state: &State, account: &str, r: &Incoming<'_>, n: bool) -> Reply {

@@ -29,6 +29,11 @@
 //!   fsd_profile urn>&createdAfter=<epoch ms>&count=<n>`, both directions, newest first, each
 //!   with `sender`, `conversationUrn`, `deliveredAt`, `body.text` (LinkedIn itself uses GraphQL
 //!   query ids that rotate too often to copy). A repeated `originToken` sends once.
+//! - Conversations, as open-source clients and Overture's own read them:
+//!   `GET …/messaging/conversations?keyVersion=LEGACY_INBOX[&createdBefore=<epoch ms>]`, 20
+//!   conversations a page with activity before `createdBefore`, newest first, each with
+//!   `lastActivityAt` and all its `events` (sender's `miniProfile` under `MessagingMember`,
+//!   `createdAt`, `attributedBody.text`), nested in both shapes.
 //! - Who am I: `GET …/me` with `miniProfile` and `premiumSubscriber`.
 //! - Rotated cookies are announced once with `set-cookie` on the account's next answer; the
 //!   old `li_at` keeps working.

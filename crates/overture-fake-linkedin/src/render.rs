@@ -265,6 +265,41 @@ pub(crate) fn messages(rows: &[(&Message, String)], mailbox: &str, normalized: b
     list(entities, paging, normalized)
 }
 
+/// A conversation for `GET /messaging/conversations`: its last activity (epoch ms), its id,
+/// and its messages with their senders.
+pub(crate) type ConversationRow<'a> = (i64, u64, Vec<(&'a Message, Option<&'a Member>)>);
+
+/// `GET /messaging/conversations`: each event with its sender's mini profile (nested under
+/// `MessagingMember`, inline in both shapes).
+pub(crate) fn conversations(list: &[ConversationRow<'_>], normalized: bool) -> Value {
+    let entities = list
+        .iter()
+        .map(|(last, id, events)| {
+            let events: Vec<Value> = events
+                .iter()
+                .map(|(m, sender)| {
+                    let from = sender.map(|s| mini_profile(s).inline());
+                    json!({
+                        "entityUrn": format!("urn:li:fs_event:(2-{id},5-{})", m.id),
+                        "createdAt": m.at.as_millisecond(),
+                        "from": {"com.linkedin.voyager.messaging.MessagingMember": {"miniProfile": from}},
+                        "eventContent": {"com.linkedin.voyager.messaging.event.MessageEvent": {
+                            "attributedBody": {"text": m.text}
+                        }},
+                    })
+                })
+                .collect();
+            Entity::leaf(json!({
+                "entityUrn": format!("urn:li:fs_conversation:2-{id}"),
+                "lastActivityAt": last,
+                "events": events,
+            }))
+        })
+        .collect();
+    let paging = json!({"start": 0, "count": list.len(), "total": list.len()});
+    self::list(entities, paging, normalized)
+}
+
 /// A Voyager error body (the same in both shapes).
 pub(crate) fn error(refusal: &Refusal) -> Value {
     json!({"status": refusal.status, "code": refusal.code, "message": refusal.message})

@@ -45,6 +45,9 @@ pub mod paths {
     pub const CONNECTIONS: &str = "/relationships/dash/connections";
     /// Send a message (`action=createMessage`, POST) or list the mailbox (`q=mailbox`, GET).
     pub const MESSAGES: &str = "/voyagerMessagingDashMessengerMessages";
+    /// The conversation list open-source clients read (`keyVersion=LEGACY_INBOX`, GET), each
+    /// conversation with its events, newest first, before `createdBefore` when given.
+    pub const CONVERSATIONS: &str = "/messaging/conversations";
     /// The invitation endpoint LinkedIn retired (answers 301).
     pub const OLD_INVITATIONS: &str = "/growth/normInvitations";
     /// Largest page of the sent list.

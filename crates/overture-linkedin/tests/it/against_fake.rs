@@ -7,6 +7,17 @@ use overture_channel::ChannelError;
 use overture_fake_linkedin::{FakeLinkedIn, Options, ResponseShape, World};
 use overture_linkedin::{ClientConfig, Session, VoyagerClient};
 
+/// The demo world, answering in `shape`.
+async fn fake_in(shape: ResponseShape) -> FakeLinkedIn {
+    let options = Options {
+        shape,
+        ..Options::default()
+    };
+    FakeLinkedIn::start_with(World::demo(), options)
+        .await
+        .unwrap()
+}
+
 async fn client_for(fake: &FakeLinkedIn, account: &str) -> VoyagerClient {
     let cookies = fake.cookies(account).unwrap();
     let session = Session::new(cookies.li_at.clone(), cookies.jsessionid.clone());
@@ -20,13 +31,7 @@ async fn client_for(fake: &FakeLinkedIn, account: &str) -> VoyagerClient {
 #[tokio::test]
 async fn invite_list_accept_and_withdraw_in_both_shapes() {
     for shape in [ResponseShape::Normalized, ResponseShape::Inline] {
-        let options = Options {
-            shape,
-            ..Options::default()
-        };
-        let fake = FakeLinkedIn::start_with(World::demo(), options)
-            .await
-            .unwrap();
+        let fake = fake_in(shape).await;
         let client = client_for(&fake, "ada").await;
 
         let grace = client.profile("grace-okonkwo-x1").await.unwrap();
@@ -106,4 +111,47 @@ async fn a_dead_session_is_classified_as_expired() {
         client.profile("grace-okonkwo-x1").await.unwrap_err(),
         ChannelError::SessionExpired
     );
+}
+
+#[tokio::test]
+async fn a_first_message_goes_once_and_the_reply_is_read_in_both_shapes() {
+    use overture_linkedin::{Recipient, origin_token};
+    for shape in [ResponseShape::Normalized, ResponseShape::Inline] {
+        let fake = fake_in(shape).await;
+        let client = client_for(&fake, "ada").await;
+        let me = client.me().await.unwrap();
+        let grace = client.profile("grace-okonkwo-x1").await.unwrap();
+        client.invite(&grace.profile_id, None).await.unwrap();
+        fake.accept("ada", "grace-okonkwo-x1").unwrap();
+
+        let start = fake.now();
+        let token = origin_token("enrollment:1:step:3:attempt:0");
+        let text = "Thanks for connecting, Grace.";
+        let to = Recipient::Member(&grace.profile_id);
+        client
+            .send_message(&me.profile_id, to, text, &token)
+            .await
+            .unwrap();
+        fake.reply("ada", "grace-okonkwo-x1", "Happy to, talk next week?")
+            .unwrap();
+
+        let events = client.messages_since(start).await.unwrap();
+        let read: Vec<(&str, &str)> = events
+            .iter()
+            .map(|e| (e.from_public_id.as_str(), e.text.as_str()))
+            .collect();
+        assert!(
+            read.contains(&("grace-okonkwo-x1", "Happy to, talk next week?")),
+            "{shape:?}: {read:?}"
+        );
+        assert!(
+            read.contains(&(me.public_id.as_str(), text)),
+            "{shape:?}: {read:?}"
+        );
+        assert_eq!(
+            fake.log().messages_sent().values().sum::<usize>(),
+            1,
+            "{shape:?}"
+        );
+    }
 }
