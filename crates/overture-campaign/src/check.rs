@@ -146,16 +146,7 @@ fn check_templates(steps: &[ParsedStep], report: &mut Report<'_>) {
                 Err(error) => report.error(at, format!("{what}: template error at {error}")),
                 Ok(template) => {
                     for name in template.variables().iter().filter(|v| !vars::is_known(v)) {
-                        let known: Vec<String> = vars::known_names().collect();
-                        let hint =
-                            match suggest::did_you_mean(name, known.iter().map(String::as_str)) {
-                                Some(near) => format!("did you mean `{near}`?"),
-                                None => format!(
-                                    "a custom field is written `custom.{}`",
-                                    name.rsplit('.').next().unwrap_or(name)
-                                ),
-                            };
-                        report.error(at, format!("{what}: unknown variable `{name}` ({hint})"));
+                        report.error(at, format!("{what}: {}", vars::unknown_variable(name)));
                     }
                 }
             }

@@ -27,7 +27,7 @@ use crate::action::ActionKind;
 use crate::ids::EnrollmentId;
 use crate::limits::{LimitQuery, allowance, note_allowance};
 
-pub use random::{choose_variant, derive, mix, unit};
+pub use random::{derive, mix, unit};
 pub use rotation::assign_senders;
 pub use score::{LeadSignals, lead_score};
 

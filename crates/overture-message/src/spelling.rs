@@ -49,6 +49,17 @@ impl Spelling {
         Spelling { text, pieces, tags }
     }
 
+    /// The spellings that show every alternative of every group at least once (every group at
+    /// its `k`-th alternative, for each `k` below [`Spintax::widest`]), then the longest
+    /// spelling, last.
+    pub(crate) fn samples(spintax: &Spintax, form: Form) -> Vec<Self> {
+        let mut samples: Vec<Self> = (0..spintax.widest().max(1))
+            .map(|k| Self::uniform(spintax, k, form))
+            .collect();
+        samples.push(Self::new(spintax, &mut spintax.longest_choice(), form));
+        samples
+    }
+
     /// Every group at its `k`-th alternative (modulo its count).
     pub(crate) fn uniform(spintax: &Spintax, k: usize, form: Form) -> Self {
         Self::new(spintax, &mut |_, n| k % n.max(1), form)

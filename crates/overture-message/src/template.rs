@@ -102,14 +102,7 @@ impl Template {
             compiled: Mutex::new(HashMap::new()),
             variables: BTreeSet::new(),
         };
-        let mut samples: Vec<Spelling> = (0..template.spintax.widest().max(1))
-            .map(|k| Spelling::uniform(&template.spintax, k, Form::Template))
-            .collect();
-        samples.push(Spelling::new(
-            &template.spintax,
-            &mut template.spintax.longest_choice(),
-            Form::Template,
-        ));
+        let samples = Spelling::samples(&template.spintax, Form::Template);
         let mut variables = BTreeSet::new();
         for sample in &samples {
             let compiled = template.compile(&sample.text).map_err(|error| {
@@ -143,14 +136,7 @@ impl Template {
     /// group at least once, then the longest.
     pub fn sample_spellings(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        let longest = Spelling::new(
-            &self.spintax,
-            &mut self.spintax.longest_choice(),
-            Form::Plain,
-        );
-        let uniform = (0..self.spintax.widest().max(1))
-            .map(|k| Spelling::uniform(&self.spintax, k, Form::Plain));
-        for spelling in uniform.chain([longest]) {
+        for spelling in Spelling::samples(&self.spintax, Form::Plain) {
             if !out.contains(&spelling.text) {
                 out.push(spelling.text);
             }

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 use overture_core::NewLead;
+use overture_core::suggest::did_you_mean;
 
 /// The lead's fields a template may use, in the order they are documented.
 pub const LEAD_FIELDS: [&str; 9] = [
@@ -63,14 +64,6 @@ struct Inner {
 impl Vars {
     /// The variables of `lead` sent by `sender`.
     pub fn new(lead: &NewLead, sender: &Sender) -> Self {
-        let full = |first: &Option<String>, last: &Option<String>| {
-            let parts: Vec<&str> = [first, last]
-                .into_iter()
-                .filter_map(|p| value(p.as_deref()))
-                .collect();
-            (!parts.is_empty()).then(|| parts.join(" "))
-        };
-        let own = |v: &Option<String>| value(v.as_deref()).map(str::to_owned);
         let lead_values = [
             own(&lead.first_name),
             own(&lead.last_name),
@@ -88,18 +81,23 @@ impl Vars {
             .filter_map(|(k, v)| Some((custom_key(k), value(Some(v))?.to_owned())))
             .filter(|(k, _)| !k.is_empty())
             .collect();
-        let sender_values = [
-            own(&sender.first_name),
-            own(&sender.last_name),
-            full(&sender.first_name, &sender.last_name),
-            own(&sender.company),
-            own(&sender.position),
-        ];
         Vars {
             inner: Arc::new(Inner {
                 lead: lead_values,
                 custom,
-                sender: sender_values,
+                sender: sender_values(sender),
+            }),
+        }
+    }
+
+    /// The variables of `sender` alone, no lead's: to check a sender's profile against the
+    /// `sender.*` variables a text uses.
+    pub fn of_sender(sender: &Sender) -> Self {
+        Vars {
+            inner: Arc::new(Inner {
+                lead: Default::default(),
+                custom: BTreeMap::new(),
+                sender: sender_values(sender),
             }),
         }
     }
@@ -138,15 +136,35 @@ impl Vars {
         lead.chain(custom).chain(sender).collect()
     }
 
-    /// The custom keys this lead has values for.
-    pub fn custom_keys(&self) -> impl Iterator<Item = &str> {
-        self.inner.custom.keys().map(String::as_str)
-    }
-
     /// The template context.
     pub(crate) fn value(&self) -> Value {
         Value::from_object(Root(self.inner.clone()))
     }
+}
+
+/// The values of [`SENDER_FIELDS`], in that order.
+fn sender_values(sender: &Sender) -> [Option<String>; 5] {
+    [
+        own(&sender.first_name),
+        own(&sender.last_name),
+        full(&sender.first_name, &sender.last_name),
+        own(&sender.company),
+        own(&sender.position),
+    ]
+}
+
+/// A field's value, unless it is missing or blank.
+fn own(v: &Option<String>) -> Option<String> {
+    value(v.as_deref()).map(str::to_owned)
+}
+
+/// First and last name, or whichever is known.
+fn full(first: &Option<String>, last: &Option<String>) -> Option<String> {
+    let parts: Vec<&str> = [first, last]
+        .into_iter()
+        .filter_map(|p| value(p.as_deref()))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// A value, unless it is missing or blank.
@@ -189,6 +207,19 @@ pub fn known_names() -> impl Iterator<Item = String> {
         .iter()
         .map(|f| (*f).to_owned())
         .chain(SENDER_FIELDS.iter().map(|f| format!("sender.{f}")))
+}
+
+/// What to say about `name`, a variable [`is_known`] refuses: the nearest known name, or how
+/// a custom field is written.
+pub fn unknown_variable(name: &str) -> String {
+    let known: Vec<String> = known_names().collect();
+    match did_you_mean(name, known.iter().map(String::as_str)) {
+        Some(near) => format!("unknown variable `{name}` (did you mean `{near}`?)"),
+        None => format!(
+            "unknown variable `{name}` (a custom field is written `custom.{}`)",
+            name.rsplit('.').next().unwrap_or(name)
+        ),
+    }
 }
 
 /// The root of a template's context.

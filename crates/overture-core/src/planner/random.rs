@@ -21,19 +21,3 @@ pub fn unit(seed: u64, salts: &[u64]) -> f64 {
     // The top 53 bits fill an f64 mantissa exactly, so the result is below 1.
     (derive(seed, salts) >> 11) as f64 / (1u64 << 53) as f64
 }
-
-/// Picks one of `variants` texts for a lead and a step; 0 when there are none.
-///
-/// The choice depends only on the seed, the lead and the step, so a retry renders the same
-/// text byte for byte.
-pub fn choose_variant(seed: u64, lead: i64, step: usize, variants: usize) -> u32 {
-    if variants <= 1 {
-        return 0;
-    }
-    let n = u64::try_from(variants).unwrap_or(u64::MAX);
-    let step = u64::try_from(step).unwrap_or(u64::MAX);
-    // `lead` is reinterpreted bit for bit: ids are positive and only need to salt the hash.
-    let pick = derive(seed, &[lead.cast_unsigned(), step]) % n;
-    // `pick < variants`, which came from a `usize` list length; u32 suffices for any real list.
-    u32::try_from(pick).unwrap_or(0)
-}

@@ -112,6 +112,19 @@ async fn world(
     (net, store, dir)
 }
 
+/// Of the invitations sent in the last two weeks before `end`: how many carried the second
+/// note, and how many there were.
+async fn late_sends_of_the_second(store: &SqliteStore, end: Timestamp) -> (usize, usize) {
+    let late: Vec<u64> = sent_variants(store)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(at, _)| *at >= end - days(14))
+        .map(|(_, variant)| variant)
+        .collect();
+    (late.iter().filter(|&&v| v == 1).count(), late.len())
+}
+
 /// Runs six weeks of a campaign inviting with two note variants in a sandbox world (see
 /// `world`), on an engine seeded with `seed`.
 async fn six_weeks_of_two_notes(
@@ -173,16 +186,9 @@ async fn most_invitations_go_to_the_note_the_network_accepts_more_often() {
     );
     // The shift happens within the run: the last two weeks are mostly the better note, and
     // the worse one keeps its exploration share.
-    let late: Vec<u64> = sent_variants(&store)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(at, _)| *at >= end - days(14))
-        .map(|(_, variant)| variant)
-        .collect();
-    let better = late.iter().filter(|&&v| v == 1).count();
-    assert!(better * 100 > late.len() * 80, "{better} of {}", late.len());
-    assert!(better < late.len(), "the worse note is still explored");
+    let (better, late) = late_sends_of_the_second(&store, end).await;
+    assert!(better * 100 > late * 80, "{better} of {late}");
+    assert!(better < late, "the worse note is still explored");
 }
 
 /// The sandbox's people read notes with the lint's eyes (`docs/sandbox.md`): in the default
@@ -213,18 +219,10 @@ async fn the_allocator_learns_that_a_note_the_lint_passes_beats_a_generic_one() 
             better.sends * 10 > total * 7,
             "seed {seed}: most invitations carry the clean note: {stats:?}"
         );
-        let late: Vec<u64> = sent_variants(&store)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|(at, _)| *at >= end - days(14))
-            .map(|(_, variant)| variant)
-            .collect();
-        let clean = late.iter().filter(|&&v| v == 1).count();
+        let (clean, late) = late_sends_of_the_second(&store, end).await;
         assert!(
-            clean * 100 > late.len() * 80,
-            "seed {seed}: {clean} of {} late sends",
-            late.len()
+            clean * 100 > late * 80,
+            "seed {seed}: {clean} of {late} late sends"
         );
     }
 }

@@ -18,14 +18,13 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use overture_core::Tier;
-use overture_core::suggest::did_you_mean;
 use regex::Regex;
 use serde::Serialize;
 
 use crate::kind::{TextKind, length};
 use crate::spelling::{Form, Spelling};
 use crate::template::Template;
-use crate::vars::{ALWAYS_KNOWN, is_known, known_names};
+use crate::vars::{ALWAYS_KNOWN, is_known, unknown_variable};
 
 pub use features::{NoteFeatures, note_features};
 pub use rules::{RULES, Rule, Severity, rule};
@@ -82,14 +81,8 @@ pub fn lint(source: &str, kind: TextKind, tier: Tier) -> Lint {
             None
         }
     };
-    let mut spellings: Vec<Spelling> = (0..spintax.widest().max(1))
-        .map(|k| Spelling::uniform(&spintax, k, Form::Plain))
-        .collect();
-    spellings.push(Spelling::new(
-        &spintax,
-        &mut spintax.longest_choice(),
-        Form::Plain,
-    ));
+    let spellings = Spelling::samples(&spintax, Form::Plain);
+    // `samples` puts the longest spelling last.
     let longest = spellings.len() - 1;
     let variables = variables.unwrap_or_default();
     let lead_vars: BTreeSet<&str> = variables
@@ -100,14 +93,7 @@ pub fn lint(source: &str, kind: TextKind, tier: Tier) -> Lint {
 
     for name in variables.iter().filter(|v| !is_known(v)) {
         let span = find_in_tags(&spintax, source, name).unwrap_or(whole);
-        let known: Vec<String> = known_names().collect();
-        let message = match did_you_mean(name, known.iter().map(String::as_str)) {
-            Some(near) => format!("unknown variable `{name}` (did you mean `{near}`?)"),
-            None => format!(
-                "unknown variable `{name}` (a custom field is written `custom.{}`)",
-                name.rsplit('.').next().unwrap_or(name)
-            ),
-        };
+        let message = unknown_variable(name);
         found.add("unknown-variable", message, span);
     }
 

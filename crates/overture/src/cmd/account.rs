@@ -262,7 +262,7 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
     Ok(())
 }
 
-fn tier_of(arg: TierArg) -> Tier {
+pub(crate) fn tier_of(arg: TierArg) -> Tier {
     match arg {
         TierArg::Free => Tier::Free,
         TierArg::Premium => Tier::Premium,

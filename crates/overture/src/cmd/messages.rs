@@ -205,7 +205,7 @@ pub async fn check_campaign(
         // A text that does not compile was refused by the campaign parser already.
         if let Ok(template) = Template::new(source) {
             for account in &accounts {
-                let profile = Vars::new(&placeholder_lead(), &account.sender);
+                let profile = Vars::of_sender(&account.sender);
                 for name in template
                     .variables()
                     .iter()
@@ -248,14 +248,6 @@ pub async fn check_campaign(
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// A lead with no data, to read a sender's profile through [`Vars`].
-fn placeholder_lead() -> overture_core::NewLead {
-    // A fixed, valid profile URL; only the sender's values are read.
-    let url = overture_core::profile_url::ProfileUrl::parse("https://www.linkedin.com/in/x")
-        .unwrap_or_else(|e| unreachable!("a constant profile URL parses: {e}"));
-    overture_core::NewLead::new(url)
 }
 
 /// The leads on the campaign's list, or `None` when the list is not imported yet.

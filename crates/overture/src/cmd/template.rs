@@ -2,15 +2,13 @@
 
 use std::path::Path;
 
-use overture_core::Tier;
 use overture_core::spintax::Position;
 use overture_import::{ImportOptions, read_leads_path};
 use overture_message::{Sender, Template, TextKind, Vars, check_lead, lint, rule, seed};
 use serde::Serialize;
 
-use crate::cli::{
-    KindOfText, TemplateCommand, TemplateLint, TemplatePreview, TemplateTarget, TierArg,
-};
+use super::account::tier_of;
+use crate::cli::{KindOfText, TemplateCommand, TemplateLint, TemplatePreview, TemplateTarget};
 use crate::error::{CliError, CliResult};
 use crate::output::print_json;
 
@@ -18,14 +16,6 @@ pub fn run(command: TemplateCommand) -> CliResult {
     match command {
         TemplateCommand::Lint(args) => lint_file(&args),
         TemplateCommand::Preview(args) => preview(&args),
-    }
-}
-
-fn tier_of(arg: TierArg) -> Tier {
-    match arg {
-        TierArg::Free => Tier::Free,
-        TierArg::Premium => Tier::Premium,
-        TierArg::SalesNavigator => Tier::SalesNavigator,
     }
 }
 
