@@ -12,6 +12,7 @@ mod error;
 mod types;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use overture_core::{Account, ProfileUrl};
@@ -94,6 +95,100 @@ pub trait Channel: Send + Sync {
         &self,
         since: Timestamp,
     ) -> impl Future<Output = Result<Vec<Reply>, ChannelError>> + Send;
+
+    /// The client token a message sent with `idempotency_key` carries in [`Self::thread`]'s
+    /// answer ([`ThreadMessage::client_token`]): the key itself unless the network wants
+    /// tokens of its own shape (LinkedIn's `originToken` is a UUID derived from the key).
+    fn client_token(&self, idempotency_key: &str) -> String {
+        idempotency_key.to_owned()
+    }
+}
+
+/// A shared channel is a channel: providers that build a channel once per account hand out
+/// `Arc`s of it.
+impl<T: Channel + ?Sized> Channel for Arc<T> {
+    fn lookup_profile(
+        &self,
+        profile: &ProfileUrl,
+    ) -> impl Future<Output = Result<Profile, ChannelError>> + Send {
+        (**self).lookup_profile(profile)
+    }
+
+    fn visit(
+        &self,
+        profile: &ProfileUrl,
+    ) -> impl Future<Output = Result<Profile, ChannelError>> + Send {
+        (**self).visit(profile)
+    }
+
+    fn follow(
+        &self,
+        profile: &ProfileUrl,
+    ) -> impl Future<Output = Result<(), ChannelError>> + Send {
+        (**self).follow(profile)
+    }
+
+    fn like_recent_post(
+        &self,
+        profile: &ProfileUrl,
+    ) -> impl Future<Output = Result<LikeOutcome, ChannelError>> + Send {
+        (**self).like_recent_post(profile)
+    }
+
+    fn invite(
+        &self,
+        request: InviteRequest,
+    ) -> impl Future<Output = Result<SentInvitation, ChannelError>> + Send {
+        (**self).invite(request)
+    }
+
+    fn sent_invitations(
+        &self,
+        cursor: Option<String>,
+        page_size: u32,
+    ) -> impl Future<Output = Result<Page<SentInvitation>, ChannelError>> + Send {
+        (**self).sent_invitations(cursor, page_size)
+    }
+
+    fn withdraw(
+        &self,
+        invitation_id: &str,
+    ) -> impl Future<Output = Result<(), ChannelError>> + Send {
+        (**self).withdraw(invitation_id)
+    }
+
+    fn connections_since(
+        &self,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Connection>, ChannelError>> + Send {
+        (**self).connections_since(since)
+    }
+
+    fn send_message(
+        &self,
+        request: MessageRequest,
+    ) -> impl Future<Output = Result<SentMessage, ChannelError>> + Send {
+        (**self).send_message(request)
+    }
+
+    fn thread(
+        &self,
+        profile: &ProfileUrl,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<ThreadMessage>, ChannelError>> + Send {
+        (**self).thread(profile, since)
+    }
+
+    fn replies_since(
+        &self,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Reply>, ChannelError>> + Send {
+        (**self).replies_since(since)
+    }
+
+    fn client_token(&self, idempotency_key: &str) -> String {
+        (**self).client_token(idempotency_key)
+    }
 }
 
 /// Hands out the channel of each account.
@@ -104,4 +199,92 @@ pub trait Channels: Send + Sync + 'static {
     /// The channel of `account`; an account this provider cannot carry (a missing session, a
     /// kind it does not serve) is an error the engine acts on like any other.
     fn channel(&self, account: &Account) -> Result<Self::Channel, ChannelError>;
+}
+
+/// A shared provider is a provider (the engine owns its provider; whoever loads sessions into
+/// it keeps a handle).
+impl<T: Channels> Channels for Arc<T> {
+    type Channel = T::Channel;
+
+    fn channel(&self, account: &Account) -> Result<T::Channel, ChannelError> {
+        (**self).channel(account)
+    }
+}
+
+/// One of two channel types, for a provider that serves accounts of two kinds (the sandbox's
+/// and LinkedIn's in `overture run`).
+#[derive(Debug, Clone)]
+pub enum Either<A, B> {
+    /// The first kind.
+    Left(A),
+    /// The second kind.
+    Right(B),
+}
+
+/// Calls the same method on whichever channel `self` holds.
+macro_rules! either {
+    ($self:ident, $c:ident => $call:expr) => {
+        match $self {
+            Either::Left($c) => $call,
+            Either::Right($c) => $call,
+        }
+    };
+}
+
+impl<A: Channel, B: Channel> Channel for Either<A, B> {
+    async fn lookup_profile(&self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
+        either!(self, c => c.lookup_profile(profile).await)
+    }
+
+    async fn visit(&self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
+        either!(self, c => c.visit(profile).await)
+    }
+
+    async fn follow(&self, profile: &ProfileUrl) -> Result<(), ChannelError> {
+        either!(self, c => c.follow(profile).await)
+    }
+
+    async fn like_recent_post(&self, profile: &ProfileUrl) -> Result<LikeOutcome, ChannelError> {
+        either!(self, c => c.like_recent_post(profile).await)
+    }
+
+    async fn invite(&self, request: InviteRequest) -> Result<SentInvitation, ChannelError> {
+        either!(self, c => c.invite(request).await)
+    }
+
+    async fn sent_invitations(
+        &self,
+        cursor: Option<String>,
+        page_size: u32,
+    ) -> Result<Page<SentInvitation>, ChannelError> {
+        either!(self, c => c.sent_invitations(cursor, page_size).await)
+    }
+
+    async fn withdraw(&self, invitation_id: &str) -> Result<(), ChannelError> {
+        either!(self, c => c.withdraw(invitation_id).await)
+    }
+
+    async fn connections_since(&self, since: Timestamp) -> Result<Vec<Connection>, ChannelError> {
+        either!(self, c => c.connections_since(since).await)
+    }
+
+    async fn send_message(&self, request: MessageRequest) -> Result<SentMessage, ChannelError> {
+        either!(self, c => c.send_message(request).await)
+    }
+
+    async fn thread(
+        &self,
+        profile: &ProfileUrl,
+        since: Timestamp,
+    ) -> Result<Vec<ThreadMessage>, ChannelError> {
+        either!(self, c => c.thread(profile, since).await)
+    }
+
+    async fn replies_since(&self, since: Timestamp) -> Result<Vec<Reply>, ChannelError> {
+        either!(self, c => c.replies_since(since).await)
+    }
+
+    fn client_token(&self, idempotency_key: &str) -> String {
+        either!(self, c => c.client_token(idempotency_key))
+    }
 }

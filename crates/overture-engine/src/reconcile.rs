@@ -107,10 +107,10 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 let since = plus(effect.intent_at, -SignedDuration::from_mins(5));
                 match channel.thread(profile, since).await {
                     Ok(thread) => {
-                        let key = &job.claim.action.idempotency_key;
+                        let token = channel.client_token(&job.claim.action.idempotency_key);
                         let sent = thread
                             .iter()
-                            .any(|m| m.from_seat && m.client_token.as_ref() == Some(key));
+                            .any(|m| m.from_seat && m.client_token.as_ref() == Some(&token));
                         if sent {
                             Verdict::Happened(None)
                         } else {

@@ -424,6 +424,7 @@ fn conversations(state: &State, account: &str, r: &Incoming<'_>, n: bool) -> Rep
         .into_iter()
         .filter_map(|(id, messages)| {
             let last = messages.iter().map(|m| m.at.as_millisecond()).max()?;
+            let with = messages.first().and_then(|m| state.member(&m.slug));
             let events = messages
                 .into_iter()
                 .map(|m| {
@@ -435,9 +436,9 @@ fn conversations(state: &State, account: &str, r: &Incoming<'_>, n: bool) -> Rep
                     (m, sender)
                 })
                 .collect();
-            Some((last, id, events))
+            Some((last, id, with, events))
         })
-        .filter(|(last, _, _)| *last < before)
+        .filter(|(last, ..)| *last < before)
         .collect();
     list.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     list.truncate(20);

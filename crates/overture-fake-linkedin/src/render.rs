@@ -266,32 +266,51 @@ pub(crate) fn messages(rows: &[(&Message, String)], mailbox: &str, normalized: b
 }
 
 /// A conversation for `GET /messaging/conversations`: its last activity (epoch ms), its id,
-/// and its messages with their senders.
-pub(crate) type ConversationRow<'a> = (i64, u64, Vec<(&'a Message, Option<&'a Member>)>);
+/// the member it is with, and its messages with their senders.
+pub(crate) type ConversationRow<'a> = (
+    i64,
+    u64,
+    Option<&'a Member>,
+    Vec<(&'a Message, Option<&'a Member>)>,
+);
 
-/// `GET /messaging/conversations`: each event with its sender's mini profile (nested under
-/// `MessagingMember`, inline in both shapes).
+/// `GET /messaging/conversations`: the other participant and each event with its sender's
+/// mini profile (nested under `MessagingMember`, inline in both shapes) and the sender's
+/// `originToken` when it gave one.
 pub(crate) fn conversations(list: &[ConversationRow<'_>], normalized: bool) -> Value {
     let entities = list
         .iter()
-        .map(|(last, id, events)| {
+        .map(|(last, id, with, events)| {
             let events: Vec<Value> = events
                 .iter()
                 .map(|(m, sender)| {
                     let from = sender.map(|s| mini_profile(s).inline());
-                    json!({
+                    let mut event = json!({
                         "entityUrn": format!("urn:li:fs_event:(2-{id},5-{})", m.id),
                         "createdAt": m.at.as_millisecond(),
                         "from": {"com.linkedin.voyager.messaging.MessagingMember": {"miniProfile": from}},
                         "eventContent": {"com.linkedin.voyager.messaging.event.MessageEvent": {
                             "attributedBody": {"text": m.text}
                         }},
-                    })
+                    });
+                    if let Some(token) = &m.origin_token {
+                        event["originToken"] = json!(token);
+                    }
+                    event
+                })
+                .collect();
+            let participants: Vec<Value> = with
+                .iter()
+                .map(|member| {
+                    json!({"com.linkedin.voyager.messaging.MessagingMember": {
+                        "miniProfile": mini_profile(member).inline()
+                    }})
                 })
                 .collect();
             Entity::leaf(json!({
                 "entityUrn": format!("urn:li:fs_conversation:2-{id}"),
                 "lastActivityAt": last,
+                "participants": participants,
                 "events": events,
             }))
         })

@@ -2,9 +2,11 @@
 //! reads, and classification of every answer.
 
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use overture_channel::ChannelError;
+use overture_secrets::{LinkedInSession, Rotation};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, redirect};
 use secrecy::{ExposeSecret, SecretString};
@@ -13,47 +15,10 @@ use serde_json::Value;
 use crate::classify::{Target, TransportFailure, classify, classify_transport, is_challenge_url};
 use crate::endpoints::VOYAGER;
 
-/// A LinkedIn session: the `li_at` login cookie and the `JSESSIONID` cookie. Both are secrets:
-/// `Debug` prints `***`, and neither appears in errors or logs.
-#[derive(Clone)]
-pub struct Session {
-    li_at: SecretString,
-    jsessionid: SecretString,
-}
-
-impl Session {
-    /// A session from the two cookie values as the browser stores them (`JSESSIONID` with or
-    /// without its quotes).
-    pub fn new(li_at: impl Into<String>, jsessionid: impl Into<String>) -> Self {
-        Self {
-            li_at: SecretString::from(li_at.into()),
-            jsessionid: SecretString::from(jsessionid.into()),
-        }
-    }
-
-    /// The `csrf-token` header: the JSESSIONID value without its quotes.
-    fn csrf_token(&self) -> &str {
-        self.jsessionid.expose_secret().trim().trim_matches('"')
-    }
-
-    /// The `cookie` header. JSESSIONID goes quoted, as the browser sends it.
-    fn cookie_header(&self) -> String {
-        format!(
-            "li_at={}; JSESSIONID=\"{}\"",
-            self.li_at.expose_secret().trim(),
-            self.csrf_token()
-        )
-    }
-}
-
-impl fmt::Debug for Session {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Session")
-            .field("li_at", &"***")
-            .field("jsessionid", &"***")
-            .finish()
-    }
-}
+/// Called with the session after LinkedIn rotated its cookies (`set-cookie` with a new
+/// `li_at` or `JSESSIONID`), so that the caller stores the new values. Called from inside a
+/// request: it must not block.
+pub type RotationHook = Arc<dyn Fn(&LinkedInSession) + Send + Sync>;
 
 /// How one account reaches LinkedIn. Defaults fit the real site.
 #[derive(Clone)]
@@ -140,24 +105,41 @@ pub(crate) struct Answer {
     pub json: Value,
 }
 
-/// The Voyager HTTP client of one account.
-#[derive(Debug, Clone)]
+/// The Voyager HTTP client of one account. Clones share the session: cookies LinkedIn
+/// rotates are used by every clone from the next request on.
+#[derive(Clone)]
 pub struct VoyagerClient {
     http: reqwest::Client,
     base: String,
     read_retries: u32,
     pub(crate) self_profile_id: Option<String>,
+    /// The live session: its cookies go into every request, and rotated ones replace them.
+    session: Arc<Mutex<LinkedInSession>>,
+    on_rotation: Option<RotationHook>,
+}
+
+impl fmt::Debug for VoyagerClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VoyagerClient")
+            .field("base", &self.base)
+            .field("read_retries", &self.read_retries)
+            .field("self_profile_id", &self.self_profile_id)
+            .field("session", &"***")
+            .field("on_rotation", &self.on_rotation.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl VoyagerClient {
     /// Builds the client of one account.
-    pub fn new(session: &Session, config: &ClientConfig) -> Result<Self, BuildError> {
+    pub fn new(session: &LinkedInSession, config: &ClientConfig) -> Result<Self, BuildError> {
         let base = config.api_base.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(BuildError::ApiBase(config.api_base.clone()));
         }
+        session_headers(session)?;
         let mut builder = reqwest::Client::builder()
-            .default_headers(default_headers(session, config)?)
+            .default_headers(default_headers(config)?)
             .user_agent(config.user_agent.clone())
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
@@ -176,7 +158,52 @@ impl VoyagerClient {
             base,
             read_retries: config.read_retries,
             self_profile_id: config.self_profile_id.clone(),
+            session: Arc::new(Mutex::new(session.clone())),
+            on_rotation: None,
         })
+    }
+
+    /// Calls `hook` with the session each time LinkedIn rotates its cookies.
+    #[must_use]
+    pub fn on_rotation(mut self, hook: RotationHook) -> Self {
+        self.on_rotation = Some(hook);
+        self
+    }
+
+    /// The session as it stands now (with any rotated cookies).
+    pub fn session(&self) -> LinkedInSession {
+        self.session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Applies the answer's `set-cookie` headers to the session. A rotation is handed to the
+    /// hook; a deleted `li_at` ends the session, whatever the status said.
+    fn take_cookies(&self, headers: &HeaderMap) -> Result<(), ChannelError> {
+        let set: Vec<&str> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if set.is_empty() {
+            return Ok(());
+        }
+        let rotated = {
+            let mut session = self.session.lock().unwrap_or_else(PoisonError::into_inner);
+            match session.apply_set_cookies(set) {
+                Rotation::Unchanged => None,
+                Rotation::Rotated => Some(session.clone()),
+                Rotation::LoggedOut => return Err(ChannelError::SessionExpired),
+            }
+        };
+        if let Some(session) = rotated {
+            tracing::info!("LinkedIn rotated the session cookies; the new ones are kept");
+            if let Some(hook) = &self.on_rotation {
+                hook(&session);
+            }
+        }
+        Ok(())
     }
 
     /// The full URL of a Voyager path (with its query).
@@ -234,7 +261,17 @@ impl VoyagerClient {
         body: Option<&Value>,
         target: Target,
     ) -> Result<Answer, (Option<u16>, ChannelError)> {
-        let mut request = self.http.request(method, self.url(path_and_query));
+        let cookies = {
+            let session = self.session.lock().unwrap_or_else(PoisonError::into_inner);
+            session_headers(&session).map_err(|e| {
+                let detail = e.to_string();
+                (None, ChannelError::Permanent { detail })
+            })?
+        };
+        let mut request = self
+            .http
+            .request(method, self.url(path_and_query))
+            .headers(cookies);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -250,6 +287,7 @@ impl VoyagerClient {
             tracing::debug!(status, code = error.code(), "voyager answer classified");
             return Err((Some(status), error));
         }
+        self.take_cookies(&headers).map_err(|e| (Some(status), e))?;
         let json = if text.trim().is_empty() {
             Value::Null
         } else {
@@ -262,16 +300,23 @@ impl VoyagerClient {
     }
 }
 
-/// The headers a browser session sends to Voyager.
-fn default_headers(session: &Session, config: &ClientConfig) -> Result<HeaderMap, BuildError> {
+/// The session's headers: the cookies and `csrf-token` (JSESSIONID without its quotes),
+/// marked sensitive so that no debug output of the HTTP stack shows them.
+fn session_headers(session: &LinkedInSession) -> Result<HeaderMap, BuildError> {
     let mut headers = HeaderMap::new();
     let secret = |value: &str| -> Result<HeaderValue, BuildError> {
         let mut v = HeaderValue::from_str(value).map_err(|_| BuildError::Cookies)?;
         v.set_sensitive(true);
         Ok(v)
     };
-    headers.insert(header::COOKIE, secret(&session.cookie_header())?);
-    headers.insert("csrf-token", secret(session.csrf_token())?);
+    headers.insert(header::COOKIE, secret(session.cookie_header().expose())?);
+    headers.insert("csrf-token", secret(session.csrf_token().expose())?);
+    Ok(headers)
+}
+
+/// The headers a browser sends to Voyager with every request, the session's aside.
+fn default_headers(config: &ClientConfig) -> Result<HeaderMap, BuildError> {
+    let mut headers = HeaderMap::new();
     let plain = [
         ("accept", "application/vnd.linkedin.normalized+json+2.1"),
         ("accept-language", "en-US,en;q=0.9"),

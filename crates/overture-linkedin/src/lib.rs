@@ -2,8 +2,9 @@
 //! browser uses it with a logged-in session, and the classification of LinkedIn's answers into
 //! the channel port's error taxonomy.
 //!
-//! - [`VoyagerClient`] speaks for one account: its [`Session`] (the `li_at` and `JSESSIONID`
-//!   cookies, secrets that never appear in `Debug`, errors or logs) and its [`ClientConfig`]
+//! - [`VoyagerClient`] speaks for one account: its [`LinkedInSession`] (the `li_at` and `JSESSIONID`
+//!   cookies, secrets that never appear in `Debug`, errors or logs; cookies LinkedIn rotates
+//!   with `set-cookie` replace them and go to the [`RotationHook`] to be stored) and its [`ClientConfig`]
 //!   (`api_base`, an HTTP or SOCKS5 proxy, timeouts, read retries, browser headers). Every
 //!   request carries the cookies, `csrf-token` (JSESSIONID without its quotes),
 //!   `x-restli-protocol-version: 2.0.0`, `x-li-lang`, a browser's user agent and
@@ -22,11 +23,13 @@
 //!   reconcile before anything is sent again.
 //! - Classification ([`classify::classify`]) is a pure function of status, headers, body and
 //!   URL, following the reference's error table; `docs/linkedin.md` tabulates it.
-//! - [`LinkedInChannel`] implements the `Channel` port over the client.
+//! - [`LinkedInChannel`] implements the `Channel` port over the client, and
+//!   [`LinkedInChannels`] hands out each account's channel to the engine.
 //!
 //! It depends on the channel port and the core only; it reads no files, environment or clock
 //! (times come from LinkedIn's answers).
 
+mod channels;
 pub mod classify;
 mod client;
 pub mod endpoints;
@@ -34,6 +37,8 @@ mod linkedin_channel;
 mod ops;
 pub mod parse;
 
-pub use client::{BuildError, ClientConfig, MAX_REDIRECTS, Session, VoyagerClient};
+pub use channels::LinkedInChannels;
+pub use client::{BuildError, ClientConfig, MAX_REDIRECTS, RotationHook, VoyagerClient};
 pub use linkedin_channel::{LinkedInChannel, origin_token};
 pub use ops::{MAX_PAGES, Recipient, next_start};
+pub use overture_secrets::LinkedInSession;

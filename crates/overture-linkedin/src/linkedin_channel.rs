@@ -15,7 +15,8 @@ use crate::parse::MeRow;
 
 /// One LinkedIn account's channel, through its [`VoyagerClient`].
 ///
-/// `visit`, `follow`, `like_recent_post` and `thread` answer
+/// A visit is the profile read the web client makes when the page opens. `follow` and
+/// `like_recent_post` answer
 /// [`ChannelError::Permanent`] ("not supported by the LinkedIn client yet"): the reference
 /// names no endpoint for them.
 #[derive(Debug)]
@@ -87,8 +88,10 @@ impl Channel for LinkedInChannel {
         })
     }
 
-    async fn visit(&self, _profile: &ProfileUrl) -> Result<Profile, ChannelError> {
-        Err(not_supported("visiting a profile"))
+    /// Reads the profile as the web client does when its page opens. Whether LinkedIn counts
+    /// the read as a view (the person's "who viewed your profile") is not documented.
+    async fn visit(&self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
+        self.lookup_profile(profile).await
     }
 
     async fn follow(&self, _profile: &ProfileUrl) -> Result<(), ChannelError> {
@@ -178,12 +181,34 @@ impl Channel for LinkedInChannel {
         })
     }
 
+    /// The messages of the one-to-one conversation with `profile`, read from the conversation
+    /// list; a message the seat sent carries its `originToken` as the client token.
     async fn thread(
         &self,
-        _profile: &ProfileUrl,
-        _since: Timestamp,
+        profile: &ProfileUrl,
+        since: Timestamp,
     ) -> Result<Vec<ThreadMessage>, ChannelError> {
-        Err(not_supported("reading a conversation"))
+        let slug = profile.slug();
+        Ok(self
+            .client
+            .messages_since(since)
+            .await?
+            .into_iter()
+            .filter(|e| {
+                e.from_public_id.eq_ignore_ascii_case(slug)
+                    || e.participants.iter().any(|p| p.eq_ignore_ascii_case(slug))
+            })
+            .map(|e| ThreadMessage {
+                from_seat: !e.from_public_id.eq_ignore_ascii_case(slug),
+                text: e.text,
+                sent_at: e.sent_at,
+                client_token: e.origin_token,
+            })
+            .collect())
+    }
+
+    fn client_token(&self, idempotency_key: &str) -> String {
+        origin_token(idempotency_key)
     }
 
     async fn replies_since(&self, since: Timestamp) -> Result<Vec<Reply>, ChannelError> {

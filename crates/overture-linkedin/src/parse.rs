@@ -391,6 +391,11 @@ pub struct EventRow {
     pub text: String,
     /// When it was sent.
     pub sent_at: Timestamp,
+    /// The sender's `originToken`, when the answer carries it.
+    pub origin_token: Option<String>,
+    /// The public slugs of the conversation's participants other than the session's own
+    /// member, when the answer lists them.
+    pub participants: Vec<String>,
 }
 
 /// A page of conversations with their (last) message events.
@@ -415,6 +420,15 @@ pub fn conversations(root: &Value) -> Result<ConversationPage, ParseError> {
     let list = doc.elements();
     let mut events = Vec::new();
     for conversation in &list {
+        let participants: Vec<String> = doc
+            .list(conversation, "participants")
+            .into_iter()
+            .filter_map(|p| {
+                let member = p.get(MESSAGING_MEMBER).unwrap_or(p);
+                let mini = doc.field(member, "miniProfile")?;
+                str_of(mini, "publicIdentifier").map(str::to_owned)
+            })
+            .collect();
         for event in doc.list(conversation, "events") {
             let Some(content) = event
                 .get("eventContent")
@@ -439,6 +453,8 @@ pub fn conversations(root: &Value) -> Result<ConversationPage, ParseError> {
                 text: text.unwrap_or_default().to_owned(),
                 sent_at: millis(event, "createdAt")
                     .ok_or_else(|| missing(WHAT, "a message without createdAt"))?,
+                origin_token: str_of(event, "originToken").map(str::to_owned),
+                participants: participants.clone(),
             });
         }
     }

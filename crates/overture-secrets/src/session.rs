@@ -25,6 +25,17 @@ pub enum Rotation {
 }
 
 impl LinkedInSession {
+    /// A session from the two cookie values as the browser shows them; `JSESSIONID` may come
+    /// with or without its quotes and is kept quoted, as LinkedIn sets it.
+    pub fn new(li_at: impl Into<String>, jsessionid: impl Into<String>) -> Self {
+        let jsessionid = jsessionid.into();
+        let bare = jsessionid.trim().trim_matches('"');
+        Self {
+            li_at: Secret::new(li_at.into().trim()),
+            jsessionid: Secret::new(format!("\"{bare}\"")),
+        }
+    }
+
     /// The `csrf-token` header: the `JSESSIONID` value without its quotes.
     pub fn csrf_token(&self) -> Secret {
         Secret::new(self.jsessionid.expose().trim_matches('"'))
@@ -92,6 +103,17 @@ mod tests {
         LinkedInSession {
             li_at: Secret::new("AQEDAR-old"),
             jsessionid: Secret::new("\"ajax:1111\""),
+        }
+    }
+
+    #[test]
+    fn new_keeps_jsessionid_quoted() {
+        for given in ["ajax:1111", "\"ajax:1111\""] {
+            let s = LinkedInSession::new(" AQEDAR-old ", given);
+            assert_eq!(
+                s.cookie_header().expose(),
+                session().cookie_header().expose()
+            );
         }
     }
 

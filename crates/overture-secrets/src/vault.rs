@@ -7,6 +7,7 @@ use overture_store::{Store, StoreError};
 use crate::cookies::parse_cookies;
 use crate::key::MasterKey;
 use crate::seal::{SealError, SecretPlace, open, seal};
+use crate::secret::Secret;
 use crate::session::{LinkedInSession, Rotation};
 
 /// The name under which an account's LinkedIn session is stored. Its value is the session's
@@ -27,12 +28,41 @@ pub enum VaultError {
     NotASession(String),
 }
 
-fn place(ws: WorkspaceId, account: AccountId) -> SecretPlace<'static> {
-    SecretPlace {
+/// Encrypts `value` and stores it as the account's secret `name`, replacing any stored one.
+pub async fn store_secret<S: Store>(
+    store: &S,
+    key: &MasterKey,
+    (ws, account): (WorkspaceId, AccountId),
+    name: &str,
+    value: &Secret,
+    now: Timestamp,
+) -> Result<(), VaultError> {
+    let place = SecretPlace {
         workspace: ws,
         account,
-        name: LINKEDIN_SESSION,
-    }
+        name,
+    };
+    let sealed = seal(key, place, value)?;
+    store.put_secret(ws, account, name, sealed, now).await?;
+    Ok(())
+}
+
+/// The account's secret `name`, decrypted, if one is stored.
+pub async fn load_secret<S: Store>(
+    store: &S,
+    key: &MasterKey,
+    (ws, account): (WorkspaceId, AccountId),
+    name: &str,
+) -> Result<Option<Secret>, VaultError> {
+    let Some(stored) = store.secret(ws, account, name).await? else {
+        return Ok(None);
+    };
+    let place = SecretPlace {
+        workspace: ws,
+        account,
+        name,
+    };
+    Ok(Some(open(key, place, &stored.sealed)?))
 }
 
 /// Encrypts and stores the account's LinkedIn session, replacing any stored one.
@@ -44,11 +74,8 @@ pub async fn store_session<S: Store>(
     session: &LinkedInSession,
     now: Timestamp,
 ) -> Result<(), VaultError> {
-    let sealed = seal(key, place(ws, account), &session.cookie_header())?;
-    store
-        .put_secret(ws, account, LINKEDIN_SESSION, sealed, now)
-        .await?;
-    Ok(())
+    let header = session.cookie_header();
+    store_secret(store, key, (ws, account), LINKEDIN_SESSION, &header, now).await
 }
 
 /// The account's LinkedIn session, decrypted, if one is stored.
@@ -58,10 +85,9 @@ pub async fn load_session<S: Store>(
     ws: WorkspaceId,
     account: AccountId,
 ) -> Result<Option<LinkedInSession>, VaultError> {
-    let Some(stored) = store.secret(ws, account, LINKEDIN_SESSION).await? else {
+    let Some(header) = load_secret(store, key, (ws, account), LINKEDIN_SESSION).await? else {
         return Ok(None);
     };
-    let header = open(key, place(ws, account), &stored.sealed)?;
     parse_cookies(LINKEDIN_SESSION, header.expose())
         .map(Some)
         .map_err(|e| VaultError::NotASession(e.to_string()))

@@ -318,9 +318,32 @@ pub struct AccountAdd {
     /// encrypted; the account becomes active
     #[arg(long, value_name = "FILE")]
     pub cookies_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub route: RouteArgs,
     /// Print the created account as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// How a LinkedIn account reaches LinkedIn. Stored encrypted (a proxy URL may hold a
+/// password).
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    /// Where LinkedIn is reached instead of https://www.linkedin.com: a corporate gateway, or
+    /// `overture dev fake-linkedin` for trying things (`default` goes back to LinkedIn)
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// An HTTP or SOCKS5 proxy for this account's requests, e.g.
+    /// socks5h://user:pass@host:1080 (`none` removes it)
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+}
+
+impl RouteArgs {
+    /// Whether either flag was given.
+    pub fn given(&self) -> bool {
+        self.api_base.is_some() || self.proxy.is_some()
+    }
 }
 
 /// How the sender presents in messages: the `sender.*` template variables.
@@ -377,6 +400,8 @@ pub struct AccountSet {
     /// standard input
     #[arg(long, value_name = "FILE")]
     pub cookies_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub route: RouteArgs,
     /// Print the changed account as JSON
     #[arg(long)]
     pub json: bool,

@@ -8,6 +8,7 @@ mod cli;
 mod cmd;
 mod config;
 mod error;
+mod linkedin;
 mod master_key;
 mod output;
 mod store;

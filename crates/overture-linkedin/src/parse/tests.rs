@@ -227,9 +227,17 @@ fn conversations_plain() {
             from_public_id: "eve-invented".to_owned(),
             text: "Thanks Sam, happy to talk next week.".to_owned(),
             sent_at: ms(1_767_571_200_000),
+            origin_token: None,
+            participants: vec![],
         }
     );
-    assert_eq!(page.events[1].from_public_id, "sam-sender");
+    let own = &page.events[1];
+    assert_eq!(own.from_public_id, "sam-sender");
+    assert_eq!(
+        own.origin_token.as_deref(),
+        Some("0b6a4c1e-3f4e-5d8a-9c3b-2a1f0e9d8c7b")
+    );
+    assert_eq!(own.participants, ["finn-imagined"]);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use overture_channel::ChannelError;
 use overture_fake_linkedin::{FakeLinkedIn, Options, ResponseShape, World};
-use overture_linkedin::{ClientConfig, Session, VoyagerClient};
+use overture_linkedin::{ClientConfig, LinkedInSession as Session, VoyagerClient};
 
 /// The demo world, answering in `shape`.
 async fn fake_in(shape: ResponseShape) -> FakeLinkedIn {

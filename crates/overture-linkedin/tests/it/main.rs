@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use overture_channel::{Channel, ChannelError};
 use overture_core::ProfileUrl;
-use overture_linkedin::{ClientConfig, LinkedInChannel, Session, VoyagerClient};
+use overture_linkedin::{ClientConfig, LinkedInChannel, LinkedInSession as Session, VoyagerClient};
 
 /// A request as the server saw it.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ use overture_store::Store;
 use super::Ctx;
 use crate::cli::{AccountAdd, AccountCommand, AccountSet, KindArg, SenderArgs, TierArg};
 use crate::error::{CliError, CliResult};
+use crate::linkedin::Route;
 use crate::output::{print_json, table};
 
 pub async fn run(ctx: &Ctx, command: AccountCommand) -> CliResult {
@@ -100,6 +101,12 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
         .as_deref()
         .map(|path| session::read(ctx, kind, path))
         .transpose()?;
+    let route = if args.route.given() {
+        let route = session::new_route(kind, &Route::default(), &args.route)?;
+        Some((route, session::key(ctx)?))
+    } else {
+        None
+    };
     // Seats that need credentials wait for them before they act.
     let status = match kind {
         AccountKind::Sandbox => AccountStatus::Active,
@@ -128,6 +135,9 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
             )),
             other => CliError::from(other),
         })?;
+    if let Some((route, key)) = &route {
+        crate::linkedin::save_route(&store, key, &account, route, ctx.now()).await?;
+    }
     // Seats that need credentials start paused until they are given (`NeedsCredentials`).
     let account = if kind == AccountKind::Sandbox {
         account
@@ -163,6 +173,9 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     if cookies.is_some() {
         println!("Stored its LinkedIn session, encrypted; the account is active.");
     }
+    if let Some((route, _)) = &route {
+        println!("It reaches LinkedIn at {}.", route.describe());
+    }
     if account.status == AccountStatus::NeedsCredentials {
         println!("It waits for credentials before it sends anything.");
     }
@@ -187,6 +200,14 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
         .as_deref()
         .map(|path| session::read(ctx, account.kind, path))
         .transpose()?;
+    let route = if args.route.given() {
+        let key = session::key(ctx)?;
+        let current = crate::linkedin::load_route(&store, &key, &account).await?;
+        let route = session::new_route(account.kind, &current, &args.route)?;
+        (route != current).then_some((route, key))
+    } else {
+        None
+    };
     let mut settings = account.settings();
     if let Some(tier) = args.tier {
         settings.tier = tier_of(tier);
@@ -222,10 +243,11 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
             .map_err(|e| CliError::input(format!("--governor {change}: {e}")))?;
     }
     let unchanged = settings == account.settings();
-    if unchanged && cookies.is_none() {
+    if unchanged && cookies.is_none() && route.is_none() {
         return Err(CliError::input(
             "nothing to change (pass --tier, --tz, --days, --hours, --limit, --governor, \
-             --reset-limits, --first-name, --last-name, --company, --position or --cookies-file)",
+             --reset-limits, --first-name, --last-name, --company, --position, --cookies-file, \
+             --api-base or --proxy)",
         ));
     }
     let tier_changed = settings.tier != account.tier;
@@ -236,6 +258,9 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
             .update_account_settings(ws, account.id, settings)
             .await?
     };
+    if let Some((route, key)) = &route {
+        crate::linkedin::save_route(&store, key, &updated, route, ctx.now()).await?;
+    }
     if let Some(cookies) = &cookies {
         session::save(ctx, &store, &updated, cookies).await?;
         if updated.status == AccountStatus::NeedsCredentials {
@@ -256,6 +281,9 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
     }
     if cookies.is_some() {
         println!("Stored its new LinkedIn session, encrypted.");
+    }
+    if let Some((route, _)) = &route {
+        println!("It now reaches LinkedIn at {}.", route.describe());
     }
     let session = session::describe(&store, &updated).await?;
     show(&updated, session.as_deref());

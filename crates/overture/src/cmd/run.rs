@@ -1,24 +1,38 @@
 //! `overture run`: the engine in real time.
 //!
 //! Sandbox accounts are carried by a sandbox world built from `engine_seed` (it lives in
-//! memory, so it starts afresh with each run). LinkedIn and email accounts are not carried yet:
-//! one that has its credentials is paused at its first action with the reason, and nothing is
-//! sent (see [`RunChannels`]). SIGINT and SIGTERM stop the engine cleanly: the action being executed finishes
-//! and nothing is left claimed.
+//! memory, so it starts afresh with each run). LinkedIn accounts are carried by the Voyager
+//! client, from their stored sessions (decrypted with the master key): a session stored while
+//! the engine runs (`overture account set NAME --cookies-file`) is picked up within
+//! [`RELOAD_EVERY`], and cookies LinkedIn rotates are stored back, encrypted. An account without
+//! a session is paused as needing credentials at its first action, and nothing is sent. Email
+//! accounts are not carried yet: one that has its credentials is paused with the reason.
+//! SIGINT and SIGTERM stop the engine cleanly: the action being executed finishes, nothing is
+//! left claimed, and rotated cookies are stored before the command ends.
 
 use std::sync::Arc;
 
-use overture_channel::{ChannelError, Channels};
+use jiff::SignedDuration;
+use overture_channel::{ChannelError, Channels, Either};
 use overture_clock::{Clock, SystemClock};
 use overture_core::{Account, AccountKind, AccountStatus};
 use overture_engine::{Engine, EngineConfig};
+use overture_linkedin::{LinkedInChannel, LinkedInChannels};
 use overture_sandbox::{SandboxChannel, SandboxChannels, SandboxNetwork, SeatProfile, WorldParams};
+use overture_secrets::vault::LINKEDIN_SESSION;
 use overture_store::Store;
+use tokio::sync::mpsc;
 
 use super::Ctx;
 use crate::cli::RunArgs;
 use crate::error::{CliError, CliResult};
+use crate::linkedin::{SessionLoader, save_rotations};
+use crate::master_key;
 use crate::output::duration;
+use crate::store::DatabaseUrl;
+
+/// How often the stored LinkedIn sessions are looked at for changes while the engine runs.
+pub const RELOAD_EVERY: SignedDuration = SignedDuration::from_secs(30);
 
 pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     let limit = match &args.until {
@@ -55,9 +69,44 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     };
     let clock = SystemClock;
     let deadline = limit.map(|d| clock.now().saturating_add(d).unwrap_or(clock.now()));
+    let linkedin = Arc::new(LinkedInChannels::new());
+    let (rotations, rotated) = mpsc::unbounded_channel();
+    let mut loader = None;
+    // The key is needed to read stored sessions; without any, a key (if there is one) still
+    // lets sessions stored while the engine runs be loaded.
+    let DatabaseUrl::Sqlite(db) = &ctx.db;
+    let key = if has_sessions(&store, &accounts).await? {
+        Some(master_key::load(db)?.0)
+    } else {
+        master_key::load(db).ok().map(|(key, _)| key)
+    };
+    if let Some(key) = key {
+        let saver = tokio::spawn(save_rotations(store.clone(), key.clone(), rotated, clock));
+        let mut l = SessionLoader::new(key, Arc::clone(&linkedin), rotations);
+        let loaded = l.refresh(&store, ws).await?;
+        eprintln!("LinkedIn: {loaded} account(s) with a session.");
+        loader = Some((l, saver));
+    }
     let channels = RunChannels {
         sandbox: network.channels(),
+        linkedin,
     };
+    let reloads = loader.map(|(mut l, saver)| {
+        let store = store.clone();
+        let reload = tokio::spawn(async move {
+            loop {
+                let next = clock
+                    .now()
+                    .saturating_add(RELOAD_EVERY)
+                    .unwrap_or(clock.now());
+                overture_clock::sleep_until(&clock, next).await;
+                if let Err(e) = l.refresh(&store, ws).await {
+                    tracing::warn!(error = %e, "could not reload the LinkedIn sessions");
+                }
+            }
+        });
+        (reload, saver)
+    });
     let mut engine = Engine::new(store, channels, clock, config);
     let stop = async move {
         let timer = async {
@@ -71,28 +120,48 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
             () = signal() => eprintln!("Stopping: finishing the action in progress."),
         }
     };
-    engine
-        .run(stop)
-        .await
-        .map_err(|e| CliError::Internal(anyhow::Error::new(e).context("the engine stopped")))?;
+    let outcome = engine.run(stop).await;
+    // The clients (and their rotation hooks) go with the engine and the reloader; the saver
+    // then stores what is left and ends.
+    drop(engine);
+    if let Some((reload, saver)) = reloads {
+        reload.abort();
+        let _ = reload.await;
+        let _ = saver.await;
+    }
+    outcome.map_err(|e| CliError::Internal(anyhow::Error::new(e).context("the engine stopped")))?;
     eprintln!("Stopped.");
     Ok(())
 }
 
-/// The channels `overture run` has: the sandbox's. A LinkedIn or email account gets an error
-/// that pauses it with the reason before anything is sent, instead of a channel: the real
-/// channels are not wired into `run` in this version.
+/// Whether any LinkedIn account has a stored session (then the master key is needed).
+async fn has_sessions<S: Store>(store: &S, accounts: &[Account]) -> CliResult<bool> {
+    for account in accounts.iter().filter(|a| a.kind == AccountKind::Linkedin) {
+        let secrets = store.list_secrets(account.workspace_id, account.id).await?;
+        if secrets.iter().any(|s| s.name == LINKEDIN_SESSION) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The channels `overture run` has: the sandbox's and LinkedIn's. An email account gets an
+/// error that pauses it with the reason before anything is sent: the email channel is not
+/// wired into `run` in this version.
 #[derive(Debug)]
 struct RunChannels {
     sandbox: SandboxChannels,
+    linkedin: Arc<LinkedInChannels>,
 }
 
 impl Channels for RunChannels {
-    type Channel = SandboxChannel;
+    type Channel = Either<SandboxChannel, Arc<LinkedInChannel>>;
 
-    fn channel(&self, account: &Account) -> Result<SandboxChannel, ChannelError> {
-        if account.kind == AccountKind::Sandbox {
-            return self.sandbox.channel(account);
+    fn channel(&self, account: &Account) -> Result<Self::Channel, ChannelError> {
+        match account.kind {
+            AccountKind::Sandbox => return self.sandbox.channel(account).map(Either::Left),
+            AccountKind::Linkedin => return self.linkedin.channel(account).map(Either::Right),
+            AccountKind::Email => {}
         }
         Err(ChannelError::Challenge {
             detail: format!(

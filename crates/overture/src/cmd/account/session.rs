@@ -8,10 +8,37 @@ use overture_secrets::vault::{self, LINKEDIN_SESSION};
 use overture_secrets::{LinkedInSession, MasterKey, parse_cookies};
 use overture_store::Store;
 
+use crate::cli::RouteArgs;
 use crate::cmd::Ctx;
 use crate::error::{CliError, CliResult};
+use crate::linkedin::{LINKEDIN_ROUTE, Route};
 use crate::master_key;
 use crate::store::DatabaseUrl;
+
+/// The master key, for commands that store or read an account's secrets.
+pub fn key(ctx: &Ctx) -> CliResult<MasterKey> {
+    let DatabaseUrl::Sqlite(db) = &ctx.db;
+    Ok(master_key::load(db)?.0)
+}
+
+/// The route `args` asks for, from the account's `current` one, checked before anything is
+/// stored. Only LinkedIn accounts have one.
+pub fn new_route(kind: AccountKind, current: &Route, args: &RouteArgs) -> CliResult<Route> {
+    if kind != AccountKind::Linkedin {
+        return Err(CliError::input(format!(
+            "--api-base and --proxy are for LinkedIn accounts, not {kind} ones"
+        )));
+    }
+    let mut route = current.clone();
+    if let Some(base) = &args.api_base {
+        route.api_base = (base != "default").then(|| base.trim_end_matches('/').to_owned());
+    }
+    if let Some(proxy) = &args.proxy {
+        route.proxy = (proxy != "none").then(|| proxy.clone());
+    }
+    route.check()?;
+    Ok(route)
+}
 
 /// A session read from the user's file with the key to store it with.
 #[derive(Debug)]
@@ -44,9 +71,10 @@ pub fn read(ctx: &Ctx, kind: AccountKind, path: &Path) -> CliResult<Cookies> {
         (path.display().to_string(), text)
     };
     let session = parse_cookies(&name, &text).map_err(CliError::input)?;
-    let DatabaseUrl::Sqlite(db) = &ctx.db;
-    let (key, _) = master_key::load(db)?;
-    Ok(Cookies { session, key })
+    Ok(Cookies {
+        session,
+        key: key(ctx)?,
+    })
 }
 
 /// Encrypts and stores the session as the account's.
@@ -77,16 +105,20 @@ pub async fn describe<S: Store>(store: &S, account: &Account) -> CliResult<Optio
         return Ok(None);
     }
     let secrets = store.list_secrets(account.workspace_id, account.id).await?;
-    Ok(Some(
-        match secrets.iter().find(|s| s.name == LINKEDIN_SESSION) {
-            Some(s) => format!(
-                "stored, encrypted (li_at and JSESSIONID, set {})",
-                s.updated_at.strftime("%Y-%m-%d")
-            ),
-            None => format!(
-                "none (give one: overture account set {} --cookies-file FILE)",
-                account.name
-            ),
-        },
-    ))
+    let routed = if secrets.iter().any(|s| s.name == LINKEDIN_ROUTE) {
+        "; reached through its own api_base or proxy (stored encrypted)"
+    } else {
+        ""
+    };
+    let session = match secrets.iter().find(|s| s.name == LINKEDIN_SESSION) {
+        Some(s) => format!(
+            "stored, encrypted (li_at and JSESSIONID, set {})",
+            s.updated_at.strftime("%Y-%m-%d")
+        ),
+        None => format!(
+            "none (give one: overture account set {} --cookies-file FILE)",
+            account.name
+        ),
+    };
+    Ok(Some(format!("{session}{routed}")))
 }
