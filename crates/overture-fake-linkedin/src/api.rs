@@ -203,6 +203,7 @@ fn route(
             close_invitations(state, seq, account, r, n)
         }
         (false, paths::CONNECTIONS, _, _) => connections(state, account, r, n),
+        (false, paths::CONNECTIONS_SUMMARY, _, _) => connections_summary(state, account, n),
         (true, paths::MESSAGES, Some("createMessage"), _) => {
             send_message(state, seq, account, r, n)
         }
@@ -233,11 +234,36 @@ fn me(state: &State, account: &str, n: bool) -> Reply {
     ))
 }
 
+/// `GET /relationships/connectionsSummary`: the account's connections outside the world, plus
+/// those inside it now.
+fn connections_summary(state: &State, account: &str, n: bool) -> Reply {
+    let session = state
+        .session(account)
+        .ok_or_else(|| Refusal::new(401, None, "no session"))?;
+    let inside = state
+        .connections
+        .iter()
+        .filter(|c| c.account == account)
+        .count();
+    let count = session.account.other_connections + inside;
+    Ok(Answer::json(
+        200,
+        render::connections_summary(&session.account.me, count, n),
+    ))
+}
+
 fn profile(state: &State, account: &str, r: &Incoming<'_>, n: bool) -> Reply {
     if r.param("decorationId").as_deref() != Some(paths::PROFILE_DECORATION) {
         return Err(Refusal::new(400, None, "unknown decorationId"));
     }
     let slug = r.param("memberIdentity").unwrap_or_default();
+    let own = state
+        .session(account)
+        .map(|s| &s.account)
+        .filter(|a| a.me.slug == slug || a.me.profile_id == slug);
+    if let Some(own) = own {
+        return Ok(Answer::json(200, render::own_profile(own, n)));
+    }
     let member = state
         .member(&slug)
         .ok_or_else(|| Refusal::new(404, None, format!("no profile {slug}")))?;

@@ -35,6 +35,16 @@
 //!   `lastActivityAt` and all its `events` (sender's `miniProfile` under `MessagingMember`,
 //!   `createdAt`, `attributedBody.text`), nested in both shapes.
 //! - Who am I: `GET …/me` with `miniProfile` and `premiumSubscriber`.
+//! - The account's own profile: the profile lookup of its own slug (or profile id) answers with
+//!   `headline`, `summary` and `multiLocaleSummary` (its [`Account::about`]), a
+//!   `profilePicture.displayImageReference.vectorImage` when [`Account::photo`] (a placeholder
+//!   URL under `media.example.invalid`), and `profilePositionGroups`, a collection with one
+//!   `urn:li:fsd_profilePositionGroup:` entity per employer of [`Account::positions`], each with
+//!   its positions under `profilePositionInPositionGroup`; it carries no `MemberRelationship`
+//!   (what LinkedIn sends there for oneself is not known).
+//! - The connection count: `GET …/relationships/connectionsSummary` answers `numConnections`:
+//!   [`Account::other_connections`] plus the world's 1st-degree members and the invitations
+//!   accepted so far.
 //! - Rotated cookies are announced once with `set-cookie` on the account's next answer; the
 //!   old `li_at` keeps working.
 //! - Response shape: [`ResponseShape`] per server; by default from the `accept` header.
@@ -57,7 +67,7 @@ pub use crate::faults::Fault;
 pub use crate::log::{Effect, LoggedRequest, RequestLog};
 pub use crate::server::paths;
 pub use crate::state::{Invitation, InvitationStatus, Refusal, SessionDeath};
-pub use crate::world::{Account, Degree, Limits, Member, Tier, World, profile_id_for};
+pub use crate::world::{Account, Degree, Limits, Member, Position, Tier, World, profile_id_for};
 
 use crate::faults::FaultRule;
 use crate::server::Shared;

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::state::{Invitation, Message, Refusal};
-use crate::world::{Degree, Member};
+use crate::world::{Account, Degree, Member};
 
 const PROFILE: &str = "com.linkedin.voyager.dash.identity.profile.Profile";
 const RELATIONSHIP: &str = "com.linkedin.voyager.dash.relationships.MemberRelationship";
@@ -12,12 +12,19 @@ const MINI_PROFILE: &str = "com.linkedin.voyager.identity.shared.MiniProfile";
 const REL_INVITATION: &str = "com.linkedin.voyager.relationships.invitation.Invitation";
 const CONNECTION: &str = "com.linkedin.voyager.dash.relationships.Connection";
 const MESSAGE: &str = "com.linkedin.messenger.Message";
+const COLLECTION: &str = "com.linkedin.restli.common.CollectionResponse";
+const POSITION_GROUP: &str = "com.linkedin.voyager.dash.identity.profile.PositionGroup";
+const POSITION: &str = "com.linkedin.voyager.dash.identity.profile.Position";
+const CONNECTIONS_SUMMARY: &str =
+    "com.linkedin.voyager.relationships.shared.connection.ConnectionsSummary";
 
 /// An entity and the entities it refers to, to be nested (inline) or listed (normalized).
 struct Entity {
     value: Value,
     /// `(field, entity)` pairs: `field` inline, `*field` → urn when normalized.
     refs: Vec<(&'static str, Entity)>,
+    /// `(field, entities)` pairs: `field` an inline array, `*field` → urns when normalized.
+    lists: Vec<(&'static str, Vec<Entity>)>,
 }
 
 impl Entity {
@@ -25,6 +32,7 @@ impl Entity {
         Self {
             value,
             refs: Vec::new(),
+            lists: Vec::new(),
         }
     }
 
@@ -37,6 +45,9 @@ impl Entity {
         for (field, entity) in self.refs {
             value[field] = entity.inline();
         }
+        for (field, entities) in self.lists {
+            value[field] = entities.into_iter().map(Entity::inline).collect();
+        }
         value
     }
 
@@ -45,6 +56,12 @@ impl Entity {
         let mut value = self.value;
         for (field, entity) in self.refs {
             value[format!("*{field}")] = entity.normalize(included);
+        }
+        for (field, entities) in self.lists {
+            value[format!("*{field}")] = entities
+                .into_iter()
+                .map(|e| e.normalize(included))
+                .collect();
         }
         value
     }
@@ -108,6 +125,7 @@ fn dash_profile(member: &Member, degree: Degree) -> Entity {
                 "memberRelationship": relation,
             })),
         )],
+        lists: Vec::new(),
     }
 }
 
@@ -125,8 +143,101 @@ fn mini_profile(member: &Member) -> Entity {
 
 /// `GET /identity/dash/profiles?q=memberIdentity…`.
 pub(crate) fn profile(member: &Member, degree: Degree, normalized: bool) -> Value {
+    only(dash_profile(member, degree), normalized)
+}
+
+/// A list answer with one element.
+fn only(entity: Entity, normalized: bool) -> Value {
     let paging = json!({"start": 0, "count": 1, "total": 1});
-    list(vec![dash_profile(member, degree)], paging, normalized)
+    list(vec![entity], paging, normalized)
+}
+
+/// A collection (`elements` with `paging`) that an entity refers to.
+fn collection(urn: String, elements: Vec<Entity>) -> Entity {
+    let mut entity = Entity::leaf(json!({
+        "$type": COLLECTION,
+        "entityUrn": urn,
+        "paging": {"start": 0, "count": elements.len(), "total": elements.len()},
+    }));
+    entity.lists.push(("elements", elements));
+    entity
+}
+
+/// `GET /identity/dash/profiles?q=memberIdentity…` for the account's own profile: what the
+/// account check reads (photo, headline, about, the experience section as position groups,
+/// one per employer), and no `MemberRelationship`.
+pub(crate) fn own_profile(account: &Account, normalized: bool) -> Value {
+    let me = &account.me;
+    let mut entity = dash_profile(me, Degree::First);
+    entity.refs.clear();
+    if account.photo {
+        entity.value["profilePicture"] = json!({
+            "a11yText": format!("{} {}", me.first_name, me.last_name),
+            "displayImageReference": {"vectorImage": {
+                "rootUrl": format!("https://media.example.invalid/{}/", me.profile_id),
+                "artifacts": [{"width": 200, "height": 200, "fileIdentifyingUrlPathSegment": "200.jpg"}],
+            }},
+        });
+    }
+    if let Some(about) = &account.about {
+        entity.value["summary"] = json!(about);
+        entity.value["multiLocaleSummary"] = json!({"en_US": about});
+    }
+    let mut companies: Vec<&str> = Vec::new();
+    for position in &account.positions {
+        if !companies.contains(&position.company.as_str()) {
+            companies.push(&position.company);
+        }
+    }
+    let groups = companies
+        .iter()
+        .enumerate()
+        .map(|(g, company)| {
+            let positions = account
+                .positions
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.company == *company)
+                .map(|(i, p)| {
+                    Entity::leaf(json!({
+                        "$type": POSITION,
+                        "entityUrn": format!("urn:li:fsd_profilePosition:({},{})", me.profile_id, 1000 + i),
+                        "title": p.title,
+                        "companyName": p.company,
+                    }))
+                })
+                .collect();
+            let urn = format!("urn:li:fsd_profilePositionGroup:({},{})", me.profile_id, 2000 + g);
+            let mut group = Entity::leaf(json!({
+                "$type": POSITION_GROUP,
+                "entityUrn": urn,
+                "companyName": company,
+            }));
+            group.refs.push((
+                "profilePositionInPositionGroup",
+                collection(format!("urn:li:collectionResponse:({urn},positions)"), positions),
+            ));
+            group
+        })
+        .collect();
+    let urn = format!(
+        "urn:li:collectionResponse:({},positionGroups)",
+        me.profile_urn()
+    );
+    entity
+        .refs
+        .push(("profilePositionGroups", collection(urn, groups)));
+    only(entity, normalized)
+}
+
+/// `GET /relationships/connectionsSummary`.
+pub(crate) fn connections_summary(me: &Member, count: usize, normalized: bool) -> Value {
+    let summary = json!({
+        "$type": CONNECTIONS_SUMMARY,
+        "entityUrn": format!("urn:li:fs_relConnectionsSummary:{}", me.profile_id),
+        "numConnections": count,
+    });
+    single(Entity::leaf(summary), normalized)
 }
 
 /// `GET /me`.
@@ -134,6 +245,7 @@ pub(crate) fn me(member: &Member, premium: bool, normalized: bool) -> Value {
     let entity = Entity {
         value: json!({"plainId": member.profile_id.len(), "premiumSubscriber": premium}),
         refs: vec![("miniProfile", mini_profile(member))],
+        lists: Vec::new(),
     };
     single(entity, normalized)
 }
@@ -150,6 +262,7 @@ pub(crate) fn invitation_created(
             "entityUrn": format!("urn:li:fsd_invitationCreationResult:{}", invitation.id),
         }),
         refs: vec![("invitee", dash_profile(invitee, invitee.degree))],
+        lists: Vec::new(),
     };
     if normalized {
         let mut included = Vec::new();
@@ -180,6 +293,7 @@ pub(crate) fn sent_invitations(
                 "genericInvitation": false,
             }),
             refs: vec![("toMember", mini_profile(member))],
+            lists: Vec::new(),
         })
         .collect();
     let paging = json!({"start": start, "count": page.len(), "total": total});
@@ -224,6 +338,7 @@ pub(crate) fn connections(
                 "connectedMemberResolutionResult",
                 dash_profile(member, Degree::First),
             )],
+            lists: Vec::new(),
         })
         .collect();
     let paging = json!({"start": start, "count": rows.len(), "total": total});

@@ -23,7 +23,8 @@ pub mod paths {
     pub const API: &str = "/voyager/api";
     /// Who am I.
     pub const ME: &str = "/me";
-    /// Profile lookup by public slug (`q=memberIdentity&memberIdentity=<slug>`).
+    /// Profile lookup by public slug (`q=memberIdentity&memberIdentity=<slug>`); the account's
+    /// own profile also by its profile id.
     pub const PROFILES: &str = "/identity/dash/profiles";
     /// The decoration id profile lookups must ask for.
     pub const PROFILE_DECORATION: &str =
@@ -41,6 +42,8 @@ pub mod paths {
     pub const DASH_INVITATIONS: &str = "/voyagerRelationshipsDashInvitations/";
     /// Withdraw, older batch form (`action=closeInvitations`).
     pub const CLOSE_INVITATIONS: &str = "/relationships/invitations";
+    /// The account's own connection count (`numConnections`).
+    pub const CONNECTIONS_SUMMARY: &str = "/relationships/connectionsSummary";
     /// Recent connections (`q=search&sortType=RECENTLY_ADDED&start=&count=`).
     pub const CONNECTIONS: &str = "/relationships/dash/connections";
     /// Send a message (`action=createMessage`, POST) or list the mailbox (`q=mailbox`, GET).

@@ -110,10 +110,30 @@ pub struct Account {
     pub jsessionid: String,
     /// `false` makes every invitation answer 400 `PRIMARY_HANDLE_NOT_CONFIRMED`.
     pub email_confirmed: bool,
+    /// Whether the own profile has a photo.
+    pub photo: bool,
+    /// The own profile's about section (`summary`), if any.
+    pub about: Option<String>,
+    /// The own profile's experience section, most recent first.
+    pub positions: Vec<Position>,
+    /// Connections with people outside the world: the connection count is these plus the
+    /// world's 1st-degree members and the invitations accepted during the run.
+    pub other_connections: usize,
+}
+
+/// A position in an account's experience section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// Job title.
+    pub title: String,
+    /// Employer's name.
+    pub company: String,
 }
 
 impl Account {
-    /// An account with cookies derived from its name and a confirmed email.
+    /// An account with cookies derived from its name, a confirmed email, and a bare profile:
+    /// the member's name and headline, no photo, about section, experience or connections
+    /// beyond the world's.
     pub fn new(name: &str, me: Member, tier: Tier) -> Self {
         let seed = me.profile_id.clone();
         Self {
@@ -123,7 +143,49 @@ impl Account {
             li_at: format!("AQEDAR{}", &seed[5..]),
             jsessionid: format!("ajax:{}", digits_of(&seed, 19)),
             email_confirmed: true,
+            photo: false,
+            about: None,
+            positions: Vec::new(),
+            other_connections: 0,
         }
+    }
+
+    /// The same account with a profile photo.
+    #[must_use]
+    pub fn with_photo(mut self) -> Self {
+        self.photo = true;
+        self
+    }
+
+    /// The same account with this headline (empty for none).
+    #[must_use]
+    pub fn with_headline(mut self, headline: &str) -> Self {
+        headline.clone_into(&mut self.me.headline);
+        self
+    }
+
+    /// The same account with this about section.
+    #[must_use]
+    pub fn with_about(mut self, about: &str) -> Self {
+        self.about = Some(about.to_owned());
+        self
+    }
+
+    /// The same account with one more position in its experience section.
+    #[must_use]
+    pub fn with_position(mut self, title: &str, company: &str) -> Self {
+        self.positions.push(Position {
+            title: title.to_owned(),
+            company: company.to_owned(),
+        });
+        self
+    }
+
+    /// The same account with `n` connections outside the world.
+    #[must_use]
+    pub fn with_other_connections(mut self, n: usize) -> Self {
+        self.other_connections = n;
+        self
     }
 }
 
@@ -201,31 +263,44 @@ impl World {
         self
     }
 
-    /// A small fictional world: a premium account `ada`, a free account `ben`, and eight
-    /// members, one of them already a 1st-degree connection.
+    /// A small fictional world: a premium account `ada` with a complete profile (photo,
+    /// headline, about, two employers, 311 connections beyond the world), a free account `ben`
+    /// whose profile lacks a photo and an about section and has 37 connections beyond the
+    /// world, and eight members, one of them already a 1st-degree connection of both.
     pub fn demo() -> Self {
         let member = Member::new;
         Self::new()
-            .account(Account::new(
-                "ada",
-                member(
-                    "ada-quillfeather",
-                    "Ada",
-                    "Quillfeather",
-                    "Founder at Larkspur Labs",
-                ),
-                Tier::Premium,
-            ))
-            .account(Account::new(
-                "ben",
-                member(
-                    "ben-marrowby",
-                    "Ben",
-                    "Marrowby",
-                    "Account Executive at Tidewell",
-                ),
-                Tier::Free,
-            ))
+            .account(
+                Account::new(
+                    "ada",
+                    member(
+                        "ada-quillfeather",
+                        "Ada",
+                        "Quillfeather",
+                        "Founder at Larkspur Labs",
+                    ),
+                    Tier::Premium,
+                )
+                .with_photo()
+                .with_about("I build scheduling tools for small clinics.")
+                .with_position("Founder", "Larkspur Labs")
+                .with_position("Product Manager", "Quillon Systems")
+                .with_other_connections(311),
+            )
+            .account(
+                Account::new(
+                    "ben",
+                    member(
+                        "ben-marrowby",
+                        "Ben",
+                        "Marrowby",
+                        "Account Executive at Tidewell",
+                    ),
+                    Tier::Free,
+                )
+                .with_position("Account Executive", "Tidewell")
+                .with_other_connections(37),
+            )
             .member(member(
                 "grace-okonkwo-x1",
                 "Grace",

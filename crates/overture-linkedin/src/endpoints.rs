@@ -11,6 +11,13 @@ pub const VOYAGER: &str = "/voyager/api";
 /// Query: `q=memberIdentity&memberIdentity=<slug>&decorationId=<`[`PROFILE_DECORATION`]`>`.
 pub const PROFILE: &str = "/identity/dash/profiles";
 /// The decoration that brings the profile's `MemberRelationship` (degree, pending invitation).
+///
+/// The account check looks up the account's own profile with it too (by the slug `/me`
+/// gives). That use is not in the reference: open-source clients read the same full profile
+/// for `headline` (or `multiLocaleHeadline`), the about section as `summary` (or
+/// `multiLocaleSummary`), the photo as `profilePicture.displayImageReference`, and the
+/// experience section as `*profilePositionGroups`, a collection of
+/// `urn:li:fsd_profilePositionGroup:` entities (one per employer).
 pub const PROFILE_DECORATION: &str =
     "com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-91";
 
@@ -57,9 +64,15 @@ pub const CONNECTIONS_PAGE: u32 = 40;
 /// `POST`: send a message, `?action=createMessage` (reference: "Send a message").
 pub const MESSAGE_CREATE: &str = "/voyagerMessagingDashMessengerMessages";
 
-/// `GET`: who the session belongs to (`miniProfile`), for the mailbox urn of a first message.
-/// Not in the reference: the long-standing `/me` endpoint of open-source clients.
+/// `GET`: who the session belongs to (`miniProfile`, `premiumSubscriber`), for the mailbox urn
+/// of a first message and the account check. Not in the reference: the long-standing `/me`
+/// endpoint of open-source clients.
 pub const ME: &str = "/me";
+
+/// `GET`: the session's own connection count, answered as `numConnections`. Not in the
+/// reference: the endpoint open-source clients read the count from (the per-profile
+/// `identity/profiles/<slug>/networkinfo`, with `connectionsCount`, is the older form).
+pub const CONNECTIONS_SUMMARY: &str = "/relationships/connectionsSummary";
 
 /// `GET`: conversations, most recent activity first, each with its last event
 /// (`keyVersion=LEGACY_INBOX`, paged by `createdBefore=<epoch ms>`). Not in the reference, which

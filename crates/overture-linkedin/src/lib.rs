@@ -16,6 +16,9 @@
 //!   withdrawal (current form, then the older batch form when the current one answers 404, 405, 410 or a redirect),
 //!   recent connections, a message (first message or into a conversation), and messages since
 //!   a point.
+//! - The account check ([`VoyagerClient::account_check`]), reads only: is the session alive,
+//!   who is it, how many invitations are pending, and what its own profile lacks (photo,
+//!   headline, experience, about, [`MIN_CONNECTIONS`]) for invitations to be accepted.
 //! - Retries: reads (`GET`) are tried again after a passing failure (timeout, no connection,
 //!   5xx), at most [`ClientConfig::read_retries`] times; writes (`POST`: invitations,
 //!   withdrawals, messages) are sent once, and a passing failure comes back as
@@ -29,6 +32,7 @@
 //! It depends on the channel port and the core only; it reads no files, environment or clock
 //! (times come from LinkedIn's answers).
 
+mod account_check;
 mod channels;
 pub mod classify;
 mod client;
@@ -37,6 +41,7 @@ mod linkedin_channel;
 mod ops;
 pub mod parse;
 
+pub use account_check::{AccountCheck, MIN_CONNECTIONS, Missing, ProfileCompleteness};
 pub use channels::LinkedInChannels;
 pub use client::{BuildError, ClientConfig, MAX_REDIRECTS, RotationHook, VoyagerClient};
 pub use linkedin_channel::{LinkedInChannel, origin_token};

@@ -46,7 +46,7 @@ impl LinkedInChannel {
                 match &self.client.self_profile_id {
                     Some(id) => Ok(MeRow {
                         profile_id: id.clone(),
-                        public_id: String::new(),
+                        ..MeRow::default()
                     }),
                     None => self.client.me().await,
                 }

@@ -28,7 +28,7 @@ fn enc(s: &str) -> String {
 }
 
 /// An answer of an unexpected shape: loud, since an endpoint has drifted.
-fn drifted(error: ParseError) -> ChannelError {
+pub(crate) fn drifted(error: ParseError) -> ChannelError {
     ChannelError::Permanent {
         detail: error.to_string(),
     }
@@ -46,13 +46,7 @@ pub enum Recipient<'a> {
 impl VoyagerClient {
     /// Looks up a person by public slug.
     pub async fn profile(&self, slug: &str) -> Result<ProfileRow, ChannelError> {
-        let path = format!(
-            "{}?q=memberIdentity&memberIdentity={}&decorationId={}",
-            ep::PROFILE,
-            enc(slug),
-            ep::PROFILE_DECORATION
-        );
-        let answer = self.get(&path, Target::Profile).await?;
+        let answer = self.get(&profile_path(slug), Target::Profile).await?;
         parse::profile(&answer.json, slug).map_err(drifted)
     }
 
@@ -265,6 +259,16 @@ impl VoyagerClient {
         events.sort_by_key(|e| e.sent_at);
         Ok(events)
     }
+}
+
+/// The full profile lookup of a slug or profile id.
+pub(crate) fn profile_path(identity: &str) -> String {
+    format!(
+        "{}?q=memberIdentity&memberIdentity={}&decorationId={}",
+        ep::PROFILE,
+        enc(identity),
+        ep::PROFILE_DECORATION
+    )
 }
 
 /// The next page's start, or `None` when this page was the last: a short page, or the

@@ -148,21 +148,31 @@ pub struct ProfileRow {
 
 const FSD_PROFILE: &str = "urn:li:fsd_profile:";
 
-/// Reads a profile lookup (`identity/dash/profiles?q=memberIdentity`) for `slug`.
-pub fn profile(root: &Value, slug: &str) -> Result<ProfileRow, ParseError> {
-    const WHAT: &str = "profile";
-    let doc = Doc::new(root);
+/// The `fsd_profile` entity of a profile lookup: the one whose slug or profile id is
+/// `identity`, else the first.
+fn find_profile<'a>(doc: &Doc<'a>, identity: &str) -> Option<&'a Value> {
     let mut candidates = doc.elements();
     candidates.extend(doc.included_with_prefix(FSD_PROFILE));
     let profiles: Vec<&Value> = candidates
         .into_iter()
         .filter(|p| urn_of(p).is_some_and(|u| u.starts_with(FSD_PROFILE)))
         .collect();
-    let found = profiles
+    let named = |p: &&&Value| {
+        str_of(p, "publicIdentifier").is_some_and(|s| s.eq_ignore_ascii_case(identity))
+            || urn_of(p).is_some_and(|u| urn_id(u) == identity)
+    };
+    profiles
         .iter()
-        .find(|p| str_of(p, "publicIdentifier").is_some_and(|s| s.eq_ignore_ascii_case(slug)))
+        .find(named)
         .or_else(|| profiles.first())
-        .ok_or_else(|| missing(WHAT, "no fsd_profile entity"))?;
+        .copied()
+}
+
+/// Reads a profile lookup (`identity/dash/profiles?q=memberIdentity`) for `slug`.
+pub fn profile(root: &Value, slug: &str) -> Result<ProfileRow, ParseError> {
+    const WHAT: &str = "profile";
+    let doc = Doc::new(root);
+    let found = find_profile(&doc, slug).ok_or_else(|| missing(WHAT, "no fsd_profile entity"))?;
     let urn = urn_of(found).unwrap_or_default();
     let relationship = doc
         .field(found, "memberRelationship")
@@ -333,12 +343,18 @@ pub fn connections(root: &Value) -> Result<Vec<ConnectionRow>, ParseError> {
 }
 
 /// The session's own member, from `/me`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MeRow {
     /// The profile id.
     pub profile_id: String,
     /// The public slug.
     pub public_id: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Whether the account has Premium (`premiumSubscriber`).
+    pub premium: bool,
 }
 
 /// Reads `/me`.
@@ -355,6 +371,11 @@ pub fn me(root: &Value) -> Result<MeRow, ParseError> {
         public_id: str_of(mini, "publicIdentifier")
             .unwrap_or_default()
             .to_owned(),
+        first_name: str_of(mini, "firstName").unwrap_or_default().to_owned(),
+        last_name: str_of(mini, "lastName").unwrap_or_default().to_owned(),
+        premium: find_key(doc.data(), "premiumSubscriber")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     })
 }
 
@@ -468,6 +489,10 @@ pub fn conversations(root: &Value) -> Result<ConversationPage, ParseError> {
         conversations: list.len(),
     })
 }
+
+mod own_profile;
+
+pub use own_profile::{OwnProfileRow, connection_count, own_profile};
 
 #[cfg(test)]
 mod tests;

@@ -198,11 +198,15 @@ fn me_normalized() {
         me(&fixture!("me_normalized.json")).expect("parses"),
         MeRow {
             profile_id: "ACoAAFictionalSelf".to_owned(),
-            public_id: "sam-sender".to_owned()
+            public_id: "sam-sender".to_owned(),
+            first_name: "Sam".to_owned(),
+            last_name: "Sender".to_owned(),
+            premium: true,
         }
     );
     let plain = serde_json::json!({"miniProfile": {"entityUrn": "urn:li:fs_miniProfile:ACoAAP", "publicIdentifier": "p"}});
-    assert_eq!(me(&plain).expect("parses").profile_id, "ACoAAP");
+    let row = me(&plain).expect("parses");
+    assert_eq!((row.profile_id.as_str(), row.premium), ("ACoAAP", false));
 }
 
 #[test]
@@ -244,4 +248,64 @@ fn conversations_plain() {
 fn urn_ids() {
     assert_eq!(urn_id("urn:li:fsd_profile:ACoAA1"), "ACoAA1");
     assert_eq!(urn_id("plain"), "plain");
+}
+
+#[test]
+fn own_profile_normalized_complete() {
+    assert_eq!(
+        own_profile(&fixture!("own_profile_normalized.json"), "sam-sender").expect("parses"),
+        OwnProfileRow {
+            profile_id: "ACoAAFictionalSelf".to_owned(),
+            public_id: "sam-sender".to_owned(),
+            first_name: "Sam".to_owned(),
+            last_name: "Sender".to_owned(),
+            headline: Some("Partnerships at Example Widgets".to_owned()),
+            photo: true,
+            about: true,
+            position_groups: 2,
+        }
+    );
+}
+
+#[test]
+fn own_profile_plain_incomplete() {
+    // The headline only in its localized form; a blank summary, a picture without an image
+    // and an empty experience section count as missing.
+    let row = own_profile(&fixture!("own_profile_plain.json"), "nia-newcomer").expect("parses");
+    assert_eq!(
+        row.headline.as_deref(),
+        Some("Junior Analyst at Placeholder Partners")
+    );
+    assert_eq!(
+        (row.photo, row.about, row.position_groups),
+        (false, false, 0)
+    );
+}
+
+#[test]
+fn own_profile_by_profile_id_and_without_sections() {
+    let body = serde_json::json!({"elements": [
+        {"entityUrn": "urn:li:fsd_profile:ACoAAOther", "publicIdentifier": "someone-else"},
+        {"entityUrn": "urn:li:fsd_profile:ACoAAMine", "publicIdentifier": "me-myself",
+         "profilePositionGroups": [{"entityUrn": "urn:li:fsd_profilePositionGroup:(ACoAAMine,1)"}]}
+    ]});
+    let row = own_profile(&body, "ACoAAMine").expect("parses");
+    assert_eq!(
+        (row.public_id.as_str(), row.position_groups),
+        ("me-myself", 1)
+    );
+    let bare = own_profile(&body, "someone-else").expect("parses");
+    assert_eq!(
+        (bare.headline, bare.photo, bare.about, bare.position_groups),
+        (None, false, false, 0)
+    );
+    assert!(own_profile(&serde_json::json!({"elements": []}), "x").is_err());
+}
+
+#[test]
+fn connection_count_reads_the_summary_in_both_shapes() {
+    let count = |doc: Value| connection_count(&doc).ok();
+    assert_eq!(count(fixture!("connections_summary.json")), Some(412));
+    assert_eq!(count(serde_json::json!({"numConnections": 7})), Some(7));
+    assert_eq!(count(serde_json::json!({"data": {}})), None);
 }

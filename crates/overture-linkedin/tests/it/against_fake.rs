@@ -8,7 +8,7 @@ use overture_fake_linkedin::{FakeLinkedIn, Options, ResponseShape, World};
 use overture_linkedin::{ClientConfig, LinkedInSession as Session, VoyagerClient};
 
 /// The demo world, answering in `shape`.
-async fn fake_in(shape: ResponseShape) -> FakeLinkedIn {
+pub(crate) async fn fake_in(shape: ResponseShape) -> FakeLinkedIn {
     let options = Options {
         shape,
         ..Options::default()
@@ -18,7 +18,7 @@ async fn fake_in(shape: ResponseShape) -> FakeLinkedIn {
         .unwrap()
 }
 
-async fn client_for(fake: &FakeLinkedIn, account: &str) -> VoyagerClient {
+pub(crate) async fn client_for(fake: &FakeLinkedIn, account: &str) -> VoyagerClient {
     let cookies = fake.cookies(account).unwrap();
     let session = Session::new(cookies.li_at.clone(), cookies.jsessionid.clone());
     let config = ClientConfig {

@@ -1,7 +1,9 @@
 //! The client's mechanics against a tiny HTTP server on loopback: headers and cookies, the
 //! csrf token, retries of reads and none of writes, redirect loops, the withdrawal fallback.
-//! (The stateful fake LinkedIn is used in `against_fake`; this server only answers by path.)
+//! (The stateful fake LinkedIn is used in `against_fake` and `account_check`; this server only
+//! answers by path.)
 
+mod account_check;
 mod against_fake;
 
 use std::sync::{Arc, Mutex};
