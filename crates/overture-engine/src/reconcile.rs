@@ -93,14 +93,18 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         };
         let profile = &job.profile;
         match job.claim.action.kind {
-            ActionKind::Invite => match channel.lookup_profile(profile).await {
-                Ok(found) if found.invitation_pending || found.degree == Degree::First => {
-                    // The id is a convenience for a later withdrawal; without it the
-                    // withdrawal scans the sent list.
-                    let id = find_invitation(&channel, profile).await.ok().flatten();
-                    Verdict::Happened(id)
-                }
-                Ok(_) => Verdict::NotHappened,
+            // The sent list first: it names the invitation (its id serves a later
+            // withdrawal). Not there, the profile tells whether it was already accepted or is
+            // pending all the same.
+            ActionKind::Invite => match find_invitation(&channel, profile).await {
+                Ok(Some(id)) => Verdict::Happened(Some(id)),
+                Ok(None) => match channel.lookup_profile(profile).await {
+                    Ok(found) if found.invitation_pending || found.degree == Degree::First => {
+                        Verdict::Happened(None)
+                    }
+                    Ok(_) => Verdict::NotHappened,
+                    Err(e) => Verdict::Unknown(e.to_string()),
+                },
                 Err(e) => Verdict::Unknown(e.to_string()),
             },
             ActionKind::Message => {

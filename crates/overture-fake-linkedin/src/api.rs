@@ -268,7 +268,17 @@ fn profile(state: &State, account: &str, r: &Incoming<'_>, n: bool) -> Reply {
         .member(&slug)
         .ok_or_else(|| Refusal::new(404, None, format!("no profile {slug}")))?;
     let degree = state.degree(account, member);
-    Ok(Answer::json(200, render::profile(member, degree, n)))
+    let pending = state
+        .invitations
+        .iter()
+        .find(|i| {
+            i.account == account && i.slug == member.slug && i.status == InvitationStatus::Pending
+        })
+        .map(|i| i.id);
+    Ok(Answer::json(
+        200,
+        render::profile(member, degree, pending, n),
+    ))
 }
 
 fn invite(state: &mut State, seq: usize, account: &str, r: &Incoming<'_>, n: bool) -> Reply {

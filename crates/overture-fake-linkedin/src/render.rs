@@ -102,11 +102,27 @@ fn single(entity: Entity, normalized: bool) -> Value {
 }
 
 fn dash_profile(member: &Member, degree: Degree) -> Entity {
+    dash_profile_with(member, degree, None)
+}
+
+/// A profile whose relationship shows `pending`, the id of an invitation from the session's
+/// member waiting for an answer (`noConnection.invitationUnion.invitation`).
+fn dash_profile_with(member: &Member, degree: Degree, pending: Option<u64>) -> Entity {
     let relation = match degree.distance() {
         None => {
             json!({"connection": {"connectionUrn": format!("urn:li:fsd_connection:{}", member.profile_id)}})
         }
-        Some(distance) => json!({"noConnection": {"memberDistance": distance}}),
+        Some(distance) => {
+            let mut none = json!({"memberDistance": distance});
+            if let Some(id) = pending {
+                none["invitationUnion"] = json!({"invitation": {
+                    "entityUrn": format!("urn:li:fsd_invitation:{id}"),
+                    "invitationState": "PENDING",
+                    "invitationType": "CONNECTION",
+                }});
+            }
+            json!({"noConnection": none})
+        }
     };
     Entity {
         value: json!({
@@ -141,9 +157,15 @@ fn mini_profile(member: &Member) -> Entity {
     }))
 }
 
-/// `GET /identity/dash/profiles?q=memberIdentity…`.
-pub(crate) fn profile(member: &Member, degree: Degree, normalized: bool) -> Value {
-    only(dash_profile(member, degree), normalized)
+/// `GET /identity/dash/profiles?q=memberIdentity…`; `pending` is the id of the session's
+/// invitation to the member, if one waits for an answer.
+pub(crate) fn profile(
+    member: &Member,
+    degree: Degree,
+    pending: Option<u64>,
+    normalized: bool,
+) -> Value {
+    only(dash_profile_with(member, degree, pending), normalized)
 }
 
 /// A list answer with one element.

@@ -120,6 +120,7 @@ async fn an_effect_nobody_can_confirm_ends_in_doubt() {
         detail: "timeout".into(),
     };
     w.fake.fail_next("invite", transient(), true);
+    w.fake.fail_always("sent_invitations", transient());
     w.fake.fail_always("lookup", transient());
     let mut engine = w.engine(EngineConfig::default());
     engine.start_campaign(WS, w.campaign).await.unwrap();

@@ -5,6 +5,7 @@
 
 mod account_check;
 mod against_fake;
+mod engine;
 
 use std::sync::{Arc, Mutex};
 
