@@ -8,7 +8,7 @@ use crate::cookies::parse_cookies;
 use crate::key::MasterKey;
 use crate::seal::{SealError, SecretPlace, open, seal};
 use crate::secret::Secret;
-use crate::session::{LinkedInSession, Rotation};
+use crate::session::LinkedInSession;
 
 /// The name under which an account's LinkedIn session is stored. Its value is the session's
 /// `cookie` header (`li_at=…; JSESSIONID="ajax:…"`), encrypted.
@@ -91,28 +91,6 @@ pub async fn load_session<S: Store>(
     parse_cookies(LINKEDIN_SESSION, header.expose())
         .map(Some)
         .map_err(|e| VaultError::NotASession(e.to_string()))
-}
-
-/// Saves the cookies LinkedIn rotated (the values of its `set-cookie` response headers) into
-/// the account's stored session, what the LinkedIn channel calls after each answer that sets
-/// cookies. Stores only when a cookie changed; a deleted `li_at` stores nothing and says
-/// [`Rotation::LoggedOut`] (the account needs new cookies). No stored session is `NotFound`.
-pub async fn save_rotated_cookies<S: Store>(
-    store: &S,
-    key: &MasterKey,
-    ws: WorkspaceId,
-    account: AccountId,
-    set_cookie: &[&str],
-    now: Timestamp,
-) -> Result<Rotation, VaultError> {
-    let mut session = load_session(store, key, ws, account)
-        .await?
-        .ok_or_else(|| StoreError::not_found("secret", LINKEDIN_SESSION))?;
-    let rotation = session.apply_set_cookies(set_cookie.iter().copied());
-    if rotation == Rotation::Rotated {
-        store_session(store, key, ws, account, &session, now).await?;
-    }
-    Ok(rotation)
 }
 
 #[cfg(test)]

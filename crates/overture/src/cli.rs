@@ -329,7 +329,7 @@ pub struct AccountAdd {
 /// password).
 #[derive(Debug, Args)]
 pub struct RouteArgs {
-    /// Where LinkedIn is reached instead of https://www.linkedin.com: a corporate gateway, or
+    /// Where LinkedIn is reached instead of `https://www.linkedin.com`: a corporate gateway, or
     /// `overture dev fake-linkedin` for trying things (`default` goes back to LinkedIn)
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,

@@ -3,6 +3,7 @@ use overture_store_sqlite::{SqliteOptions, SqliteStore};
 
 use super::*;
 use crate::secret::Secret;
+use crate::session::Rotation;
 
 const LI: &[u8] = b"AQEDARfictionalVaultValue";
 
@@ -62,23 +63,18 @@ async fn sessions_are_stored_encrypted_and_load_back() {
 }
 
 #[tokio::test]
-async fn rotated_cookies_are_saved_back() {
+async fn a_rotated_session_replaces_the_stored_one() {
     let (store, _dir, alice) = setup().await;
     let (ws, k) = (WorkspaceId::DEFAULT, key(1));
-    let missing = save_rotated_cookies(&store, &k, ws, alice, &["li_at=x"], at(1)).await;
-    assert!(matches!(
-        missing,
-        Err(VaultError::Store(StoreError::NotFound { .. }))
-    ));
-
     store_session(&store, &k, ws, alice, &session("AQEDAR-old"), at(1))
         .await
         .unwrap();
+    let mut live = load_session(&store, &k, ws, alice).await.unwrap().unwrap();
     let rotated = ["li_at=AQEDAR-new; Domain=.linkedin.com; Path=/; Secure; HttpOnly"];
-    let r = save_rotated_cookies(&store, &k, ws, alice, &rotated, at(2))
+    assert_eq!(live.apply_set_cookies(rotated), Rotation::Rotated);
+    store_session(&store, &k, ws, alice, &live, at(2))
         .await
         .unwrap();
-    assert_eq!(r, Rotation::Rotated);
     let loaded = load_session(&store, &k, ws, alice).await.unwrap().unwrap();
     assert_eq!(loaded.li_at.expose(), "AQEDAR-new");
     let stored = store
@@ -87,20 +83,4 @@ async fn rotated_cookies_are_saved_back() {
         .unwrap()
         .unwrap();
     assert_eq!((stored.created_at, stored.updated_at), (at(1), at(2)));
-
-    let same = save_rotated_cookies(&store, &k, ws, alice, &rotated, at(3))
-        .await
-        .unwrap();
-    assert_eq!(same, Rotation::Unchanged);
-    let dead = ["li_at=delete me; Domain=.linkedin.com; Max-Age=0"];
-    let out = save_rotated_cookies(&store, &k, ws, alice, &dead, at(4))
-        .await
-        .unwrap();
-    assert_eq!(out, Rotation::LoggedOut);
-    let stored = store
-        .secret(ws, alice, LINKEDIN_SESSION)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(stored.updated_at, at(2));
 }

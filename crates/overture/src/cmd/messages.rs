@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use overture_campaign::{CampaignText, TextField};
 use overture_core::sequence::{CampaignSpec, LeadSource, StepKind};
-use overture_core::{Lead, SenderProfile, Tier, WorkspaceId};
+use overture_core::{AccountKind, Lead, SenderProfile, Tier, WorkspaceId};
 use overture_message::{Severity, Template, TextKind, Vars, check_lead, lint, seed};
 use overture_store::{LeadQuery, Store, StoreError};
 use serde::Serialize;
@@ -61,20 +61,28 @@ pub struct MessageReport {
     pub leads: Option<usize>,
     /// The note limit checked against, from the smallest of the senders' tiers.
     pub tier: Tier,
+    /// Steps a sender's channel cannot carry (each would stop every lead that reaches it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
 }
 
 impl MessageReport {
     /// Whether something must be fixed before the campaign may start.
     pub fn blocks(&self) -> bool {
-        self.texts.iter().any(|t| {
-            !t.leads.is_empty()
-                || !t.senders.is_empty()
-                || t.findings.iter().any(|f| f.severity == Severity::Error)
-        })
+        !self.steps.is_empty()
+            || self.texts.iter().any(|t| {
+                !t.leads.is_empty()
+                    || !t.senders.is_empty()
+                    || t.findings.iter().any(|f| f.severity == Severity::Error)
+            })
     }
 
     /// Prints the findings and problems, one line each, pointing at `file` when given.
     pub fn print(&self, file: Option<&str>) {
+        for step in &self.steps {
+            let at = file.map(|f| format!("{f}: ")).unwrap_or_default();
+            eprintln!("{at}error: {step}");
+        }
         for t in &self.texts {
             let at = match (file, t.line, t.column) {
                 (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
@@ -243,7 +251,39 @@ pub async fn check_campaign(
         texts: reports,
         leads: leads.as_ref().map(Vec::len),
         tier,
+        steps: unsupported_steps(spec, &accounts),
     })
+}
+
+/// The steps a LinkedIn sender cannot carry: the LinkedIn channel has no endpoint to follow a
+/// person or like a post (docs/linkedin.md), and such a step would stop every lead reaching it.
+fn unsupported_steps(spec: &CampaignSpec, accounts: &[overture_core::Account]) -> Vec<String> {
+    let Some(sender) = accounts.iter().find(|a| a.kind == AccountKind::Linkedin) else {
+        return Vec::new();
+    };
+    spec.steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, step)| {
+            let what = match step.kind {
+                StepKind::Follow => "follow",
+                StepKind::LikeRecentPost => "like_recent_post",
+                _ => return None,
+            };
+            Some(format!(
+                "step {} `{what}`: sender `{}` is a LinkedIn account, and the LinkedIn channel \
+                 cannot {} yet; every lead would be stopped there. Remove the step (a \
+                 `visit_profile` warms the lead up too)",
+                i + 1,
+                sender.name,
+                if what == "follow" {
+                    "follow people"
+                } else {
+                    "like posts"
+                }
+            ))
+        })
+        .collect()
 }
 
 fn to_u32(n: usize) -> u32 {

@@ -212,3 +212,34 @@ fn stats_say_what_to_do_before_anything_is_sent_or_for_an_unknown_name() {
         "{table}"
     );
 }
+
+#[test]
+fn a_follow_or_like_step_is_refused_for_a_linkedin_sender() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "account", "add", "linkedin", "--name", "ada", "--tier", "premium",
+    ]);
+    s.account("alice", "free");
+    let yaml = |who: &str| {
+        format!(
+            "name: warm\naccounts: [{who}]\nleads: {{ list: l }}\nsteps:\n  - visit_profile\n  - follow\n  - like_recent_post\n  - invite\n"
+        )
+    };
+    let file = s.write("warm.yaml", yaml("ada"));
+    let err = s
+        .run(&["campaign", "validate", file.to_str().unwrap()])
+        .input_error();
+    assert!(
+        err.contains("step 2 `follow`: sender `ada` is a LinkedIn account"),
+        "{err}"
+    );
+    assert!(err.contains("step 3 `like_recent_post`"), "{err}");
+    assert!(!err.contains("step 1"), "a visit is carried: {err}");
+    let json = s.run(&["campaign", "validate", file.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout()).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["messages"]["steps"].as_array().unwrap().len(), 2);
+    // A sandbox sender carries every step.
+    let sandbox = s.write("sandbox.yaml", yaml("alice"));
+    s.ok(&["campaign", "validate", sandbox.to_str().unwrap()]);
+}
