@@ -61,6 +61,13 @@ pub enum ChannelError {
     /// lead, not the account.
     #[error("profile not reachable")]
     ProfileUnreachable,
+    /// The recipient's address does not exist or refuses mail for good (SMTP 550, a hard
+    /// bounce). Mark the address invalid and skip the lead's emails, not the mailbox.
+    #[error("address refused: {detail}")]
+    AddressInvalid {
+        /// The server's answer.
+        detail: String,
+    },
     /// A passing fault (timeouts, 5xx). Safe to retry a read; a write may have happened.
     #[error("temporary failure: {detail}")]
     Transient {
@@ -102,7 +109,9 @@ impl ChannelError {
             | ChannelError::Challenge { .. }
             | ChannelError::ActionRequired { .. }
             | ChannelError::Restricted { .. } => ErrorClass::PauseAccount,
-            ChannelError::CannotReinviteYet | ChannelError::ProfileUnreachable => ErrorClass::Lead,
+            ChannelError::CannotReinviteYet
+            | ChannelError::ProfileUnreachable
+            | ChannelError::AddressInvalid { .. } => ErrorClass::Lead,
             ChannelError::Transient { .. } => ErrorClass::Retry,
             ChannelError::Permanent { .. } => ErrorClass::Fail,
         }
@@ -120,6 +129,7 @@ impl ChannelError {
             ChannelError::ActionRequired { .. } => "action_required",
             ChannelError::Restricted { .. } => "restricted",
             ChannelError::ProfileUnreachable => "profile_unreachable",
+            ChannelError::AddressInvalid { .. } => "address_invalid",
             ChannelError::Transient { .. } => "transient",
             ChannelError::Permanent { .. } => "permanent",
         }

@@ -8,6 +8,7 @@
 //!
 //! This crate depends on `overture-core` only; it does no IO itself.
 
+mod email;
 mod error;
 mod types;
 
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use overture_core::{Account, ProfileUrl};
 
+pub use email::{EmailRequest, InboundEmail, InboundKind, InboundPage, SentEmail};
 pub use error::{ChannelError, ErrorClass};
 pub use types::{
     Connection, Degree, InviteRequest, LikeOutcome, MessageRequest, Page, Profile, Reply,

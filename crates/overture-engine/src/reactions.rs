@@ -168,7 +168,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     error: None,
                 }
             }
-            ChannelError::ProfileUnreachable => {
+            ChannelError::ProfileUnreachable | ChannelError::AddressInvalid { .. } => {
                 changes.enrollments.extend(job.stop(code));
                 report.actions_failed += 1;
                 EffectResult::Failed {
