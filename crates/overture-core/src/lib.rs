@@ -26,6 +26,7 @@ pub mod profile_url;
 pub mod sequence;
 pub mod spintax;
 pub mod suggest;
+pub mod suppression;
 pub mod variants;
 pub mod working_hours;
 
@@ -41,3 +42,4 @@ pub use ids::*;
 pub use invitation::{Invitation, InvitationEvent, InvitationState, InvitationTransitionError};
 pub use lead::{Degree, Lead, LeadList, NewLead};
 pub use profile_url::{ProfileUrl, ProfileUrlError};
+pub use suppression::{Suppression, SuppressionKind};

@@ -140,6 +140,21 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         let action = &job.claim.action;
         let kind = action.kind;
         let account = &job.account;
+        // The suppression list, read in the claiming transaction: nobody on it is contacted
+        // (a withdrawal still goes: it takes an invitation back).
+        if let Some(entry) = job
+            .claim
+            .suppressed
+            .as_ref()
+            .filter(|_| kind != ActionKind::Withdraw)
+        {
+            let reason = format!("suppressed: {entry}");
+            let mut changes = Changes::default();
+            changes.enrollments.extend(job.stop(&reason));
+            report.actions_failed += 1;
+            let result = EffectResult::Failed { error: reason };
+            return self.finish(&job.claim, result, changes, report).await;
+        }
         if !account.status.may_act(now) {
             let due = match &account.status {
                 AccountStatus::Restricted { until } => *until,

@@ -12,6 +12,7 @@ use crate::changes::enqueue;
 use crate::sqlite_store::{
     SqliteStore, col, col_opt_ts, col_parse, col_ts, found, limit, ms, row, rows, scalar,
 };
+use crate::suppressions::suppression_of;
 
 const WHAT: &str = "action";
 
@@ -51,6 +52,7 @@ pub(crate) fn decode_claim(row: &Row<'_>) -> Result<ClaimedAction, StoreError> {
         action: decode(row)?,
         lease_until,
         fence: col(row, WHAT, "fence")?,
+        suppressed: None,
     })
 }
 
@@ -108,6 +110,16 @@ impl SqliteStore {
                 params![ms(now), ms(lease_until), limit(max)],
                 decode_claim,
             )
+            .and_then(|mut claimed| {
+                // The suppression list is read in the claiming transaction: an entry added
+                // before the claim is never missed.
+                for c in &mut claimed {
+                    if let Some(lead) = c.action.lead_id {
+                        c.suppressed = suppression_of(tx, c.action.workspace_id, lead)?;
+                    }
+                }
+                Ok(claimed)
+            })
         })?;
         // RETURNING gives no order; the queue's order is oldest due first.
         claimed.sort_by_key(|c| (c.action.due_at, c.action.id));

@@ -24,6 +24,7 @@ mod leads;
 mod secrets;
 mod sqlite_store;
 mod store_impl;
+mod suppressions;
 mod variants;
 
 pub use sqlite_store::{SqliteOptions, SqliteStore};

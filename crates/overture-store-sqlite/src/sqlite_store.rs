@@ -84,6 +84,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0009_account_sender.sql")),
         M::up(include_str!("../migrations/0010_variants.sql")),
         M::up(include_str!("../migrations/0011_secrets.sql")),
+        M::up(include_str!("../migrations/0012_suppressions.sql")),
     ])
 }
 

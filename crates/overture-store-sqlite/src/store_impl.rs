@@ -7,15 +7,15 @@ use overture_core::{
     Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, ActionKind, Campaign,
     CampaignId, CampaignStatus, Cooldown, EnrollmentId, Event, EventId, Invitation,
     InvitationEvent, InvitationId, Lead, LeadId, LeadList, NewAccount, NewEvent, NewLead,
-    ProfileUrl, WorkspaceId,
+    ProfileUrl, Suppression, SuppressionKind, WorkspaceId,
 };
 use overture_store::{
     AccountHistory, ActionHistory, ActionQuery, Applied, Backoff, Changes, ClaimedAction,
     ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate, EventQuery,
     HistoryOutcome, ImportOutcome, InFlightEffect, Intent, IntentOutcome, InvitationQuery,
     LeadQuery, NewAction, NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind,
-    SealedSecret, SecretInfo, Store, StoreError, StoredConnection, StoredSecret, VariantStats,
-    Workspace,
+    SealedSecret, SecretInfo, Store, StoreError, StoredConnection, StoredSecret, Unsubscribed,
+    VariantStats, Workspace,
 };
 
 use crate::sqlite_store::SqliteStore;
@@ -98,6 +98,54 @@ impl Store for SqliteStore {
         name: &str,
     ) -> Result<bool, StoreError> {
         self.delete_secret_impl(ws, account, name)
+    }
+
+    async fn add_suppressions(
+        &self,
+        ws: WorkspaceId,
+        entries: &[(SuppressionKind, String)],
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.add_suppressions_impl(ws, entries, reason, now)
+    }
+
+    async fn remove_suppression(
+        &self,
+        ws: WorkspaceId,
+        kind: SuppressionKind,
+        value: &str,
+    ) -> Result<bool, StoreError> {
+        self.remove_suppression_impl(ws, kind, value)
+    }
+
+    async fn list_suppressions(&self, ws: WorkspaceId) -> Result<Vec<Suppression>, StoreError> {
+        self.list_suppressions_impl(ws)
+    }
+
+    async fn lead_suppression(
+        &self,
+        ws: WorkspaceId,
+        lead: LeadId,
+    ) -> Result<Option<Suppression>, StoreError> {
+        self.lead_suppression_impl(ws, lead)
+    }
+
+    async fn unsubscribe_token(
+        &self,
+        ws: WorkspaceId,
+        lead: LeadId,
+        now: Timestamp,
+    ) -> Result<String, StoreError> {
+        self.unsubscribe_token_impl(ws, lead, now)
+    }
+
+    async fn unsubscribe(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<Option<Unsubscribed>, StoreError> {
+        self.unsubscribe_impl(token, now)
     }
 
     async fn import_leads(

@@ -40,6 +40,6 @@ pub use secrets::{SealedSecret, SecretInfo, StoredSecret};
 pub use store::Store;
 pub use types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
-    NewAction, NewCampaignVersion, NewInvitation, Workspace,
+    NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
 };
 pub use variants::{StepVariant, VariantChoice, VariantStats, step_tallies};

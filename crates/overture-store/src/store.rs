@@ -8,7 +8,7 @@ use overture_core::{
     Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, ActionKind, Campaign,
     CampaignId, CampaignStatus, Cooldown, EnrollmentId, Event, EventId, Invitation,
     InvitationEvent, InvitationId, Lead, LeadId, LeadList, NewAccount, NewEvent, NewLead,
-    ProfileUrl, WorkspaceId,
+    ProfileUrl, Suppression, SuppressionKind, WorkspaceId,
 };
 
 use crate::engine_types::{
@@ -20,7 +20,7 @@ use crate::history::{AccountHistory, HistoryOutcome, StoredConnection};
 use crate::secrets::{SealedSecret, SecretInfo, StoredSecret};
 use crate::types::{
     ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
-    NewAction, NewCampaignVersion, NewInvitation, Workspace,
+    NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
 };
 use crate::variants::VariantStats;
 
@@ -126,6 +126,59 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         name: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    // The suppression list.
+
+    /// Adds entries (kind and normalised value, see `overture_core::suppression`) to the
+    /// workspace's suppression list with `reason`; an entry already there keeps its first
+    /// reason. Returns how many were new.
+    fn add_suppressions(
+        &self,
+        ws: WorkspaceId,
+        entries: &[(SuppressionKind, String)],
+        reason: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Removes an entry; says whether it was there.
+    fn remove_suppression(
+        &self,
+        ws: WorkspaceId,
+        kind: SuppressionKind,
+        value: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The workspace's suppression list, by kind and value.
+    fn list_suppressions(
+        &self,
+        ws: WorkspaceId,
+    ) -> impl Future<Output = Result<Vec<Suppression>, StoreError>> + Send;
+
+    /// The entry that suppresses a lead (its profile, its address, or its address's domain),
+    /// if any. `claim_due_actions` runs the same check for every action it claims.
+    fn lead_suppression(
+        &self,
+        ws: WorkspaceId,
+        lead: LeadId,
+    ) -> impl Future<Output = Result<Option<Suppression>, StoreError>> + Send;
+
+    /// The lead's unsubscribe token: unguessable (122 random bits), created the first time it
+    /// is asked for and the same afterwards.
+    fn unsubscribe_token(
+        &self,
+        ws: WorkspaceId,
+        lead: LeadId,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// Carries out an unsubscribe by token, in one transaction: the lead's profile and address
+    /// go on the suppression list (reason `unsubscribed`). `None` for a token nobody was given.
+    /// Doing it twice changes nothing more.
+    fn unsubscribe(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<Unsubscribed>, StoreError>> + Send;
 
     // Leads.
 

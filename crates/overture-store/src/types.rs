@@ -7,7 +7,7 @@ use overture_core::sequence::CampaignSpec;
 use crate::variants::StepVariant;
 use overture_core::{
     AccountId, Action, ActionKind, ActionState, Campaign, CampaignId, EnrollmentId, EventId,
-    EventKind, InvitationState, LeadId, WorkspaceId,
+    EventKind, InvitationState, LeadId, Suppression, WorkspaceId,
 };
 
 /// A workspace: one client of an agency, or one team.
@@ -139,6 +139,20 @@ pub struct ClaimedAction {
     /// The fence token of this claim: finishing the action needs it, and every claim
     /// increments it, so a worker whose lease was taken over cannot finish the action.
     pub fence: i64,
+    /// The suppression-list entry that forbids the action's lead, found in the transaction that
+    /// claimed it: the action must not be carried out.
+    pub suppressed: Option<Suppression>,
+}
+
+/// What an unsubscribe did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribed {
+    /// The lead's workspace.
+    pub workspace: WorkspaceId,
+    /// The lead.
+    pub lead: LeadId,
+    /// The entries now on the list for the lead (its profile, and its address if it has one).
+    pub entries: Vec<Suppression>,
 }
 
 /// Which actions to list, in ascending id order.

@@ -65,6 +65,9 @@ pub enum Command {
     /// Your own LinkedIn data export: analyse it, or import it as an account's history
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The suppression list: addresses, domains and LinkedIn profiles never contacted
+    #[command(subcommand)]
+    Suppress(SuppressCommand),
     /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
     Demo(DemoArgs),
     /// Compare withdrawal policies over many seeded sandbox worlds
@@ -75,6 +78,36 @@ pub enum Command {
     /// Tools for developing Overture
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+/// `overture suppress …`
+#[derive(Debug, Subcommand)]
+pub enum SuppressCommand {
+    /// Add entries: email addresses, domains (`example.com` or `@example.com`) or LinkedIn
+    /// profile URLs; nobody they match is contacted again, on any channel
+    Add(SuppressAdd),
+    /// List the entries
+    List(JsonFlag),
+    /// Remove entries
+    Remove {
+        /// Entries as they were added
+        #[arg(required = true)]
+        entries: Vec<String>,
+    },
+}
+
+/// `overture suppress add`
+#[derive(Debug, Args)]
+pub struct SuppressAdd {
+    /// Entries to add
+    pub entries: Vec<String>,
+    /// Also read entries from a file, one per line (`#` starts a comment); `-` reads standard
+    /// input
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Why they are on the list
+    #[arg(long, default_value = "added by hand")]
+    pub reason: String,
 }
 
 /// `overture dev …`

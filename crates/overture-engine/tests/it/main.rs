@@ -9,6 +9,7 @@ mod manual;
 mod retry;
 mod sandbox;
 mod sandbox_errors;
+mod suppression;
 mod templates;
 mod variants;
 

@@ -22,6 +22,7 @@ mod history;
 mod invitations;
 mod leads;
 mod secrets;
+mod suppressions;
 mod variants;
 
 use jiff::Timestamp;
@@ -41,6 +42,7 @@ pub use history::*;
 pub use invitations::*;
 pub use leads::*;
 pub use secrets::*;
+pub use suppressions::*;
 pub use variants::*;
 
 /// Expands to one `#[tokio::test]` per behaviour of the suite. The argument is an
@@ -97,6 +99,9 @@ macro_rules! conformance_tests {
             variant_stats_count_sends_and_successes,
             secrets_put_get_replace_and_delete,
             secrets_are_scoped_by_workspace_and_account,
+            suppressions_add_list_and_remove,
+            suppression_matches_leads_and_marks_claims,
+            unsubscribe_tokens_suppress_their_lead,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -14,6 +14,7 @@ mod run;
 mod sandbox_world;
 mod simulate;
 mod status;
+mod suppress;
 mod template;
 
 use overture_clock::{Clock, SystemClock};
@@ -68,6 +69,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Invites(c) => invites::run(&ctx, c).await,
         Command::Export(c) => export::run(&ctx, c).await,
+        Command::Suppress(c) => suppress::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Dev(c) => dev::run(c).await,

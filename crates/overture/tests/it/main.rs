@@ -9,6 +9,7 @@ mod invites;
 mod leads;
 mod secrets;
 mod simulate;
+mod suppress;
 mod templates;
 
 use std::path::{Path, PathBuf};
