@@ -12,7 +12,14 @@ use crate::settings;
 use crate::steps::{self, ParsedStep};
 use overture_core::suggest;
 
-const TOP_KEYS: [&str; 5] = ["name", "accounts", "leads", "settings", "steps"];
+const TOP_KEYS: [&str; 6] = [
+    "name",
+    "accounts",
+    "mailboxes",
+    "leads",
+    "settings",
+    "steps",
+];
 
 /// Reads and validates a whole campaign, with where its texts are; `None` when anything was
 /// reported.
@@ -53,6 +60,10 @@ pub(crate) fn read_campaign(
             "missing `accounts` (list the senders, like `accounts: [alice]`)",
         )
         .and_then(|v| read_accounts(v, report, ctx));
+    let mailboxes = match fields.get("mailboxes") {
+        Some(v) if !node::is_null(v) => read_mailboxes(v, report, ctx),
+        _ => Some(Vec::new()),
+    };
     let leads = fields
         .require(
             report,
@@ -78,6 +89,14 @@ pub(crate) fn read_campaign(
             .map(|a| account_tiers(a, ctx))
             .unwrap_or_default();
         check::check_steps(parsed, &tiers, report);
+        if mailboxes.as_ref().is_some_and(Vec::is_empty) {
+            for step in parsed {
+                if matches!(step.kind, Some(overture_core::sequence::StepKind::Email(_))) {
+                    let message = "an `email` step needs `mailboxes:` at the top of the file, the email accounts that send it (like `mailboxes: [ana]`; add one with `overture account add email`)";
+                    report.error(step.pos, message);
+                }
+            }
+        }
         if let Some(read) = &settings {
             settings::check_retry(read, parsed, report);
         }
@@ -113,6 +132,7 @@ pub(crate) fn read_campaign(
     let spec = CampaignSpec {
         name: name?.to_owned(),
         accounts: accounts?,
+        mailboxes: mailboxes?,
         leads: leads?,
         settings: settings?.settings,
         steps,
@@ -169,6 +189,48 @@ fn read_accounts(
                 handle,
                 known,
                 "no accounts are set up yet; add the account first",
+            );
+            report.error(node::pos(item), message);
+            valid = false;
+        }
+        handles.push(handle.to_owned());
+    }
+    valid.then_some(handles)
+}
+
+fn read_mailboxes(
+    value: &Node<'_>,
+    report: &mut Report<'_>,
+    ctx: &ValidationContext,
+) -> Option<Vec<String>> {
+    let Some(items) = node::as_list(value) else {
+        let message = format!(
+            "`mailboxes` must be a list, like `mailboxes: [ana]`, found {}",
+            node::describe(value)
+        );
+        report.error(node::pos(value), message);
+        return None;
+    };
+    let mut handles: Vec<String> = Vec::with_capacity(items.len());
+    let mut valid = true;
+    for item in items {
+        let Some(handle) = node::non_empty_text(item, report, "mailboxes") else {
+            valid = false;
+            continue;
+        };
+        if handles.iter().any(|h| h == handle) {
+            report.error(
+                node::pos(item),
+                format!("mailbox `{handle}` is listed twice (remove one)"),
+            );
+            valid = false;
+        } else if !ctx.mailboxes.contains(handle) && ctx.any_account.is_none() {
+            let known = ctx.mailboxes.iter().map(String::as_str);
+            let message = unknown_name(
+                "mailbox",
+                handle,
+                known,
+                "no email accounts are set up yet; add one with `overture account add email`",
             );
             report.error(node::pos(item), message);
             valid = false;

@@ -232,6 +232,14 @@ fn successors(
                 BranchTarget::Label(label) => labels.get(label.as_str()).map(|(i, _)| *i),
             })
             .collect(),
+        Some(StepKind::Branch(branch)) => [&branch.then, &branch.otherwise]
+            .into_iter()
+            .filter_map(|target| match target {
+                BranchTarget::Next => Some(next),
+                BranchTarget::End | BranchTarget::Withdraw => None,
+                BranchTarget::Label(label) => labels.get(label.as_str()).map(|(i, _)| *i),
+            })
+            .collect(),
         _ => vec![next],
     }
 }

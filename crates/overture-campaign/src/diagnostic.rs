@@ -71,6 +71,8 @@ pub struct ValidationContext {
     /// Takes every handle not in `accounts` as an account of this tier instead of refusing it,
     /// as `overture simulate` does: it runs the campaign on seats of its own.
     pub any_account: Option<Tier>,
+    /// Known email accounts (mailboxes) by handle.
+    pub mailboxes: BTreeSet<String>,
 }
 
 impl ValidationContext {
@@ -82,6 +84,12 @@ impl ValidationContext {
     /// Adds a known sender account.
     pub fn with_account(mut self, handle: impl Into<String>, tier: Tier) -> Self {
         self.accounts.insert(handle.into(), tier);
+        self
+    }
+
+    /// Adds a known email account.
+    pub fn with_mailbox(mut self, handle: impl Into<String>) -> Self {
+        self.mailboxes.insert(handle.into());
         self
     }
 

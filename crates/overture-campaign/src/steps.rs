@@ -1,7 +1,8 @@
 //! Reading the `steps` list: one list item per step, a step name or a mapping with one action.
 
 use overture_core::sequence::{
-    BranchTarget, Duration, Email, EmailContent, Invite, Message, StepKind, WaitForAcceptance,
+    Branch, BranchTarget, Condition, Duration, Email, EmailContent, Invite, Message, StepKind,
+    WaitForAcceptance,
 };
 
 use crate::diagnostic::{Pos, Report, TextField};
@@ -9,7 +10,7 @@ use crate::node::{self, Fields, Node, Within};
 use overture_core::suggest;
 
 /// Every step name, in the order the documentation lists them.
-pub(crate) const STEP_NAMES: [&str; 11] = [
+pub(crate) const STEP_NAMES: [&str; 12] = [
     "visit_profile",
     "follow",
     "like_recent_post",
@@ -18,13 +19,14 @@ pub(crate) const STEP_NAMES: [&str; 11] = [
     "wait_for_acceptance",
     "message",
     "email",
+    "branch",
     "withdraw",
     "tag",
     "end",
 ];
 
 /// The keys each step's mapping accepts, to explain a key indented one level too little.
-const STEP_FIELDS: [(&str, &[&str]); 4] = [
+const STEP_FIELDS: [(&str, &[&str]); 5] = [
     ("invite", &["note", "without_note_if_quota_exhausted"]),
     (
         "wait_for_acceptance",
@@ -32,6 +34,7 @@ const STEP_FIELDS: [(&str, &[&str]); 4] = [
     ),
     ("message", &["text"]),
     ("email", &["subject", "body"]),
+    ("branch", &["if", "then", "else"]),
 ];
 
 /// A step as read, with the positions the cross-step checks point at.
@@ -212,6 +215,7 @@ fn read_action(
         }
         "message" => read_message(value, report, step).map(StepKind::Message),
         "email" => read_email(value, report, step).map(StepKind::Email),
+        "branch" => read_branch(value, report, step).map(StepKind::Branch),
         "tag" => node::non_empty_text(value, report, "tag").map(|tag| StepKind::Tag {
             tag: tag.to_owned(),
         }),
@@ -227,6 +231,7 @@ fn needs_value(name: &str) -> String {
         "wait_for_acceptance" => "needs `within`, like `wait_for_acceptance: { within: 14d }`",
         "message" => "needs `text`, like `message: { text: \"Thanks for connecting\" }`",
         "email" => "needs `subject` and `body`, like `email: { subject: \"Hello\", body: \"…\" }`",
+        "branch" => "needs `if`, like `branch: { if: has_email, then: next, else: end }`",
         "tag" => "needs a tag, like `tag: warm`",
         _ => "needs a value",
     };
@@ -325,6 +330,43 @@ fn read_wait_for_acceptance(
         within: within?,
         accepted: accepted?,
         not_accepted: not_accepted?,
+    })
+}
+
+fn read_branch(value: &Node<'_>, report: &mut Report<'_>, step: &mut ParsedStep) -> Option<Branch> {
+    let keys = ["if", "then", "else"];
+    let example = "branch: { if: has_email, then: next, else: end }";
+    let shape = step_shape("`branch`", " in `branch`", example);
+    let fields = node::fields(value, report, &keys, &shape)?;
+    let condition = fields
+        .require(report, "if", "`branch` needs `if`, like `if: has_email`")
+        .and_then(|v| {
+            let name = node::non_empty_text(v, report, "if")?;
+            let found = Condition::from_name(name);
+            if found.is_none() {
+                let known = Condition::NAMES.join(", ");
+                let message = match suggest::did_you_mean(name, Condition::NAMES.iter().copied()) {
+                    Some(near) => format!("unknown condition `{name}` (did you mean `{near}`?)"),
+                    None => format!("unknown condition `{name}` (known: {known})"),
+                };
+                report.error(node::pos(v), message);
+            }
+            found
+        });
+    let mut target = |key: &str| {
+        let Some(value) = fields.get(key) else {
+            return Some(BranchTarget::Next);
+        };
+        let found = read_target(value, report, key)?;
+        step.targets.push((found.clone(), node::pos(value)));
+        Some(found)
+    };
+    let then = target("then");
+    let otherwise = target("else");
+    Some(Branch {
+        condition: condition?,
+        then: then?,
+        otherwise: otherwise?,
     })
 }
 

@@ -104,6 +104,38 @@ pub trait Channel: Send + Sync {
     fn client_token(&self, idempotency_key: &str) -> String {
         idempotency_key.to_owned()
     }
+
+    /// Sends an email (a mailbox's channel). Other channels answer `Permanent`.
+    fn send_email(
+        &self,
+        request: EmailRequest,
+    ) -> impl Future<Output = Result<SentEmail, ChannelError>> + Send {
+        let _ = request;
+        std::future::ready(Err(ChannelError::Permanent {
+            detail: "this account cannot send email".to_owned(),
+        }))
+    }
+
+    /// Whether the email sent with `idempotency_key` is in the mailbox's Sent folder, to find
+    /// out after a crash whether it went: `Some(true)` it is, `Some(false)` it is not, `None`
+    /// the mailbox cannot tell (no Sent folder; other channels).
+    fn email_sent(
+        &self,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<Option<bool>, ChannelError>> + Send {
+        let _ = idempotency_key;
+        std::future::ready(Ok(None))
+    }
+
+    /// Messages that arrived in the mailbox after `cursor` (the previous page's), classified.
+    /// Other channels have none.
+    fn inbound_since(
+        &self,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<InboundPage, ChannelError>> + Send {
+        let _ = cursor;
+        std::future::ready(Ok(InboundPage::default()))
+    }
 }
 
 /// A shared channel is a channel: providers that build a channel once per account hand out
@@ -190,6 +222,27 @@ impl<T: Channel + ?Sized> Channel for Arc<T> {
 
     fn client_token(&self, idempotency_key: &str) -> String {
         (**self).client_token(idempotency_key)
+    }
+
+    fn send_email(
+        &self,
+        request: EmailRequest,
+    ) -> impl Future<Output = Result<SentEmail, ChannelError>> + Send {
+        (**self).send_email(request)
+    }
+
+    fn email_sent(
+        &self,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<Option<bool>, ChannelError>> + Send {
+        (**self).email_sent(idempotency_key)
+    }
+
+    fn inbound_since(
+        &self,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<InboundPage, ChannelError>> + Send {
+        (**self).inbound_since(cursor)
     }
 }
 
@@ -288,5 +341,17 @@ impl<A: Channel, B: Channel> Channel for Either<A, B> {
 
     fn client_token(&self, idempotency_key: &str) -> String {
         either!(self, c => c.client_token(idempotency_key))
+    }
+
+    async fn send_email(&self, request: EmailRequest) -> Result<SentEmail, ChannelError> {
+        either!(self, c => c.send_email(request).await)
+    }
+
+    async fn email_sent(&self, idempotency_key: &str) -> Result<Option<bool>, ChannelError> {
+        either!(self, c => c.email_sent(idempotency_key).await)
+    }
+
+    async fn inbound_since(&self, cursor: Option<String>) -> Result<InboundPage, ChannelError> {
+        either!(self, c => c.inbound_since(cursor).await)
     }
 }

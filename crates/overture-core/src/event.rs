@@ -46,6 +46,12 @@ pub enum EventKind {
     CampaignApplied,
     /// An account's history (its LinkedIn data export) was loaded.
     HistoryImported,
+    /// An email did not reach its recipient (`data.hard`: for good).
+    EmailBounced,
+    /// An automatic absence notice answered an email (`data.until`: the return date, if given).
+    OutOfOffice,
+    /// A person asked not to be written to again; their address and profile are suppressed.
+    Unsubscribed,
 }
 
 str_enum!(EventKind {
@@ -57,6 +63,7 @@ str_enum!(EventKind {
     AccountPaused => "account_paused", AccountResumed => "account_resumed",
     AccountRestricted => "account_restricted", LeadsImported => "leads_imported",
     CampaignApplied => "campaign_applied", HistoryImported => "history_imported",
+    EmailBounced => "email_bounced", OutOfOffice => "out_of_office", Unsubscribed => "unsubscribed",
 });
 
 /// A fact before the store has given it an id.

@@ -21,6 +21,10 @@ pub struct CampaignSpec {
     pub name: String,
     /// Handles of the sender accounts; leads are spread across them.
     pub accounts: Vec<String>,
+    /// Handles of the email accounts that send the `email` steps; each lead writes from one of
+    /// them, the same one every time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mailboxes: Vec<String>,
     /// Where the leads come from.
     pub leads: LeadSource,
     /// Campaign-wide behaviour.
@@ -152,6 +156,8 @@ pub enum StepKind {
     Message(Message),
     /// Send an email to the lead's address.
     Email(Email),
+    /// Go one way or the other on a condition.
+    Branch(Branch),
     /// Withdraw the pending invitation, if there is one.
     Withdraw,
     /// Put a tag on the lead.
@@ -175,6 +181,7 @@ impl StepKind {
             StepKind::WaitForAcceptance(_) => "wait_for_acceptance",
             StepKind::Message(_) => "message",
             StepKind::Email(_) => "email",
+            StepKind::Branch(_) => "branch",
             StepKind::Withdraw => "withdraw",
             StepKind::Tag { .. } => "tag",
             StepKind::End => "end",
@@ -236,6 +243,40 @@ impl BranchTarget {
             "end" => BranchTarget::End,
             "withdraw" => BranchTarget::Withdraw,
             label => BranchTarget::Label(label.to_owned()),
+        }
+    }
+}
+
+/// A branch on a condition about the lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    /// What is asked.
+    #[serde(rename = "if")]
+    pub condition: Condition,
+    /// Where to go when it holds.
+    pub then: BranchTarget,
+    /// Where to go when it does not.
+    #[serde(rename = "else")]
+    pub otherwise: BranchTarget,
+}
+
+/// A condition a `branch` step asks about the lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// The lead has an email address that is not on the suppression list.
+    HasEmail,
+}
+
+impl Condition {
+    /// Every condition, as written in campaign files.
+    pub const NAMES: [&'static str; 1] = ["has_email"];
+
+    /// The condition written `name`.
+    pub fn from_name(name: &str) -> Option<Condition> {
+        match name {
+            "has_email" => Some(Condition::HasEmail),
+            _ => None,
         }
     }
 }

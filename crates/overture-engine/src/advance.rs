@@ -12,10 +12,11 @@ use overture_core::limits::history_window;
 use overture_core::planner::{
     Candidate, LeadSignals, NotePolicy, PlanInput, lead_score, plan_account,
 };
-use overture_core::sequence::{CampaignSpec, Jump, StepKind};
+use overture_core::sequence::{CampaignSpec, Condition, Jump, StepKind};
+use overture_core::suppression::normalise_address;
 use overture_core::{
     AccountId, ActionKind, CampaignId, CampaignStatus, Degree, EnrollmentId, EnrollmentState,
-    InvitationState, SenderProfile, Tier, WorkspaceId,
+    InvitationState, LeadId, SenderProfile, Tier, WorkspaceId,
 };
 use overture_message::{Template, TextKind, Vars, length, seed};
 use overture_store::{Changes, EnrollmentRecord, EnrollmentUpdate, NewAction, StepVariant, Store};
@@ -72,6 +73,9 @@ struct Pending {
     note: NotePolicy,
     payload: Payload,
     tags: Vec<String>,
+    /// The account that carries the action when it is not the enrollment's sender (the
+    /// mailbox of an `email` step).
+    account: Option<AccountId>,
 }
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
@@ -99,7 +103,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                         set.enrollments.push(update);
                         report.advanced += 1;
                     }
-                    Advanced::Candidate(p) => match p.record.enrollment.account_id {
+                    Advanced::Candidate(p) => match p.account.or(p.record.enrollment.account_id) {
                         Some(account) => pending.entry(account).or_default().push(*p),
                         None => changes.entry(ws).or_default().enrollments.push(stop(
                             &p.record,
@@ -187,11 +191,32 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             }
             let kind = &spec.steps[usize::try_from(step).unwrap_or(0)].kind;
             let next = match kind {
+                // An email goes to a lead with an address that is not suppressed, from one of
+                // the campaign's mailboxes; for anyone else the step is skipped.
+                StepKind::Email(_)
+                    if spec.mailboxes.is_empty() || !self.has_email(ws, e.lead_id).await? =>
+                {
+                    spec.next_in_order(usize::try_from(step).unwrap_or(0))
+                }
+                StepKind::Branch(branch) => {
+                    let holds = match branch.condition {
+                        Condition::HasEmail => self.has_email(ws, e.lead_id).await?,
+                    };
+                    jump(
+                        step,
+                        if holds {
+                            &branch.then
+                        } else {
+                            &branch.otherwise
+                        },
+                    )
+                }
                 StepKind::VisitProfile
                 | StepKind::Follow
                 | StepKind::LikeRecentPost
                 | StepKind::Invite(_)
-                | StepKind::Message(_) => {
+                | StepKind::Message(_)
+                | StepKind::Email(_) => {
                     return match self.candidate(&record, spec, step).await? {
                         Ok(mut p) => {
                             p.tags = tags;
@@ -217,9 +242,6 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                         None => spec.next_in_order(usize::try_from(step).unwrap_or(0)),
                     }
                 }
-                // Email needs a mail channel, which does not exist yet: the step is skipped,
-                // as for a lead without an address.
-                StepKind::Email(_) => spec.next_in_order(usize::try_from(step).unwrap_or(0)),
                 StepKind::Tag { tag } => {
                     tags.push(tag.clone());
                     spec.next_in_order(usize::try_from(step).unwrap_or(0))
@@ -356,6 +378,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             profile: lead.data.profile_url.to_string(),
             ..Payload::default()
         };
+        let mut account = None;
         let (kind, note) = match &spec.steps[index].kind {
             StepKind::VisitProfile => (ActionKind::Visit, NotePolicy::NoNote),
             StepKind::Follow => (ActionKind::Follow, NotePolicy::NoNote),
@@ -400,6 +423,39 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 }
                 (ActionKind::Message, NotePolicy::NoNote)
             }
+            StepKind::Email(email) => {
+                let ws = e.workspace_id;
+                let Some(to) = lead.data.email.as_deref().and_then(normalise_address) else {
+                    return Ok(Err("email: the lead has no email address".to_owned()));
+                };
+                let mailbox = self.mailbox_for(ws, spec, lead.id).await?;
+                let from = self.account(ws, mailbox).await?;
+                let vars = Vars::new(&lead.data, &from.sender);
+                let content = email.variants.get(variant).or(email.variants.first());
+                payload.variant = variants::sent(email.variants.len(), variant);
+                if let Some(content) = content {
+                    let spin = seed(lead.id.get(), step, to_u32(variant));
+                    let subject =
+                        self.render(&content.subject, &vars, spin, TextKind::EmailSubject, tier);
+                    let body = self.render(&content.body, &vars, spin, TextKind::EmailBody, tier);
+                    match (subject, body) {
+                        (Ok(subject), Ok(body)) => {
+                            payload.subject = Some(subject);
+                            payload.text = Some(body);
+                        }
+                        (Err(reason), _) => return Ok(Err(format!("email subject: {reason}"))),
+                        (_, Err(reason)) => return Ok(Err(format!("email body: {reason}"))),
+                    }
+                }
+                payload.to = Some(to);
+                payload.unsubscribe = Some(
+                    self.store
+                        .unsubscribe_token(ws, lead.id, self.clock.now())
+                        .await?,
+                );
+                account = Some(mailbox);
+                (ActionKind::Email, NotePolicy::NoNote)
+            }
             _ => (ActionKind::Withdraw, NotePolicy::NoNote),
         };
         Ok(Ok(Pending {
@@ -410,7 +466,34 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             note,
             payload,
             tags: Vec::new(),
+            account,
         }))
+    }
+
+    /// Whether the lead has an email address that is not on the suppression list.
+    async fn has_email(&self, ws: WorkspaceId, lead: LeadId) -> Result<bool, EngineError> {
+        let found = self.store.lead(ws, lead).await?;
+        let usable = found
+            .data
+            .email
+            .as_deref()
+            .and_then(normalise_address)
+            .is_some();
+        Ok(usable && self.store.lead_suppression(ws, lead).await?.is_none())
+    }
+
+    /// The mailbox that writes to `lead`: one of the campaign's, the same for the lead every
+    /// time (chosen by its id), so a thread of emails comes from one address.
+    async fn mailbox_for(
+        &mut self,
+        ws: WorkspaceId,
+        spec: &CampaignSpec,
+        lead: LeadId,
+    ) -> Result<AccountId, EngineError> {
+        let count = u64::try_from(spec.mailboxes.len()).unwrap_or(1).max(1);
+        let index = usize::try_from(lead.get().unsigned_abs() % count).unwrap_or(0);
+        let name = &spec.mailboxes[index.min(spec.mailboxes.len().saturating_sub(1))];
+        Ok(self.store.account_by_name(ws, name).await?.id)
     }
 
     /// Renders `source` for a lead: the text, or why it must not be sent (the template does
@@ -465,6 +548,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         };
         let lead = self.store.lead(e.workspace_id, e.lead_id).await?;
         Ok(Some(Pending {
+            account: None,
             record: record.clone(),
             step,
             kind: ActionKind::Withdraw,

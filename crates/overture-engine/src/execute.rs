@@ -2,7 +2,9 @@
 //! intent, the channel call, and the result with its state changes in one transaction.
 
 use jiff::Timestamp;
-use overture_channel::{Channel, ChannelError, Channels, InviteRequest, MessageRequest, Profile};
+use overture_channel::{
+    Channel, ChannelError, Channels, EmailRequest, InviteRequest, MessageRequest, Profile,
+};
 use overture_clock::Clock;
 use overture_core::cooldown::DEFAULT_REINVITE_COOLDOWN;
 use overture_core::governor;
@@ -501,9 +503,30 @@ pub(crate) async fn call<Ch: Channel>(
                 None => Ok(None),
             }
         }
-        ActionKind::Email => Err(ChannelError::Permanent {
-            detail: "email sending is not supported yet".into(),
-        }),
+        ActionKind::Email => {
+            let payload = &job.payload;
+            let (Some(to), Some(subject), Some(text)) =
+                (&payload.to, &payload.subject, &payload.text)
+            else {
+                return Err(ChannelError::Permanent {
+                    detail: "an email action without its address, subject or body".into(),
+                });
+            };
+            let request = EmailRequest {
+                to: to.clone(),
+                to_name: None,
+                subject: subject.clone(),
+                text: text.clone(),
+                html: None,
+                idempotency_key: key,
+                unsubscribe_token: payload.unsubscribe.clone().unwrap_or_default(),
+                in_reply_to: None,
+            };
+            channel
+                .send_email(request)
+                .await
+                .map(|m| Some(m.message_id))
+        }
     }?;
     Ok(Called {
         external_id,

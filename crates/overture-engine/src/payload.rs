@@ -23,6 +23,15 @@ pub(crate) struct Payload {
     /// The rendered message text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// For an email: the rendered subject (the body is `text`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// For an email: the recipient's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// For an email: the lead's unsubscribe token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe: Option<String>,
     /// For a withdrawal: the stored invitation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<i64>,

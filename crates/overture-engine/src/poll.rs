@@ -2,12 +2,13 @@
 //! account's working hours.
 
 use jiff::{SignedDuration, Timestamp};
-use overture_channel::{Channel, ChannelError, Channels};
+use overture_channel::{Channel, ChannelError, Channels, InboundKind};
 use overture_clock::Clock;
 use overture_core::sequence::StepKind;
+use overture_core::suppression::normalise_address;
 use overture_core::{
-    Account, AccountId, AccountStatus, EnrollmentState, EventKind, InvitationEvent,
-    InvitationState, LeadId, WorkspaceId,
+    Account, AccountId, AccountKind, AccountStatus, EnrollmentState, EventKind, InvitationEvent,
+    InvitationState, LeadId, SuppressionKind, WorkspaceId,
 };
 use overture_store::{Changes, EnrollmentUpdate, InvitationChange, PollKind, Store};
 use serde_json::json;
@@ -78,6 +79,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             Ok(channel) => channel,
             Err(e) => return self.poll_failed(ws, account, &e, now).await,
         };
+        if account.kind == AccountKind::Email {
+            return self.poll_mailbox(ws, account, &channel, now).await;
+        }
         let mut changes = Changes::default();
         let cursor = self
             .store
@@ -172,6 +176,153 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     reason: Some("replied".into()),
                 });
             }
+        }
+        changes
+            .poll_cursors
+            .push((account.id, PollKind::Replies, now));
+        self.store.apply_changes(ws, changes, now).await?;
+        Ok(())
+    }
+
+    /// Reads a mailbox's new mail and records what it says: a reply stops the lead's
+    /// sequence (as on LinkedIn), an absence notice with a return date holds the lead until
+    /// then, a hard bounce puts the address on the suppression list, and an unsubscribe
+    /// request the lead's address and profile. All in one transaction with the new cursor.
+    async fn poll_mailbox(
+        &mut self,
+        ws: WorkspaceId,
+        account: &Account,
+        channel: &C::Channel,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        let cursor = self.store.mailbox_cursor(account.id).await?;
+        let page = match channel.inbound_since(cursor).await {
+            Ok(page) => page,
+            Err(e) => return self.poll_failed(ws, account, &e, now).await,
+        };
+        let mut changes = Changes::default();
+        for mail in page.messages {
+            let lead = self
+                .store
+                .inbound_lead(ws, &mail.refers_to, &mail.from)
+                .await?;
+            let open = match lead {
+                Some(lead) => self.store.open_enrollment(ws, lead).await?,
+                None => None,
+            };
+            let campaign_id = open.as_ref().map(|r| r.enrollment.campaign_id);
+            let event =
+                |kind, data| Self::event(ws, kind, now, Some(account.id), lead, campaign_id, data);
+            let hold = |record: &overture_store::EnrollmentRecord,
+                        state: EnrollmentState,
+                        due: Option<Timestamp>,
+                        reason: &str| EnrollmentUpdate {
+                id: record.enrollment.id,
+                expect_step: record.enrollment.step,
+                step: record.enrollment.step,
+                state,
+                next_due_at: due,
+                attempt: record.attempt,
+                reason: Some(reason.to_owned()),
+            };
+            match &mail.kind {
+                InboundKind::Reply => {
+                    if lead.is_none() {
+                        continue;
+                    }
+                    changes.events.push(event(
+                        EventKind::ReplyReceived,
+                        json!({ "received_at": mail.received_at, "channel": "email" }),
+                    ));
+                    if let Some(record) = &open {
+                        let campaign = self.campaign(ws, record.enrollment.campaign_id).await?;
+                        if campaign.spec.settings.stop_on_reply {
+                            changes.enrollments.push(hold(
+                                record,
+                                EnrollmentState::Replied,
+                                None,
+                                "replied by email",
+                            ));
+                        }
+                    }
+                }
+                InboundKind::OutOfOffice { until } => {
+                    changes.events.push(event(
+                        EventKind::OutOfOffice,
+                        json!({ "until": until, "from": mail.from }),
+                    ));
+                    // Held until the person is back, then the sequence goes on.
+                    if let (Some(record), Some(until)) = (&open, until)
+                        && record.enrollment.state == EnrollmentState::Waiting
+                        && *until > now
+                    {
+                        let due = record
+                            .enrollment
+                            .next_due_at
+                            .map_or(*until, |d| d.max(*until));
+                        changes.enrollments.push(EnrollmentUpdate {
+                            reason: None,
+                            ..hold(record, EnrollmentState::Waiting, Some(due), "")
+                        });
+                    }
+                }
+                InboundKind::Bounce {
+                    recipient,
+                    hard,
+                    status,
+                } => {
+                    changes.events.push(event(
+                        EventKind::EmailBounced,
+                        json!({ "recipient": recipient, "hard": hard, "status": status }),
+                    ));
+                    if *hard && let Some(address) = normalise_address(recipient) {
+                        let reason = format!("hard bounce {status}");
+                        changes
+                            .suppressions
+                            .push((SuppressionKind::Address, address, reason));
+                    }
+                }
+                InboundKind::Unsubscribe => {
+                    let Some(lead_id) = lead else {
+                        // Not a lead's: the sender's own address still goes on the list.
+                        if let Some(address) = normalise_address(&mail.from) {
+                            let entry = (SuppressionKind::Address, address, "unsubscribed".into());
+                            changes.suppressions.push(entry);
+                        }
+                        continue;
+                    };
+                    let found = self.store.lead(ws, lead_id).await?;
+                    changes.suppressions.push((
+                        SuppressionKind::Profile,
+                        found.data.profile_url.to_string(),
+                        "unsubscribed".into(),
+                    ));
+                    for address in [found.data.email.as_deref(), Some(mail.from.as_str())]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(normalise_address)
+                    {
+                        let entry = (SuppressionKind::Address, address, "unsubscribed".into());
+                        if !changes.suppressions.contains(&entry) {
+                            changes.suppressions.push(entry);
+                        }
+                    }
+                    changes
+                        .events
+                        .push(event(EventKind::Unsubscribed, json!({ "from": mail.from })));
+                    if let Some(record) = &open {
+                        changes.enrollments.push(hold(
+                            record,
+                            EnrollmentState::Stopped,
+                            None,
+                            "unsubscribed",
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(cursor) = page.cursor {
+            changes.mailbox_cursors.push((account.id, cursor));
         }
         changes
             .poll_cursors

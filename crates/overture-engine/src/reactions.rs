@@ -4,8 +4,10 @@
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::{ChannelError, Channels};
 use overture_clock::Clock;
+use overture_core::SuppressionKind;
 use overture_core::cooldown::DEFAULT_REINVITE_COOLDOWN;
 use overture_core::limits::{NOTE_WINDOW, WEEK};
+use overture_core::suppression::normalise_address;
 use overture_core::{AccountStatus, ActionKind, Cooldown, EventKind};
 use overture_store::{Backoff, BackoffAxis, Changes, EffectRecord, EffectResult, Store};
 use serde_json::json;
@@ -168,7 +170,22 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     error: None,
                 }
             }
-            ChannelError::ProfileUnreachable | ChannelError::AddressInvalid { .. } => {
+            ChannelError::AddressInvalid { detail } => {
+                // The address is refused for good: it goes on the suppression list, so no
+                // campaign writes to it again.
+                if let Some(address) = job.payload.to.as_deref().and_then(normalise_address) {
+                    let reason = format!("refused: {detail}");
+                    changes
+                        .suppressions
+                        .push((SuppressionKind::Address, address, reason));
+                }
+                changes.enrollments.extend(job.stop(code));
+                report.actions_failed += 1;
+                EffectResult::Failed {
+                    error: error.to_string(),
+                }
+            }
+            ChannelError::ProfileUnreachable => {
                 changes.enrollments.extend(job.stop(code));
                 report.actions_failed += 1;
                 EffectResult::Failed {

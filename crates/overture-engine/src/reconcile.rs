@@ -134,7 +134,18 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             // Visits, follows and likes leave nothing to look up, and doing them twice
             // changes nothing: counted as done (the intent already counts for the limits).
             ActionKind::Visit | ActionKind::Follow | ActionKind::Like => Verdict::Happened(None),
-            ActionKind::Email => Verdict::NotHappened,
+            // The Sent folder tells; a mailbox without one cannot, and the email is never sent
+            // again blindly: it ends in doubt for a person to look.
+            ActionKind::Email => {
+                match channel.email_sent(&job.claim.action.idempotency_key).await {
+                    Ok(Some(true)) => Verdict::Happened(None),
+                    Ok(Some(false)) => Verdict::NotHappened,
+                    Ok(None) => {
+                        Verdict::Unknown("the mailbox has no Sent folder to look in".into())
+                    }
+                    Err(e) => Verdict::Unknown(e.to_string()),
+                }
+            }
         }
     }
 }

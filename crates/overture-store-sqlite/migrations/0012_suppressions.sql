@@ -18,3 +18,16 @@ CREATE TABLE unsubscribe_tokens (
     lead_id      INTEGER NOT NULL UNIQUE REFERENCES leads (id),
     created_at   INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Where each mailbox's reading of new mail stands (for IMAP: `UIDVALIDITY:UID`).
+CREATE TABLE mailbox_cursors (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+    cursor     TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+-- Incoming mail is matched to leads by the Message-ID of what was sent to them, else by the
+-- sender's address.
+CREATE INDEX actions_email_message ON actions (external_id)
+    WHERE kind = 'email' AND external_id IS NOT NULL;
+CREATE INDEX leads_email ON leads (workspace_id, lower(trim(email))) WHERE email IS NOT NULL;

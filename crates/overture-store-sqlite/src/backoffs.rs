@@ -53,6 +53,19 @@ impl SqliteStore {
         at.map(|t| from_ms("poll cursor", t)).transpose()
     }
 
+    pub(crate) fn mailbox_cursor_impl(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            scalar(
+                c,
+                "SELECT cursor FROM mailbox_cursors WHERE account_id = ?1",
+                [account.get()],
+            )
+        })
+    }
+
     pub(crate) fn set_poll_cursor_impl(
         &self,
         account: AccountId,

@@ -115,6 +115,27 @@ pub(crate) fn apply_in_tx(
         require_owned(tx, ws, *account, None, None)?;
         set_cursor(tx, *account, kind.as_str(), *at)?;
     }
+    for (account, cursor) in &changes.mailbox_cursors {
+        require_owned(tx, ws, *account, None, None)?;
+        exec(
+            tx,
+            "INSERT INTO mailbox_cursors (account_id, cursor, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account_id) DO UPDATE
+                SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+            params![account.get(), cursor, ms(now)],
+            db_err("mailbox cursor", account),
+        )?;
+    }
+    for (kind, value, reason) in &changes.suppressions {
+        exec(
+            tx,
+            "INSERT INTO suppressions (workspace_id, kind, value, reason, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (workspace_id, kind, value) DO NOTHING",
+            params![ws.get(), kind.as_str(), value, reason, ms(now)],
+            db_err("suppression", value),
+        )?;
+    }
     for seen in &changes.proximity {
         exec(
             tx,

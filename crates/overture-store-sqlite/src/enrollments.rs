@@ -290,6 +290,9 @@ impl SqliteStore {
                      OR EXISTS (SELECT 1 FROM invitations i
                                  WHERE i.workspace_id = a.workspace_id AND i.account_id = a.id
                                    AND i.state = 'pending')
+                     -- Mailboxes are read for replies, bounces and unsubscribes whatever
+                     -- their enrollments.
+                     OR a.kind = 'email'
                   ORDER BY a.id",
                 (),
                 |row| {

@@ -131,6 +131,15 @@ impl Store for SqliteStore {
         self.lead_suppression_impl(ws, lead)
     }
 
+    async fn inbound_lead(
+        &self,
+        ws: WorkspaceId,
+        refers_to: &[String],
+        from: &str,
+    ) -> Result<Option<LeadId>, StoreError> {
+        self.inbound_lead_impl(ws, refers_to, from)
+    }
+
     async fn unsubscribe_token(
         &self,
         ws: WorkspaceId,
@@ -442,6 +451,10 @@ impl Store for SqliteStore {
         kind: PollKind,
     ) -> Result<Option<Timestamp>, StoreError> {
         self.poll_cursor_impl(account, kind)
+    }
+
+    async fn mailbox_cursor(&self, account: AccountId) -> Result<Option<String>, StoreError> {
+        self.mailbox_cursor_impl(account)
     }
 
     async fn set_poll_cursor(

@@ -119,6 +119,44 @@ impl SqliteStore {
         self.read(|c| suppression_of(c, ws, lead))
     }
 
+    pub(crate) fn inbound_lead_impl(
+        &self,
+        ws: WorkspaceId,
+        refers_to: &[String],
+        from: &str,
+    ) -> Result<Option<LeadId>, StoreError> {
+        self.read(|c| {
+            for id in refers_to {
+                let found: Option<i64> = scalar(
+                    c,
+                    "SELECT lead_id FROM actions
+                      WHERE kind = 'email' AND external_id = ?1 AND workspace_id = ?2
+                        AND lead_id IS NOT NULL
+                      LIMIT 1",
+                    params![id, ws.get()],
+                )?;
+                if let Some(lead) = found {
+                    return Ok(Some(LeadId::from(lead)));
+                }
+            }
+            let address = from.trim().to_lowercase();
+            if address.is_empty() {
+                return Ok(None);
+            }
+            let found: Option<i64> = scalar(
+                c,
+                "SELECT l.id FROM leads l
+                  WHERE l.workspace_id = ?1 AND lower(trim(l.email)) = ?2
+                  ORDER BY EXISTS (SELECT 1 FROM enrollments e
+                                    WHERE e.lead_id = l.id AND e.state IN ('active', 'waiting')) DESC,
+                           l.id
+                  LIMIT 1",
+                params![ws.get(), address],
+            )?;
+            Ok(found.map(LeadId::from))
+        })
+    }
+
     pub(crate) fn unsubscribe_token_impl(
         &self,
         ws: WorkspaceId,

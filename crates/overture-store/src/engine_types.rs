@@ -8,7 +8,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use overture_core::{
     AccountId, AccountStatus, ActionId, ActionKind, Cooldown, Degree, Enrollment, EnrollmentId,
-    EnrollmentState, InvitationEvent, InvitationId, LeadId, NewEvent, WorkspaceId,
+    EnrollmentState, InvitationEvent, InvitationId, LeadId, NewEvent, SuppressionKind, WorkspaceId,
 };
 
 use crate::types::{ClaimedAction, NewAction, NewInvitation};
@@ -277,6 +277,11 @@ pub struct Changes {
     pub proximity: Vec<Proximity>,
     /// Facts to append.
     pub events: Vec<NewEvent>,
+    /// Mailboxes' reading cursors to move (see `Store::mailbox_cursor`).
+    pub mailbox_cursors: Vec<(AccountId, String)>,
+    /// Entries for the suppression list (kind, normalised value, reason): hard bounces and
+    /// unsubscribe requests found in a mailbox.
+    pub suppressions: Vec<(SuppressionKind, String, String)>,
 }
 
 impl Changes {

@@ -162,6 +162,16 @@ pub trait Store: Send + Sync + 'static {
         lead: LeadId,
     ) -> impl Future<Output = Result<Option<Suppression>, StoreError>> + Send;
 
+    /// The lead an incoming email is about: the lead of an email we sent whose `Message-ID` is
+    /// in `refers_to`, else the lead whose address is `from` (one with an open enrollment
+    /// first).
+    fn inbound_lead(
+        &self,
+        ws: WorkspaceId,
+        refers_to: &[String],
+        from: &str,
+    ) -> impl Future<Output = Result<Option<LeadId>, StoreError>> + Send;
+
     /// The lead's unsubscribe token: unguessable (122 random bits), created the first time it
     /// is asked for and the same afterwards.
     fn unsubscribe_token(
@@ -552,6 +562,13 @@ pub trait Store: Send + Sync + 'static {
         account: AccountId,
         kind: PollKind,
     ) -> impl Future<Output = Result<Option<Timestamp>, StoreError>> + Send;
+
+    /// Where the mailbox's reading of new mail stands, as its channel gave it; moved with
+    /// `Changes::mailbox_cursors`.
+    fn mailbox_cursor(
+        &self,
+        account: AccountId,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
     /// Moves the poll cursor.
     fn set_poll_cursor(

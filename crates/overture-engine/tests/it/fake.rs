@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use jiff::{SignedDuration, Timestamp};
 use overture_channel::{
-    Channel, ChannelError, Channels, Connection, Degree, InviteRequest, LikeOutcome,
-    MessageRequest, Page, Profile, Reply, SentInvitation, SentMessage, ThreadMessage,
+    Channel, ChannelError, Channels, Connection, Degree, EmailRequest, InboundEmail, InboundPage,
+    InviteRequest, LikeOutcome, MessageRequest, Page, Profile, Reply, SentEmail, SentInvitation,
+    SentMessage, ThreadMessage,
 };
 use overture_clock::{Clock, ManualClock};
 use overture_core::{Account, AccountId, ProfileUrl};
@@ -54,6 +55,12 @@ struct State {
     /// How long after a withdrawal the seat cannot invite the person again; `None` (the
     /// default) is no such rule.
     reinvite_cooldown: Option<SignedDuration>,
+    /// (mailbox, request, message id, at): the emails sent, as the Sent folder holds them.
+    emails: Vec<(AccountId, EmailRequest, String, Timestamp)>,
+    /// (mailbox, mail): what arrived, in order; a mailbox's cursor is an index into it.
+    inbox: Vec<(AccountId, InboundEmail)>,
+    /// Whether mailboxes have a Sent folder to look in (the default) or cannot tell.
+    no_sent_folder: bool,
 }
 
 /// The fake network, shared by every seat's channel.
@@ -144,6 +151,25 @@ impl FakeChannels {
         self.lock()
             .proximity
             .insert(profile.clone(), (degree, mutual));
+    }
+
+    /// Mail arrives in the mailbox now.
+    pub(crate) fn deliver(&self, mailbox: AccountId, mail: InboundEmail) {
+        self.lock().inbox.push((mailbox, mail));
+    }
+
+    /// Mailboxes have no Sent folder: whether an email went cannot be told.
+    pub(crate) fn without_sent_folder(&self) {
+        self.lock().no_sent_folder = true;
+    }
+
+    /// The emails sent: (mailbox, request, message id).
+    pub(crate) fn emails(&self) -> Vec<(AccountId, EmailRequest, String)> {
+        self.lock()
+            .emails
+            .iter()
+            .map(|(a, r, id, _)| (*a, r.clone(), id.clone()))
+            .collect()
     }
 
     /// Whether the seat has a pending invitation to the person.
@@ -420,6 +446,58 @@ impl Channel for FakeChannel {
                 })
                 .collect();
             Ok((list, None))
+        })
+    }
+
+    async fn send_email(&self, request: EmailRequest) -> Result<SentEmail, ChannelError> {
+        let me = self.account;
+        self.op("email", None, |state, now| {
+            let message_id = format!("{}@mail.example.com", request.idempotency_key);
+            state
+                .emails
+                .push((me, request.clone(), message_id.clone(), now));
+            let effect = Effect {
+                profile: request.to.clone(),
+                text: Some(request.text.clone()),
+                ..Self::effect("email", now)
+            };
+            Ok((
+                SentEmail {
+                    message_id,
+                    sent_at: now,
+                },
+                Some(effect),
+            ))
+        })
+    }
+
+    async fn email_sent(&self, idempotency_key: &str) -> Result<Option<bool>, ChannelError> {
+        let me = self.account;
+        self.op("sent_folder", None, |state, _| {
+            if state.no_sent_folder {
+                return Ok((None, None));
+            }
+            let found = state
+                .emails
+                .iter()
+                .any(|(a, r, ..)| *a == me && r.idempotency_key == idempotency_key);
+            Ok((Some(found), None))
+        })
+    }
+
+    async fn inbound_since(&self, cursor: Option<String>) -> Result<InboundPage, ChannelError> {
+        let me = self.account;
+        self.op("inbox", None, |state, _| {
+            let from: usize = cursor.as_deref().and_then(|c| c.parse().ok()).unwrap_or(0);
+            let messages = state
+                .inbox
+                .iter()
+                .skip(from)
+                .filter(|(a, _)| *a == me)
+                .map(|(_, m)| m.clone())
+                .collect();
+            let cursor = Some(state.inbox.len().to_string());
+            Ok((InboundPage { messages, cursor }, None))
         })
     }
 

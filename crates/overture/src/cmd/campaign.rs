@@ -268,7 +268,11 @@ async fn check(ctx: &Ctx, file: &Path) -> CliResult<(String, Parsed)> {
     let ws = ctx.settings.workspace();
     let mut context = ValidationContext::default();
     for account in store.list_accounts(ws).await? {
-        context.accounts.insert(account.name.clone(), account.tier);
+        if account.kind == overture_core::AccountKind::Email {
+            context.mailboxes.insert(account.name.clone());
+        } else {
+            context.accounts.insert(account.name.clone(), account.tier);
+        }
     }
     // Lists are not checked: a campaign may be applied before its leads are imported.
     let name = file.display().to_string();
