@@ -267,6 +267,14 @@ pub enum AccountCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// Check a LinkedIn account before it sends: is its session alive, who is it, how many
+    /// invitations are pending, how complete is its profile (reads only; changes nothing)
+    Check {
+        /// The account's name
+        name: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 /// The kind of account to add.
@@ -329,7 +337,7 @@ pub struct AccountAdd {
 /// password).
 #[derive(Debug, Args)]
 pub struct RouteArgs {
-    /// Where LinkedIn is reached instead of https://www.linkedin.com: a corporate gateway, or
+    /// Where LinkedIn is reached instead of `https://www.linkedin.com`: a corporate gateway, or
     /// `overture dev fake-linkedin` for trying things (`default` goes back to LinkedIn)
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
