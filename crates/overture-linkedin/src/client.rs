@@ -137,7 +137,11 @@ impl VoyagerClient {
     /// Builds the client of one account.
     pub fn new(session: &LinkedInSession, config: &ClientConfig) -> Result<Self, BuildError> {
         let base = config.api_base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
+        let absolute = reqwest::Url::parse(&base).is_ok_and(|url| {
+            matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty())
+        });
+        if !absolute {
             return Err(BuildError::ApiBase(config.api_base.clone()));
         }
         session_headers(session)?;

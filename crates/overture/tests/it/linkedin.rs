@@ -312,7 +312,12 @@ fn bad_routes_are_refused_and_store_nothing() {
         let e = s.run(args).input_error();
         assert!(e.contains(flag), "{args:?}: {e}");
     };
-    for (flag, value) in [("--api-base", "notaurl"), ("--proxy", "ftp://x")] {
+    let bad = [
+        ("--api-base", "notaurl"),
+        ("--api-base", "http://exa mple"),
+        ("--proxy", "ftp://x"),
+    ];
+    for (flag, value) in bad {
         let args = ["account", "add", "linkedin", "--name", "ada", flag, value];
         refused(&args, flag);
     }
@@ -322,7 +327,7 @@ fn bad_routes_are_refused_and_store_nothing() {
     s.ok(&[&args[..], &["--api-base", "http://127.0.0.1:9"][..]].concat());
     let before = snapshot(&s);
     let shown = s.ok(&["account", "show", "ada"]);
-    for (flag, value) in [("--api-base", "notaurl"), ("--proxy", "ftp://x")] {
+    for (flag, value) in bad {
         refused(&["account", "set", "ada", flag, value], flag);
     }
     assert_eq!(snapshot(&s), before, "the route is unchanged");
