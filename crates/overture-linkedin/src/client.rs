@@ -80,11 +80,14 @@ impl fmt::Debug for ClientConfig {
     }
 }
 
+/// The proxy schemes the client speaks.
+const PROXY_SCHEMES: [&str; 4] = ["http", "https", "socks5", "socks5h"];
+
 /// The client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The proxy URL is not one reqwest accepts (the URL itself is not repeated: it may hold
-    /// credentials).
+    /// The proxy URL is not an `http`, `https`, `socks5` or `socks5h` one that reqwest accepts
+    /// (the URL itself is not repeated: it may hold credentials).
     #[error("invalid proxy URL")]
     Proxy,
     /// The `api_base` is not an absolute `http` or `https` URL.
@@ -134,7 +137,11 @@ impl VoyagerClient {
     /// Builds the client of one account.
     pub fn new(session: &LinkedInSession, config: &ClientConfig) -> Result<Self, BuildError> {
         let base = config.api_base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
+        let absolute = reqwest::Url::parse(&base).is_ok_and(|url| {
+            matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty())
+        });
+        if !absolute {
             return Err(BuildError::ApiBase(config.api_base.clone()));
         }
         session_headers(session)?;
@@ -146,8 +153,13 @@ impl VoyagerClient {
             .redirect(redirect_policy())
             .no_proxy();
         if let Some(proxy) = &config.proxy {
-            let proxy =
-                reqwest::Proxy::all(proxy.expose_secret()).map_err(|_| BuildError::Proxy)?;
+            let url = proxy.expose_secret();
+            // reqwest takes a URL of any other scheme (`ftp://`) for an HTTP proxy.
+            let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+            if !scheme.is_some_and(|s| PROXY_SCHEMES.contains(&s.as_str())) {
+                return Err(BuildError::Proxy);
+            }
+            let proxy = reqwest::Proxy::all(url).map_err(|_| BuildError::Proxy)?;
             builder = builder.proxy(proxy);
         }
         let http = builder

@@ -300,6 +300,14 @@ pub enum AccountCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// Check a LinkedIn account before it sends: is its session alive, who is it, how many
+    /// invitations are pending, how complete is its profile (reads only; changes nothing)
+    Check {
+        /// The account's name
+        name: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 /// The kind of account to add.

@@ -1,5 +1,6 @@
-//! `overture account add|set|list|show`.
+//! `overture account add|set|list|show|check`.
 
+mod check;
 mod session;
 
 use jiff::civil::Time;
@@ -62,7 +63,22 @@ pub async fn run(ctx: &Ctx, command: AccountCommand) -> CliResult {
             show(&account, session.as_deref());
             Ok(())
         }
+        AccountCommand::Check { name, json } => check::run(ctx, &name, json.json).await,
     }
+}
+
+/// The workspace's account named `name`; an unknown name is an input error that says where
+/// the names are.
+async fn find<S: Store>(ctx: &Ctx, store: &S, name: &str) -> CliResult<Account> {
+    store
+        .account_by_name(ctx.settings.workspace(), name)
+        .await
+        .map_err(|e| match e {
+            overture_store::StoreError::NotFound { .. } => CliError::input(format!(
+                "no account named `{name}` (see `overture account list`)"
+            )),
+            other => CliError::from(other),
+        })
 }
 
 /// `profile` with the fields given on the command line; an empty value clears one.
@@ -185,16 +201,7 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
 async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
     let store = ctx.store(false).await?;
     let ws = ctx.settings.workspace();
-    let account = store
-        .account_by_name(ws, &args.name)
-        .await
-        .map_err(|e| match e {
-            overture_store::StoreError::NotFound { .. } => CliError::input(format!(
-                "no account named `{}` (see `overture account list`)",
-                args.name
-            )),
-            other => CliError::from(other),
-        })?;
+    let account = find(ctx, &store, &args.name).await?;
     let cookies = args
         .cookies_file
         .as_deref()

@@ -7,6 +7,7 @@ mod export;
 mod export_import;
 mod invites;
 mod leads;
+mod linkedin;
 mod secrets;
 mod simulate;
 mod suppress;
@@ -42,6 +43,11 @@ impl Sandbox {
 
     /// Runs `overture ARGS` with this sandbox's database and no inherited configuration.
     pub(crate) fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// [`Sandbox::run`] with extra environment variables.
+    pub(crate) fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_overture"))
             .args(args)
             .current_dir(self.dir.path())
@@ -51,6 +57,7 @@ impl Sandbox {
             .env_remove("OVERTURE_LOG")
             .env_remove("OVERTURE_MASTER_KEY")
             .env("OVERTURE_DATABASE_URL", self.path("overture.db"))
+            .envs(env.iter().copied())
             .output()
             .expect("run overture");
         Run(out)
