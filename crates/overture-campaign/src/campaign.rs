@@ -89,14 +89,6 @@ pub(crate) fn read_campaign(
             .map(|a| account_tiers(a, ctx))
             .unwrap_or_default();
         check::check_steps(parsed, &tiers, report);
-        if mailboxes.as_ref().is_some_and(Vec::is_empty) {
-            for step in parsed {
-                if matches!(step.kind, Some(overture_core::sequence::StepKind::Email(_))) {
-                    let message = "an `email` step needs `mailboxes:` at the top of the file, the email accounts that send it (like `mailboxes: [ana]`; add one with `overture account add email`)";
-                    report.error(step.pos, message);
-                }
-            }
-        }
         if let Some(read) = &settings {
             settings::check_retry(read, parsed, report);
         }

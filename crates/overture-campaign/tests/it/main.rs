@@ -1,5 +1,6 @@
 //! Integration tests of `overture-campaign`: whole files in, a spec or diagnostics out.
 
+mod email;
 mod examples;
 mod problems;
 mod steps;
@@ -7,12 +8,13 @@ mod steps;
 use overture_campaign::{ValidationContext, parse_campaign};
 use overture_core::Tier;
 
-/// alice, bob and carol, all Premium; lists are not checked.
+/// alice, bob and carol, all Premium, and the mailbox carol-mail; lists are not checked.
 fn ctx() -> ValidationContext {
     ValidationContext::new()
         .with_account("alice", Tier::Premium)
         .with_account("bob", Tier::Premium)
         .with_account("carol", Tier::Premium)
+        .with_mailbox("carol-mail")
 }
 
 /// Parses `yaml` as `c.yaml` and asserts the exact diagnostics (none means it must parse).

@@ -70,7 +70,7 @@ fn unknown_top_level_keys() {
     check(
         &format!("{head}{STEPS}colour: blue\n"),
         &[
-            "c.yaml:6:1: unknown key `colour` (expected one of `name`, `accounts`, `leads`, `settings`, `steps`)",
+            "c.yaml:6:1: unknown key `colour` (expected one of `name`, `accounts`, `mailboxes`, `leads`, `settings`, `steps`)",
         ],
     );
     check(
@@ -352,7 +352,7 @@ colour: blue
             "c.yaml:11:36: `within` must be longer than zero (like `2d`)",
             "c.yaml:11:54: unknown label `fallback` (add `label: fallback` to a later step, or use `next`, `end` or `withdraw`)",
             "c.yaml:14:12: duplicate label `thanks` (already used on line 12; rename one)",
-            "c.yaml:16:1: unknown key `colour` (expected one of `name`, `accounts`, `leads`, `settings`, `steps`)",
+            "c.yaml:16:1: unknown key `colour` (expected one of `name`, `accounts`, `mailboxes`, `leads`, `settings`, `steps`)",
         ],
     );
 }

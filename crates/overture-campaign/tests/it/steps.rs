@@ -7,7 +7,7 @@ use overture_core::sequence::{BranchTarget, Duration, Invite, StepKind, WaitForA
 use crate::{check, check_with, ctx, with_steps};
 
 const ALL_STEPS: &str = "`visit_profile`, `follow`, `like_recent_post`, `invite`, `wait`, \
-                         `wait_for_acceptance`, `message`, `email`, `withdraw`, `tag`, `end`";
+                         `wait_for_acceptance`, `message`, `email`, `branch`, `withdraw`, `tag`, `end`";
 
 #[test]
 fn step_names() {

@@ -106,6 +106,7 @@ fn spec(steps: Vec<Step>) -> CampaignSpec {
     CampaignSpec {
         name: "test".to_owned(),
         accounts: vec!["alice".to_owned()],
+        mailboxes: Vec::new(),
         leads: LeadSource::List("founders".to_owned()),
         settings: CampaignSettings::default(),
         steps,

@@ -2,6 +2,7 @@
 //! channel. No wall clock, no sleeps.
 
 mod crash;
+mod email;
 mod errors;
 mod fake;
 mod flows;

@@ -255,35 +255,46 @@ pub async fn check_campaign(
     })
 }
 
-/// The steps a LinkedIn sender cannot carry: the LinkedIn channel has no endpoint to follow a
-/// person or like a post (docs/linkedin.md), and such a step would stop every lead reaching it.
+/// The steps the campaign's senders cannot carry: an `email` step without `mailboxes` (every
+/// lead would skip it), and for a LinkedIn sender a `follow` or `like_recent_post` step (the
+/// LinkedIn channel has no endpoint for them, docs/linkedin.md; every lead would stop there).
 fn unsupported_steps(spec: &CampaignSpec, accounts: &[overture_core::Account]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    if spec.mailboxes.is_empty() {
+        for (i, step) in spec.steps.iter().enumerate() {
+            if matches!(step.kind, StepKind::Email(_)) {
+                found.push(format!(
+                    "step {} `email`: the campaign has no `mailboxes:`, so every lead would skip \
+                     it; list the email accounts that send it (`mailboxes: [ana]`; add one with \
+                     `overture account add email`)",
+                    i + 1
+                ));
+            }
+        }
+    }
     let Some(sender) = accounts.iter().find(|a| a.kind == AccountKind::Linkedin) else {
-        return Vec::new();
+        return found;
     };
-    spec.steps
-        .iter()
-        .enumerate()
-        .filter_map(|(i, step)| {
-            let what = match step.kind {
-                StepKind::Follow => "follow",
-                StepKind::LikeRecentPost => "like_recent_post",
-                _ => return None,
-            };
-            Some(format!(
-                "step {} `{what}`: sender `{}` is a LinkedIn account, and the LinkedIn channel \
+    found.extend(spec.steps.iter().enumerate().filter_map(|(i, step)| {
+        let what = match step.kind {
+            StepKind::Follow => "follow",
+            StepKind::LikeRecentPost => "like_recent_post",
+            _ => return None,
+        };
+        Some(format!(
+            "step {} `{what}`: sender `{}` is a LinkedIn account, and the LinkedIn channel \
                  cannot {} yet; every lead would be stopped there. Remove the step (a \
                  `visit_profile` warms the lead up too)",
-                i + 1,
-                sender.name,
-                if what == "follow" {
-                    "follow people"
-                } else {
-                    "like posts"
-                }
-            ))
-        })
-        .collect()
+            i + 1,
+            sender.name,
+            if what == "follow" {
+                "follow people"
+            } else {
+                "like posts"
+            }
+        ))
+    }));
+    found
 }
 
 fn to_u32(n: usize) -> u32 {

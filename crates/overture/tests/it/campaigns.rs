@@ -100,6 +100,7 @@ fn the_shipped_examples_validate_against_their_senders() {
     for name in ["alice", "bob", "carol"] {
         s.account(name, "premium");
     }
+    s.ok(&["account", "add", "email", "--name", "carol-mail"]);
     let dir = repo_root().join("examples/campaigns");
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
