@@ -10,5 +10,9 @@ fi
 
 # Python's Jinja2, which the template differential test renders with (overture-message).
 python3 -m pip install --quiet --disable-pip-version-check "jinja2==3.1.6"
+# The loopback SMTP server (aiosmtpd) and the independent DKIM verifier (dkimpy; PyNaCl for its
+# Ed25519 signatures) of overture-email's tests.
+python3 -m pip install --quiet --disable-pip-version-check \
+  "aiosmtpd==1.4.6" "dkimpy==1.1.8" "pynacl==1.5.0"
 
 cargo test --workspace --locked

@@ -1,0 +1,7 @@
+//! overture-email against a real SMTP server (Python's aiosmtpd) on loopback, and its DKIM
+//! signatures against an independent verifier (Python's dkimpy).
+
+mod dkim;
+mod failures;
+mod send;
+mod server;
