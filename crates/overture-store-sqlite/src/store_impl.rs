@@ -100,6 +100,28 @@ impl Store for SqliteStore {
         self.delete_secret_impl(ws, account, name)
     }
 
+    async fn put_workspace_secret(
+        &self,
+        ws: WorkspaceId,
+        name: &str,
+        sealed: SealedSecret,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.put_workspace_secret_impl(ws, name, sealed, now)
+    }
+
+    async fn workspace_secret(
+        &self,
+        ws: WorkspaceId,
+        name: &str,
+    ) -> Result<Option<StoredSecret>, StoreError> {
+        self.workspace_secret_impl(ws, name)
+    }
+
+    async fn list_workspace_secrets(&self, ws: WorkspaceId) -> Result<Vec<SecretInfo>, StoreError> {
+        self.list_workspace_secrets_impl(ws)
+    }
+
     async fn add_suppressions(
         &self,
         ws: WorkspaceId,

@@ -127,6 +127,29 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// Encrypted bytes stored as the workspace's secret `name` (not one account's: the DKIM key
+    /// of a sending domain), replacing any stored one; `NotFound` for an unknown workspace.
+    fn put_workspace_secret(
+        &self,
+        ws: WorkspaceId,
+        name: &str,
+        sealed: SealedSecret,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The workspace's secret `name`, if one is stored.
+    fn workspace_secret(
+        &self,
+        ws: WorkspaceId,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<StoredSecret>, StoreError>> + Send;
+
+    /// The names and times of the workspace's own secrets, by name.
+    fn list_workspace_secrets(
+        &self,
+        ws: WorkspaceId,
+    ) -> impl Future<Output = Result<Vec<SecretInfo>, StoreError>> + Send;
+
     // The suppression list.
 
     /// Adds entries (kind and normalised value, see `overture_core::suppression`) to the

@@ -99,6 +99,7 @@ macro_rules! conformance_tests {
             variant_stats_count_sends_and_successes,
             secrets_put_get_replace_and_delete,
             secrets_are_scoped_by_workspace_and_account,
+            workspace_secrets_put_get_and_list,
             suppressions_add_list_and_remove,
             suppression_matches_leads_and_marks_claims,
             unsubscribe_tokens_suppress_their_lead,

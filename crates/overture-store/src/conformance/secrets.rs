@@ -129,3 +129,45 @@ pub async fn secrets_are_scoped_by_workspace_and_account<S: Store>(store: S) {
     ));
     assert!(ok("kept", store.secret(ws, alice, "session").await).is_some());
 }
+
+/// A workspace's own secret reads back byte for byte, is replaced in place, is listed by name
+/// and is not seen from another workspace; an unknown workspace cannot hold one.
+pub async fn workspace_secrets_put_get_and_list<S: Store>(store: S) {
+    let ws = WorkspaceId::DEFAULT;
+    let other = ok("workspace", store.create_workspace("other").await).id;
+    ok(
+        "put",
+        store
+            .put_workspace_secret(ws, "dkim:example.com", sealed(1), at(1))
+            .await,
+    );
+    ok(
+        "replace",
+        store
+            .put_workspace_secret(ws, "dkim:example.com", sealed(2), at(2))
+            .await,
+    );
+    let got = ok("get", store.workspace_secret(ws, "dkim:example.com").await).expect("stored");
+    assert_eq!(got.sealed, sealed(2));
+    assert_eq!((got.created_at, got.updated_at), (at(1), at(2)));
+    assert_eq!(
+        ok(
+            "other",
+            store.workspace_secret(other, "dkim:example.com").await
+        ),
+        None
+    );
+    let names: Vec<String> = ok("list", store.list_workspace_secrets(ws).await)
+        .into_iter()
+        .map(|i| i.name)
+        .collect();
+    assert_eq!(names, ["dkim:example.com"]);
+    assert!(ok("list other", store.list_workspace_secrets(other).await).is_empty());
+    let missing = store
+        .put_workspace_secret(WorkspaceId(999), "x", sealed(3), at(3))
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+}
