@@ -1,0 +1,5 @@
+//! The crate's one integration-test binary.
+
+mod classify;
+mod dovecot;
+mod mailbox;
