@@ -107,6 +107,7 @@ impl Dovecot {
              first_valid_uid = 1\n\
              first_valid_gid = 1\n\
              mail_location = maildir:{r}/mail/%u\n\
+             namespace inbox {{\n  inbox = yes\n  mailbox Gesendet {{\n    special_use = \\Sent\n  }}\n}}\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {r}/passwd\n}}\n\
              userdb {{\n  driver = static\n  args = uid={mail_user} gid={mail_user} home={r}/mail/%u\n}}\n\
              service imap-login {{\n\

@@ -228,3 +228,27 @@ async fn nobody_listening_is_a_transient_failure() {
     let error = mailbox.inbound_since(None).await.unwrap_err();
     assert!(matches!(error, ChannelError::Transient { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn find_sent_prefers_the_folder_marked_sent() {
+    let server = Dovecot::start();
+    let mut admin = server.admin().await;
+    // "Gesendet" carries the \Sent special use (see the server's configuration); "Sent" is a
+    // plain folder that must not be searched then.
+    admin.create("Sent").await;
+    admin.create("Gesendet").await;
+    let sent = "Date: Tue, 01 Dec 2026 08:14:01 +0000\n\
+        From: Ana Lindqvist <ana.lindqvist@example.com>\n\
+        To: Jonas Berg <jonas.berg@example.org>\n\
+        Subject: Kurze Frage\n\
+        Message-ID: <ov-01hxk1m2n3@mail.example.com>\n\n\
+        Hallo Jonas,\n";
+    admin
+        .append("Gesendet", sent.as_bytes(), "16-Nov-2026 09:14:01 +0100")
+        .await;
+    let mailbox = mailbox(&server, server.url(), PASSWORD);
+    assert_eq!(
+        mailbox.find_sent("ov-01hxk1m2n3@mail.example.com").await,
+        Ok(Some(true))
+    );
+}

@@ -3,3 +3,4 @@
 mod classify;
 mod dovecot;
 mod mailbox;
+mod url;
