@@ -8,6 +8,14 @@ if command -v rustup >/dev/null 2>&1; then
   rustup show active-toolchain >/dev/null
 fi
 
+# Dovecot, which the IMAP tests (overture-imap) start on loopback, from Debian's packages.
+if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+  sudo=""
+  if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-imapd
+fi
+
 # Python's Jinja2, which the template differential test renders with (overture-message).
 python3 -m pip install --quiet --disable-pip-version-check "jinja2==3.1.6"
 # The loopback SMTP server (aiosmtpd) and the independent DKIM verifier (dkimpy; PyNaCl for its

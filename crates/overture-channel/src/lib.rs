@@ -10,6 +10,7 @@
 
 mod email;
 mod error;
+mod map;
 mod types;
 
 use std::future::Future;
@@ -20,6 +21,7 @@ use overture_core::{Account, ProfileUrl};
 
 pub use email::{EmailRequest, InboundEmail, InboundKind, InboundPage, SentEmail};
 pub use error::{ChannelError, ErrorClass};
+pub use map::ChannelMap;
 pub use types::{
     Connection, Degree, InviteRequest, LikeOutcome, MessageRequest, Page, Profile, Reply,
     SentInvitation, SentMessage, ThreadMessage,

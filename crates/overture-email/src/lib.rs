@@ -18,12 +18,18 @@
 //!   status code, phase of the transaction) to a
 //!   [`ChannelError`](overture_channel::ChannelError); `docs/email.md` tabulates it.
 //!
-//! It depends on the channel port only; it reads no files, environment or clock (`now` is a
-//! parameter). Receiving mail (IMAP) is not here.
+//! - [`MailboxChannel`] is an email account's `Channel`: it sends through [`SmtpMailer`] (and
+//!   can save a copy in the Sent folder), finds a lost answer's email in the Sent folder by
+//!   its `Message-ID`, and reads new mail through `overture_imap::ImapMailbox`;
+//!   [`MailboxChannels`] hands each account's channel to the engine.
+//!
+//! It depends on the channel port, the core, the clock and `overture-imap`; it reads no files
+//! or environment, and time only through the clock it is given.
 
 pub mod classify;
 mod compose;
 mod dkim;
+mod mailbox_channel;
 mod smtp_mailer;
 mod smtp_url;
 
@@ -34,6 +40,7 @@ pub use compose::{
 pub use dkim::{DkimAlgorithm, DkimError, DkimKey, RSA_BITS, SIGNED_HEADERS};
 pub use lettre::Message;
 pub use lettre::message::Mailbox;
+pub use mailbox_channel::{MailboxChannel, MailboxChannels};
 pub use smtp_mailer::{
     DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, MailerError, SmtpConfig, SmtpMailer,
 };

@@ -192,6 +192,16 @@ impl SmtpMailer {
         request: &EmailRequest,
         now: Timestamp,
     ) -> Result<SentEmail, ChannelError> {
+        self.send_keeping(request, now).await.map(|(sent, _)| sent)
+    }
+
+    /// [`Self::send`], also giving back the message as sent (signed), to save a copy in the
+    /// mailbox's Sent folder.
+    pub async fn send_keeping(
+        &self,
+        request: &EmailRequest,
+        now: Timestamp,
+    ) -> Result<(SentEmail, Vec<u8>), ChannelError> {
         let mut message = compose(&self.sender, request, now).map_err(compose_failure)?;
         if let Some(key) = &self.dkim {
             key.sign(&mut message);
@@ -213,9 +223,12 @@ impl SmtpMailer {
                 tracing::warn!(message_id = %id, error = %error, "the email was not accepted");
             }
         }
-        result.map(|()| SentEmail {
-            message_id: id,
-            sent_at: now,
+        result.map(|()| {
+            let sent = SentEmail {
+                message_id: id,
+                sent_at: now,
+            };
+            (sent, content)
         })
     }
 

@@ -253,6 +253,20 @@ impl ImapMailbox {
         result
     }
 
+    /// Saves a copy of a sent message (its raw bytes) in the Sent folder, marked seen, as
+    /// mail clients do for servers that do not keep one themselves; `false` when the mailbox
+    /// has no Sent folder.
+    pub async fn save_sent(&self, raw: &[u8]) -> Result<bool, ChannelError> {
+        let mut session = self.open().await?;
+        let result = match sent_folder(&mut session).await {
+            Ok(Some(folder)) => session.append_seen(&folder, raw).await.map(|()| true),
+            Ok(None) => Ok(false),
+            Err(e) => Err(e),
+        };
+        session.close().await;
+        result
+    }
+
     async fn search_sent(
         &self,
         session: &mut ImapSession,

@@ -68,6 +68,9 @@ pub enum Command {
     /// The suppression list: addresses, domains and LinkedIn profiles never contacted
     #[command(subcommand)]
     Suppress(SuppressCommand),
+    /// DKIM keys that sign the workspace's email, one per sending domain
+    #[command(subcommand)]
+    Dkim(DkimCommand),
     /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
     Demo(DemoArgs),
     /// Compare withdrawal policies over many seeded sandbox worlds
@@ -78,6 +81,29 @@ pub enum Command {
     /// Tools for developing Overture
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+/// `overture dkim …`
+#[derive(Debug, Subcommand)]
+pub enum DkimCommand {
+    /// Make a key for a sending domain, store it encrypted and print the DNS TXT record to
+    /// publish (replaces the domain's key: publish the new record first under a new selector)
+    Generate {
+        /// The sending domain (of the mailboxes' --from)
+        #[arg(long)]
+        domain: String,
+        /// The selector, the DNS name's first part (`<selector>._domainkey.<domain>`)
+        #[arg(long, default_value = "overture")]
+        selector: String,
+        /// rsa (RSA-2048, read everywhere) or ed25519 (shorter; not every receiver checks it)
+        #[arg(long, default_value = "rsa")]
+        algorithm: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the DNS TXT record of each domain's key
+    List(JsonFlag),
 }
 
 /// `overture suppress …`
@@ -288,9 +314,9 @@ pub struct JsonFlag {
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
     /// Add a sender account
-    Add(AccountAdd),
+    Add(Box<AccountAdd>),
     /// Change an account's tier, time zone, working hours or limits
-    Set(AccountSet),
+    Set(Box<AccountSet>),
     /// List sender accounts
     List(JsonFlag),
     /// Show one account with its limits and working hours
@@ -361,9 +387,76 @@ pub struct AccountAdd {
     pub cookies_file: Option<PathBuf>,
     #[command(flatten)]
     pub route: RouteArgs,
+    #[command(flatten)]
+    pub mailbox: MailboxArgs,
     /// Print the created account as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// An email account's mailbox. Its settings and passwords are stored encrypted.
+#[derive(Debug, Args)]
+pub struct MailboxArgs {
+    /// The sender, like "Ana Lindqvist <ana@example.com>"
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: Option<String>,
+    /// The SMTP server: `smtps://USER@HOST[:465]` (TLS) or `smtp://USER@HOST[:587]` (STARTTLS);
+    /// the user percent-encoded (ana%40example.com), never a password in the URL
+    #[arg(long, value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// The IMAP server, to read replies, bounces and unsubscribes and to find sent mail after a
+    /// crash: `imaps://USER@HOST[:993]` or `imap://USER@HOST[:143]?tls=starttls` (`none` removes it)
+    #[arg(long, value_name = "URL")]
+    pub imap_url: Option<String>,
+    /// A file holding the mailbox password (SMTP, and IMAP unless --imap-password-file); `-`
+    /// reads standard input
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// A file holding the IMAP password, when it differs
+    #[arg(long, value_name = "FILE")]
+    pub imap_password_file: Option<PathBuf>,
+    /// A footer added to every email after a `-- ` line, such as a postal address ("" removes
+    /// it)
+    #[arg(long, value_name = "TEXT")]
+    pub footer: Option<String>,
+    /// The https base of the one-click unsubscribe link, served by `overture serve`
+    /// (`<URL>/u/<token>`) ("" removes it)
+    #[arg(long, value_name = "URL")]
+    pub unsubscribe_url: Option<String>,
+    /// An address for mailto unsubscribe requests ("" removes it)
+    #[arg(long, value_name = "ADDRESS")]
+    pub unsubscribe_mailto: Option<String>,
+    /// Extra trusted root certificates (PEM) for servers with a private CA
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Save a copy of each email sent in the Sent folder (for servers that do not keep one)
+    #[arg(long, value_name = "on|off")]
+    pub save_sent_copy: Option<OnOff>,
+}
+
+impl MailboxArgs {
+    /// Whether any flag was given.
+    pub fn given(&self) -> bool {
+        self.from.is_some()
+            || self.smtp_url.is_some()
+            || self.imap_url.is_some()
+            || self.password_file.is_some()
+            || self.imap_password_file.is_some()
+            || self.footer.is_some()
+            || self.unsubscribe_url.is_some()
+            || self.unsubscribe_mailto.is_some()
+            || self.ca_file.is_some()
+            || self.save_sent_copy.is_some()
+    }
+}
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Yes
+    On,
+    /// No
+    Off,
 }
 
 /// How a LinkedIn account reaches LinkedIn. Stored encrypted (a proxy URL may hold a
@@ -443,6 +536,8 @@ pub struct AccountSet {
     pub cookies_file: Option<PathBuf>,
     #[command(flatten)]
     pub route: RouteArgs,
+    #[command(flatten)]
+    pub mailbox: MailboxArgs,
     /// Print the changed account as JSON
     #[arg(long)]
     pub json: bool,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use overture_core::{Account, AccountId, AccountKind, WorkspaceId};
+use overture_email::MailboxChannels;
 use overture_linkedin::{ClientConfig, LinkedInChannel, LinkedInChannels, VoyagerClient};
 use overture_secrets::vault::{self, LINKEDIN_SESSION};
 use overture_secrets::{LinkedInSession, MasterKey, Secret};
@@ -176,16 +177,26 @@ pub struct Rotated {
     session: LinkedInSession,
 }
 
-/// Keeps [`LinkedInChannels`] in step with the store: loads each LinkedIn account's channel
-/// from its session and route, again whenever either changes (new cookies from
+/// Keeps the LinkedIn and mailbox channels in step with the store: loads each LinkedIn
+/// account's channel from its session and route, and each email account's from its mailbox
+/// settings, passwords and DKIM key, again whenever any of them changes (new cookies from
 /// `overture account set`), and hands the cookies LinkedIn rotates to the saver.
-#[derive(Debug)]
 pub struct SessionLoader {
     key: MasterKey,
     channels: Arc<LinkedInChannels>,
-    /// When each loaded account's session or route was last stored.
+    mailboxes: Arc<MailboxChannels>,
+    clock: Arc<dyn overture_clock::Clock>,
+    /// When each loaded account's credentials were last stored.
     loaded: HashMap<AccountId, Timestamp>,
     rotations: mpsc::UnboundedSender<Rotated>,
+}
+
+impl std::fmt::Debug for SessionLoader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionLoader")
+            .field("loaded", &self.loaded.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Stores the sessions LinkedIn rotates until every sender is gone; returns how many it
@@ -218,22 +229,64 @@ impl SessionLoader {
     /// [`save_rotations`]).
     pub fn new(
         key: MasterKey,
-        channels: Arc<LinkedInChannels>,
+        (channels, mailboxes): (Arc<LinkedInChannels>, Arc<MailboxChannels>),
+        clock: Arc<dyn overture_clock::Clock>,
         rotations: mpsc::UnboundedSender<Rotated>,
     ) -> Self {
         Self {
             key,
             channels,
+            mailboxes,
+            clock,
             loaded: HashMap::new(),
             rotations,
         }
     }
 
-    /// Loads the channels of the workspace's LinkedIn accounts whose session or route changed
-    /// since the last call; forgets those whose session was deleted. Returns how many
-    /// accounts have a channel. An account whose secrets do not decrypt is an error.
+    /// Loads the channels of the workspace's email accounts whose settings, passwords or DKIM
+    /// keys changed since the last call.
+    async fn refresh_mailboxes<S: Store>(
+        &mut self,
+        store: &S,
+        ws: WorkspaceId,
+        accounts: &[Account],
+    ) -> CliResult {
+        let dkim = store
+            .list_workspace_secrets(ws)
+            .await?
+            .into_iter()
+            .filter(|s| s.name.starts_with(crate::mailbox::DKIM_PREFIX))
+            .map(|s| s.updated_at)
+            .max();
+        for account in accounts.iter().filter(|a| a.kind == AccountKind::Email) {
+            let secrets = store.list_secrets(ws, account.id).await?;
+            let stamp = secrets.iter().map(|s| s.updated_at).chain(dkim).max();
+            if stamp.is_some() && self.loaded.get(&account.id) == stamp.as_ref() {
+                continue;
+            }
+            let clock = Arc::clone(&self.clock);
+            match crate::mailbox::channel(store, &self.key, account, clock).await? {
+                Some(channel) => {
+                    self.mailboxes.insert(account.id, channel);
+                    tracing::debug!(account = %account.name, "loaded the mailbox");
+                }
+                None => {
+                    self.mailboxes.remove(account.id);
+                }
+            }
+            if let Some(stamp) = stamp {
+                self.loaded.insert(account.id, stamp);
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads the channels of the workspace's LinkedIn and email accounts whose credentials
+    /// changed since the last call; forgets those whose session was deleted. Returns how many
+    /// accounts are loaded. An account whose secrets do not decrypt is an error.
     pub async fn refresh<S: Store>(&mut self, store: &S, ws: WorkspaceId) -> CliResult<usize> {
         let accounts = store.list_accounts(ws).await?;
+        self.refresh_mailboxes(store, ws, &accounts).await?;
         for account in accounts.iter().filter(|a| a.kind == AccountKind::Linkedin) {
             let secrets = store.list_secrets(ws, account.id).await?;
             let has_session = secrets.iter().any(|s| s.name == LINKEDIN_SESSION);

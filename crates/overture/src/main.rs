@@ -9,6 +9,7 @@ mod cmd;
 mod config;
 mod error;
 mod linkedin;
+mod mailbox;
 mod master_key;
 mod output;
 mod store;

@@ -3,5 +3,6 @@
 
 mod dkim;
 mod failures;
+mod fallback;
 mod send;
 mod server;

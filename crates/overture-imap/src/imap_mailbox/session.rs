@@ -104,6 +104,22 @@ impl ImapSession {
         within(self.timeout, &self.host, &what, self.inner.examine(folder)).await
     }
 
+    /// `APPEND` of a message to `folder`, marked seen.
+    pub(super) async fn append_seen(
+        &mut self,
+        folder: &str,
+        raw: &[u8],
+    ) -> Result<(), ChannelError> {
+        let what = format!("saving a copy in {folder}");
+        within(
+            self.timeout,
+            &self.host,
+            &what,
+            self.inner.append(folder, Some("(\\Seen)"), None, raw),
+        )
+        .await
+    }
+
     /// `UID SEARCH <query>`.
     pub(super) async fn uid_search(&mut self, query: &str) -> Result<Vec<u32>, ChannelError> {
         let found = within(

@@ -1,6 +1,7 @@
 //! `overture account add|set|list|show|check`.
 
 mod check;
+mod mailbox;
 mod session;
 
 use jiff::civil::Time;
@@ -18,8 +19,8 @@ use crate::output::{print_json, table};
 
 pub async fn run(ctx: &Ctx, command: AccountCommand) -> CliResult {
     match command {
-        AccountCommand::Add(args) => add(ctx, args).await,
-        AccountCommand::Set(args) => set(ctx, args).await,
+        AccountCommand::Add(args) => add(ctx, *args).await,
+        AccountCommand::Set(args) => set(ctx, *args).await,
         AccountCommand::List(flag) => {
             let store = ctx.store(false).await?;
             let accounts = store.list_accounts(ctx.settings.workspace()).await?;
@@ -123,6 +124,17 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     } else {
         None
     };
+    let mailbox = if args.mailbox.given() {
+        Some(mailbox::read(
+            ctx,
+            kind,
+            None,
+            &args.mailbox,
+            session::key(ctx)?,
+        )?)
+    } else {
+        None
+    };
     // Seats that need credentials wait for them before they act.
     let status = match kind {
         AccountKind::Sandbox => AccountStatus::Active,
@@ -154,11 +166,20 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     if let Some((route, key)) = &route {
         crate::linkedin::save_route(&store, key, &account, route, ctx.now()).await?;
     }
+    if let Some(update) = &mailbox {
+        mailbox::save(ctx, &store, &account, update).await?;
+    }
     // Seats that need credentials start paused until they are given (`NeedsCredentials`).
+    let ready = cookies.is_some()
+        || mailbox
+            .as_ref()
+            .is_some_and(mailbox::MailboxUpdate::has_password);
     let account = if kind == AccountKind::Sandbox {
         account
-    } else if let Some(cookies) = &cookies {
-        session::save(ctx, &store, &account, cookies).await?;
+    } else if ready {
+        if let Some(cookies) = &cookies {
+            session::save(ctx, &store, &account, cookies).await?;
+        }
         store
             .set_account_status(account.workspace_id, account.id, AccountStatus::Active)
             .await?
@@ -189,6 +210,15 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     if cookies.is_some() {
         println!("Stored its LinkedIn session, encrypted; the account is active.");
     }
+    if let Some(update) = &mailbox {
+        if update.has_password() {
+            println!("Stored its mailbox settings and password, encrypted; the account is active.");
+        } else {
+            println!(
+                "Stored its mailbox settings, encrypted; give its password with --password-file."
+            );
+        }
+    }
     if let Some((route, _)) = &route {
         println!("It reaches LinkedIn at {}.", route.describe());
     }
@@ -212,6 +242,19 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
         let current = crate::linkedin::load_route(&store, &key, &account).await?;
         let route = session::new_route(account.kind, &current, &args.route)?;
         (route != current).then_some((route, key))
+    } else {
+        None
+    };
+    let mailbox = if args.mailbox.given() {
+        let key = session::key(ctx)?;
+        let current = crate::mailbox::load(&store, &key, &account).await?;
+        Some(mailbox::read(
+            ctx,
+            account.kind,
+            current,
+            &args.mailbox,
+            key,
+        )?)
     } else {
         None
     };
@@ -250,11 +293,11 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
             .map_err(|e| CliError::input(format!("--governor {change}: {e}")))?;
     }
     let unchanged = settings == account.settings();
-    if unchanged && cookies.is_none() && route.is_none() {
+    if unchanged && cookies.is_none() && route.is_none() && mailbox.is_none() {
         return Err(CliError::input(
             "nothing to change (pass --tier, --tz, --days, --hours, --limit, --governor, \
              --reset-limits, --first-name, --last-name, --company, --position, --cookies-file, \
-             --api-base or --proxy)",
+             --api-base, --proxy, or a mailbox flag such as --smtp-url)",
         ));
     }
     let tier_changed = settings.tier != account.tier;
@@ -267,6 +310,14 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
     };
     if let Some((route, key)) = &route {
         crate::linkedin::save_route(&store, key, &updated, route, ctx.now()).await?;
+    }
+    if let Some(update) = &mailbox {
+        mailbox::save(ctx, &store, &updated, update).await?;
+        if update.has_password() && updated.status == AccountStatus::NeedsCredentials {
+            updated = store
+                .set_account_status(ws, updated.id, AccountStatus::Active)
+                .await?;
+        }
     }
     if let Some(cookies) = &cookies {
         session::save(ctx, &store, &updated, cookies).await?;

@@ -5,6 +5,7 @@ mod campaign;
 mod config;
 mod demo;
 mod dev;
+mod dkim;
 mod export;
 mod init;
 mod invites;
@@ -70,6 +71,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Invites(c) => invites::run(&ctx, c).await,
         Command::Export(c) => export::run(&ctx, c).await,
         Command::Suppress(c) => suppress::run(&ctx, c).await,
+        Command::Dkim(c) => dkim::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Dev(c) => dev::run(c).await,

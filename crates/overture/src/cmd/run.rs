@@ -6,7 +6,7 @@
 //! the engine runs (`overture account set NAME --cookies-file`) is picked up within
 //! [`RELOAD_EVERY`], and cookies LinkedIn rotates are stored back, encrypted. An account without
 //! a session is paused as needing credentials at its first action, and nothing is sent. Email
-//! accounts are not carried yet: one that has its credentials is paused with the reason.
+//! accounts are carried by their mailboxes (SMTP to send, IMAP to read), loaded the same way.
 //! SIGINT and SIGTERM stop the engine cleanly: the action being executed finishes, nothing is
 //! left claimed, and rotated cookies are stored before the command ends.
 
@@ -16,6 +16,7 @@ use jiff::SignedDuration;
 use overture_channel::{ChannelError, Channels, Either};
 use overture_clock::{Clock, SystemClock};
 use overture_core::{Account, AccountKind, AccountStatus};
+use overture_email::{MailboxChannel, MailboxChannels};
 use overture_engine::{Engine, EngineConfig};
 use overture_linkedin::{LinkedInChannel, LinkedInChannels};
 use overture_sandbox::{SandboxChannel, SandboxChannels, SandboxNetwork, SeatProfile, WorldParams};
@@ -70,6 +71,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     let clock = SystemClock;
     let deadline = limit.map(|d| clock.now().saturating_add(d).unwrap_or(clock.now()));
     let linkedin = Arc::new(LinkedInChannels::new());
+    let mailboxes = Arc::new(MailboxChannels::new());
     let (rotations, rotated) = mpsc::unbounded_channel();
     let mut loader = None;
     // The key is needed to read stored sessions; without any, a key (if there is one) still
@@ -82,14 +84,16 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     };
     if let Some(key) = key {
         let saver = tokio::spawn(save_rotations(store.clone(), key.clone(), rotated, clock));
-        let mut l = SessionLoader::new(key, Arc::clone(&linkedin), rotations);
+        let both = (Arc::clone(&linkedin), Arc::clone(&mailboxes));
+        let mut l = SessionLoader::new(key, both, Arc::new(clock), rotations);
         let loaded = l.refresh(&store, ws).await?;
-        eprintln!("LinkedIn: {loaded} account(s) with a session.");
+        eprintln!("LinkedIn and email: {loaded} account(s) with their credentials.");
         loader = Some((l, saver));
     }
     let channels = RunChannels {
         sandbox: network.channels(),
         linkedin,
+        mailboxes,
     };
     let reloads = loader.map(|(mut l, saver)| {
         let store = store.clone();
@@ -145,29 +149,22 @@ async fn has_sessions<S: Store>(store: &S, accounts: &[Account]) -> CliResult<bo
     Ok(false)
 }
 
-/// The channels `overture run` has: the sandbox's and LinkedIn's. An email account gets an
-/// error that pauses it with the reason before anything is sent: the email channel is not
-/// wired into `run` in this version.
+/// The channels `overture run` has: the sandbox's, LinkedIn's and the mailboxes'.
 #[derive(Debug)]
 struct RunChannels {
     sandbox: SandboxChannels,
     linkedin: Arc<LinkedInChannels>,
+    mailboxes: Arc<MailboxChannels>,
 }
 
 impl Channels for RunChannels {
-    type Channel = Either<SandboxChannel, Arc<LinkedInChannel>>;
+    type Channel = Either<SandboxChannel, Either<Arc<LinkedInChannel>, Arc<MailboxChannel>>>;
 
     fn channel(&self, account: &Account) -> Result<Self::Channel, ChannelError> {
-        match account.kind {
-            AccountKind::Sandbox => return self.sandbox.channel(account).map(Either::Left),
-            AccountKind::Linkedin => return self.linkedin.channel(account).map(Either::Right),
-            AccountKind::Email => {}
-        }
-        Err(ChannelError::Challenge {
-            detail: format!(
-                "`overture run` cannot carry {} accounts yet; `{}` is paused and nothing was sent",
-                account.kind, account.name
-            ),
+        Ok(match account.kind {
+            AccountKind::Sandbox => Either::Left(self.sandbox.channel(account)?),
+            AccountKind::Linkedin => Either::Right(Either::Left(self.linkedin.channel(account)?)),
+            AccountKind::Email => Either::Right(Either::Right(self.mailboxes.channel(account)?)),
         })
     }
 }

@@ -386,7 +386,7 @@ fn a_full_run_talks_to_linkedin_stores_rotated_cookies_and_writes_no_cookie_valu
     let stderr = run.stderr();
     run.success();
     assert!(
-        stderr.contains("LinkedIn: 1 account(s) with a session."),
+        stderr.contains("LinkedIn and email: 1 account(s) with their credentials."),
         "{stderr}"
     );
 

@@ -8,6 +8,7 @@ mod export_import;
 mod invites;
 mod leads;
 mod linkedin;
+mod mailbox;
 mod secrets;
 mod simulate;
 mod suppress;

@@ -101,10 +101,32 @@ pub async fn save<S: Store>(
 /// The account's session as `account show` says it: whether one is stored and since when,
 /// never its value. `None` for accounts that have no session.
 pub async fn describe<S: Store>(store: &S, account: &Account) -> CliResult<Option<String>> {
+    let secrets = store.list_secrets(account.workspace_id, account.id).await?;
+    if account.kind == AccountKind::Email {
+        let has = |name: &str| secrets.iter().find(|s| s.name == name);
+        return Ok(Some(
+            match (
+                has(crate::mailbox::MAILBOX),
+                has(crate::mailbox::MAILBOX_PASSWORD),
+            ) {
+                (Some(s), Some(_)) => format!(
+                    "mailbox settings and password stored, encrypted (set {})",
+                    s.updated_at.strftime("%Y-%m-%d")
+                ),
+                (Some(_), None) => format!(
+                    "mailbox settings stored, no password (give it: overture account set {} --password-file FILE)",
+                    account.name
+                ),
+                _ => format!(
+                    "none (give them: overture account set {} --from \"Name <address>\" --smtp-url URL --password-file FILE)",
+                    account.name
+                ),
+            },
+        ));
+    }
     if account.kind != AccountKind::Linkedin {
         return Ok(None);
     }
-    let secrets = store.list_secrets(account.workspace_id, account.id).await?;
     let routed = if secrets.iter().any(|s| s.name == LINKEDIN_ROUTE) {
         "; reached through its own api_base or proxy (stored encrypted)"
     } else {
