@@ -121,6 +121,9 @@ pub(crate) fn text_of(kind: &StepKind, field: TextField, variant: usize) -> Opti
             email.variants.get(variant).map(|v| &v.subject)
         }
         (StepKind::Email(email), TextField::Body) => email.variants.get(variant).map(|v| &v.body),
+        (StepKind::Email(email), TextField::Html) => {
+            email.variants.get(variant).and_then(|v| v.html.as_ref())
+        }
         _ => None,
     }
     .map(String::as_str)
@@ -159,7 +162,9 @@ fn text_count(kind: &StepKind, field: TextField) -> usize {
     match (kind, field) {
         (StepKind::Invite(invite), TextField::Note) => invite.notes.len(),
         (StepKind::Message(message), TextField::Text) => message.texts.len(),
-        (StepKind::Email(email), TextField::Subject | TextField::Body) => email.variants.len(),
+        (StepKind::Email(email), TextField::Subject | TextField::Body | TextField::Html) => {
+            email.variants.len()
+        }
         _ => 0,
     }
 }

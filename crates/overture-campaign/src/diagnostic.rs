@@ -31,6 +31,8 @@ pub enum TextField {
     Subject,
     /// An `email` step's `body`.
     Body,
+    /// An `email` step's `html` alternative.
+    Html,
 }
 
 impl TextField {
@@ -41,6 +43,7 @@ impl TextField {
             TextField::Text => "text",
             TextField::Subject => "subject",
             TextField::Body => "body",
+            TextField::Html => "html",
         }
     }
 }

@@ -33,7 +33,7 @@ const STEP_FIELDS: [(&str, &[&str]); 5] = [
         &["within", "accepted", "not_accepted"],
     ),
     ("message", &["text"]),
-    ("email", &["subject", "body"]),
+    ("email", &["subject", "body", "html"]),
     ("branch", &["if", "then", "else"]),
 ];
 
@@ -433,7 +433,7 @@ fn read_email_content(
 ) -> Option<EmailContent> {
     let example = "email: { subject: \"Hello\", body: \"…\" }";
     let shape = step_shape("`email`", " in `email`", example);
-    let fields: Fields<'_, '_> = node::fields(value, report, &["subject", "body"], &shape)?;
+    let fields: Fields<'_, '_> = node::fields(value, report, &["subject", "body", "html"], &shape)?;
     let subject = fields
         .require(
             report,
@@ -454,8 +454,16 @@ fn read_email_content(
             step.texts.push((TextField::Body, variant, node::pos(v)));
             node::non_empty_text(v, report, "body")
         });
+    let html = match fields.get("html") {
+        Some(v) => {
+            step.texts.push((TextField::Html, variant, node::pos(v)));
+            Some(node::non_empty_text(v, report, "html")?.to_owned())
+        }
+        None => None,
+    };
     Some(EmailContent {
         subject: subject?.to_owned(),
         body: body?.to_owned(),
+        html,
     })
 }

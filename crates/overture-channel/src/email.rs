@@ -60,6 +60,10 @@ pub enum InboundKind {
     Unsubscribe,
 }
 
+/// How an unsubscribe request's token travels in [`InboundEmail::refers_to`]:
+/// `unsubscribe:<token>` (from the subject of a `mailto:` unsubscribe link).
+pub const UNSUBSCRIBE_REF: &str = "unsubscribe:";
+
 /// A message that arrived in the mailbox, classified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundEmail {

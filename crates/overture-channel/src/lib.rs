@@ -19,7 +19,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use overture_core::{Account, ProfileUrl};
 
-pub use email::{EmailRequest, InboundEmail, InboundKind, InboundPage, SentEmail};
+pub use email::{EmailRequest, InboundEmail, InboundKind, InboundPage, SentEmail, UNSUBSCRIBE_REF};
 pub use error::{ChannelError, ErrorClass};
 pub use map::ChannelMap;
 pub use types::{

@@ -302,6 +302,9 @@ pub struct EmailContent {
     pub subject: String,
     /// Plain-text body; not empty.
     pub body: String,
+    /// An HTML alternative of the body, for mail clients that show HTML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 /// Whether a text uses template syntax (`{{ variable }}` or `{% tag %}`), so its final length is

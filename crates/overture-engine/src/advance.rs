@@ -438,6 +438,14 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     let subject =
                         self.render(&content.subject, &vars, spin, TextKind::EmailSubject, tier);
                     let body = self.render(&content.body, &vars, spin, TextKind::EmailBody, tier);
+                    let html = content
+                        .html
+                        .as_ref()
+                        .map(|source| self.render(source, &vars, spin, TextKind::EmailBody, tier));
+                    if let Some(Err(reason)) = &html {
+                        return Ok(Err(format!("email html: {reason}")));
+                    }
+                    payload.html = html.and_then(Result::ok);
                     match (subject, body) {
                         (Ok(subject), Ok(body)) => {
                             payload.subject = Some(subject);

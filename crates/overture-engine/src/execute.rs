@@ -517,7 +517,7 @@ pub(crate) async fn call<Ch: Channel>(
                 to_name: None,
                 subject: subject.clone(),
                 text: text.clone(),
-                html: None,
+                html: payload.html.clone(),
                 idempotency_key: key,
                 unsubscribe_token: payload.unsubscribe.clone().unwrap_or_default(),
                 in_reply_to: None,

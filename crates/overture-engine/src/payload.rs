@@ -26,6 +26,9 @@ pub(crate) struct Payload {
     /// For an email: the rendered subject (the body is `text`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// For an email: the rendered HTML alternative, if the step has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     /// For an email: the recipient's address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,

@@ -2,7 +2,7 @@
 //! account's working hours.
 
 use jiff::{SignedDuration, Timestamp};
-use overture_channel::{Channel, ChannelError, Channels, InboundKind};
+use overture_channel::{Channel, ChannelError, Channels, InboundKind, UNSUBSCRIBE_REF};
 use overture_clock::Clock;
 use overture_core::sequence::StepKind;
 use overture_core::suppression::normalise_address;
@@ -283,6 +283,23 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     }
                 }
                 InboundKind::Unsubscribe => {
+                    // A token names the lead for sure (the subject of our mailto link); the
+                    // store suppresses the lead's profile and address by it.
+                    let token = mail
+                        .refers_to
+                        .iter()
+                        .find_map(|r| r.strip_prefix(UNSUBSCRIBE_REF));
+                    let by_token = match token {
+                        Some(token) => self.store.unsubscribe(token, now).await?,
+                        None => None,
+                    };
+                    let (lead, open) = match &by_token {
+                        Some(done) => {
+                            let open = self.store.open_enrollment(ws, done.lead).await?;
+                            (Some(done.lead), open)
+                        }
+                        None => (lead, open),
+                    };
                     let Some(lead_id) = lead else {
                         // Not a lead's: the sender's own address still goes on the list.
                         if let Some(address) = normalise_address(&mail.from) {

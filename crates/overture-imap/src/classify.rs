@@ -12,9 +12,8 @@ use overture_channel::{InboundEmail, InboundKind};
 
 pub use return_date::return_date;
 
-/// The prefix of the `refers_to` entry that carries an unsubscribe token
-/// (`unsubscribe:<token>`), from a subject or address such as `unsubscribe-<token>`.
-pub const UNSUBSCRIBE_PREFIX: &str = "unsubscribe:";
+/// How an unsubscribe token travels in `refers_to` (the channel port's `UNSUBSCRIBE_REF`).
+pub const UNSUBSCRIBE_PREFIX: &str = overture_channel::UNSUBSCRIBE_REF;
 
 /// Why a message was not classified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

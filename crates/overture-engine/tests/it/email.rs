@@ -274,3 +274,45 @@ async fn an_address_refused_for_good_is_suppressed_and_a_busy_server_is_tried_la
     let s = states(&w).await;
     assert!(s.contains(&EnrollmentState::Stopped) && s.contains(&EnrollmentState::Completed));
 }
+
+#[tokio::test]
+async fn an_unsubscribe_by_token_stops_the_lead_it_names_and_html_goes_with_the_text() {
+    let steps = json!([
+        step(json!({ "type": "email", "variants": [{
+            "subject": "Hello", "body": "Hi {{ first_name }}",
+            "html": "<p>Hi <b>{{ first_name }}</b></p>" }] })),
+        step(json!({ "type": "wait", "duration": "3d" })),
+        email_step("Following up", "Hi again {{ first_name }}"),
+    ]);
+    let (w, ana) = world(2, &[0, 1], steps).await;
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(1)).await.unwrap();
+    let first = w.fake.emails();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[0].1.html.as_deref(), Some("<p>Hi <b>Lead0</b></p>"));
+    // Lead 1 unsubscribes through the mailto link, from another address of theirs.
+    let token = first
+        .iter()
+        .find(|(_, r, _)| r.to == "lead1@example.org")
+        .map(|(_, r, _)| r.unsubscribe_token.clone())
+        .unwrap();
+    let request = mail(
+        InboundKind::Unsubscribe,
+        "private-address@example.net",
+        vec![format!("unsubscribe:{token}")],
+    );
+    w.fake.deliver(ana, request);
+    engine.run_until(start() + days(6)).await.unwrap();
+    let second: Vec<String> = w.fake.emails()[2..]
+        .iter()
+        .map(|(_, r, _)| r.to.clone())
+        .collect();
+    assert_eq!(second, ["lead0@example.org"]);
+    assert_eq!(states(&w).await[1], EnrollmentState::Stopped);
+    let suppressed = w.store.lead_suppression(WS, w.leads[1]).await.unwrap();
+    assert_eq!(
+        suppressed.map(|s| s.reason),
+        Some("unsubscribed".to_owned())
+    );
+}

@@ -134,7 +134,7 @@ fn kind_of(field: TextField) -> TextKind {
         TextField::Note => TextKind::Invite,
         TextField::Text => TextKind::Message,
         TextField::Subject => TextKind::EmailSubject,
-        TextField::Body => TextKind::EmailBody,
+        TextField::Body | TextField::Html => TextKind::EmailBody,
     }
 }
 
@@ -157,6 +157,9 @@ fn texts_of(spec: &CampaignSpec) -> Vec<(usize, TextField, usize, &str)> {
                 for (v, content) in email.variants.iter().enumerate() {
                     out.push((step, TextField::Subject, v, content.subject.as_str()));
                     out.push((step, TextField::Body, v, content.body.as_str()));
+                    if let Some(html) = &content.html {
+                        out.push((step, TextField::Html, v, html.as_str()));
+                    }
                 }
             }
             _ => {}
