@@ -456,6 +456,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     }
                 }
                 payload.to = Some(to);
+                payload.in_reply_to = self.store.last_email_of(ws, e.id).await?;
                 payload.unsubscribe = Some(
                     self.store
                         .unsubscribe_token(ws, lead.id, self.clock.now())

@@ -520,7 +520,7 @@ pub(crate) async fn call<Ch: Channel>(
                 html: payload.html.clone(),
                 idempotency_key: key,
                 unsubscribe_token: payload.unsubscribe.clone().unwrap_or_default(),
-                in_reply_to: None,
+                in_reply_to: payload.in_reply_to.clone(),
             };
             channel
                 .send_email(request)

@@ -29,6 +29,10 @@ pub(crate) struct Payload {
     /// For an email: the rendered HTML alternative, if the step has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
+    /// For an email: the `Message-ID` of the sequence's previous email to the lead, to thread
+    /// under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
     /// For an email: the recipient's address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,

@@ -162,6 +162,14 @@ impl Store for SqliteStore {
         self.inbound_lead_impl(ws, refers_to, from)
     }
 
+    async fn last_email_of(
+        &self,
+        ws: WorkspaceId,
+        enrollment: EnrollmentId,
+    ) -> Result<Option<String>, StoreError> {
+        self.last_email_of_impl(ws, enrollment)
+    }
+
     async fn unsubscribe_token(
         &self,
         ws: WorkspaceId,

@@ -1,7 +1,7 @@
 //! The suppression list and the leads' unsubscribe tokens.
 
 use jiff::Timestamp;
-use overture_core::{LeadId, Suppression, SuppressionKind, WorkspaceId};
+use overture_core::{EnrollmentId, LeadId, Suppression, SuppressionKind, WorkspaceId};
 use overture_store::{StoreError, Unsubscribed};
 use rusqlite::{Connection, Row, params};
 
@@ -154,6 +154,23 @@ impl SqliteStore {
                 params![ws.get(), address],
             )?;
             Ok(found.map(LeadId::from))
+        })
+    }
+
+    pub(crate) fn last_email_of_impl(
+        &self,
+        ws: WorkspaceId,
+        enrollment: EnrollmentId,
+    ) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            scalar(
+                c,
+                "SELECT external_id FROM actions
+                  WHERE workspace_id = ?1 AND enrollment_id = ?2 AND kind = 'email'
+                    AND state = 'done' AND external_id IS NOT NULL
+                  ORDER BY id DESC LIMIT 1",
+                params![ws.get(), enrollment.get()],
+            )
         })
     }
 

@@ -195,6 +195,14 @@ pub trait Store: Send + Sync + 'static {
         from: &str,
     ) -> impl Future<Output = Result<Option<LeadId>, StoreError>> + Send;
 
+    /// The `Message-ID` of the last email sent for an enrollment (a done `email` action's
+    /// external id), so that a follow-up threads under it.
+    fn last_email_of(
+        &self,
+        ws: WorkspaceId,
+        enrollment: EnrollmentId,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
     /// The lead's unsubscribe token: unguessable (122 random bits), created the first time it
     /// is asked for and the same afterwards.
     fn unsubscribe_token(

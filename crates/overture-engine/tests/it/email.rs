@@ -195,10 +195,17 @@ async fn replies_absence_notices_bounces_and_unsubscribes_are_read_from_the_mail
     assert!(entries.contains(&(SuppressionKind::Profile, w.urls[2].to_string().as_str())));
 
     engine.run_until(start() + days(10)).await.unwrap();
-    let later: Vec<_> = w.fake.emails()[5..]
+    let all = w.fake.emails();
+    let follow_up = all[5..]
         .iter()
-        .map(|(_, r, _)| r.to.clone())
-        .collect();
+        .find(|(_, r, _)| r.to == "lead4@example.org")
+        .unwrap();
+    assert_eq!(
+        follow_up.1.in_reply_to.as_deref(),
+        Some(id_of(4).as_str()),
+        "a follow-up threads under the first email"
+    );
+    let later: Vec<_> = all[5..].iter().map(|(_, r, _)| r.to.clone()).collect();
     assert_eq!(later, ["lead4@example.org", "lead3@example.org"]);
     let third_sent = w.fake.effects_of("email")[6].at;
     assert!(third_sent >= back, "not before the return date");
