@@ -5,7 +5,7 @@ use overture_core::action::ActionEvent;
 use overture_core::{
     AccountId, Action, ActionId, ActionState, CampaignId, EnrollmentId, LeadId, WorkspaceId,
 };
-use overture_store::{ActionQuery, ClaimedAction, NewAction, StoreError};
+use overture_store::{ActionQuery, ActionTally, ClaimedAction, NewAction, StoreError};
 use rusqlite::{Row, params};
 
 use crate::changes::enqueue;
@@ -57,6 +57,29 @@ pub(crate) fn decode_claim(row: &Row<'_>) -> Result<ClaimedAction, StoreError> {
 }
 
 impl SqliteStore {
+    pub(crate) fn action_tally_impl(&self) -> Result<Vec<ActionTally>, StoreError> {
+        self.read(|c| {
+            rows(
+                c,
+                "SELECT workspace_id, account_id, kind, state, COUNT(*) AS n FROM actions
+                  GROUP BY workspace_id, account_id, kind, state
+                  ORDER BY workspace_id, account_id, kind, state",
+                (),
+                |row| {
+                    let kind: String = col(row, WHAT, "kind")?;
+                    let state: String = col(row, WHAT, "state")?;
+                    Ok(ActionTally {
+                        workspace: WorkspaceId::from(col::<i64>(row, WHAT, "workspace_id")?),
+                        account: AccountId::from(col::<i64>(row, WHAT, "account_id")?),
+                        kind: kind.parse().map_err(|e| StoreError::corrupt(WHAT, e))?,
+                        state: state.parse().map_err(|e| StoreError::corrupt(WHAT, e))?,
+                        count: col::<i64>(row, WHAT, "n")?.unsigned_abs(),
+                    })
+                },
+            )
+        })
+    }
+
     pub(crate) fn enqueue_actions_impl(&self, actions: &[NewAction]) -> Result<u64, StoreError> {
         self.write(|tx| {
             let mut inserted = 0;

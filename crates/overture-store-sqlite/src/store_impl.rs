@@ -10,12 +10,12 @@ use overture_core::{
     ProfileUrl, Suppression, SuppressionKind, WorkspaceId,
 };
 use overture_store::{
-    AccountHistory, ActionHistory, ActionQuery, Applied, Backoff, Changes, ClaimedAction,
-    ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate, EventQuery,
-    HistoryOutcome, ImportOutcome, InFlightEffect, Intent, IntentOutcome, InvitationQuery,
-    LeadQuery, NewAction, NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind,
-    SealedSecret, SecretInfo, Store, StoreError, StoredConnection, StoredSecret, Unsubscribed,
-    VariantStats, Workspace,
+    AccountHistory, ActionHistory, ActionQuery, ActionTally, Applied, Backoff, Changes,
+    ClaimedAction, ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate,
+    EventQuery, HistoryOutcome, ImportOutcome, InFlightEffect, Intent, IntentOutcome,
+    InvitationQuery, LeadQuery, NewAction, NewCampaignVersion, NewEnrollment, NewInvitation,
+    OpenAccount, PollKind, SealedSecret, SecretInfo, Store, StoreError, StoredConnection,
+    StoredSecret, Unsubscribed, VariantStats, Workspace,
 };
 
 use crate::sqlite_store::SqliteStore;
@@ -98,6 +98,10 @@ impl Store for SqliteStore {
         name: &str,
     ) -> Result<bool, StoreError> {
         self.delete_secret_impl(ws, account, name)
+    }
+
+    async fn action_tally(&self) -> Result<Vec<ActionTally>, StoreError> {
+        self.action_tally_impl()
     }
 
     async fn put_workspace_secret(

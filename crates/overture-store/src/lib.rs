@@ -39,7 +39,7 @@ pub use history::{
 pub use secrets::{SealedSecret, SecretInfo, StoredSecret};
 pub use store::Store;
 pub use types::{
-    ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
-    NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
+    ActionQuery, ActionTally, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery,
+    LeadQuery, NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
 };
 pub use variants::{StepVariant, VariantChoice, VariantStats, step_tallies};

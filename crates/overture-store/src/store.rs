@@ -19,8 +19,8 @@ use crate::error::StoreError;
 use crate::history::{AccountHistory, HistoryOutcome, StoredConnection};
 use crate::secrets::{SealedSecret, SecretInfo, StoredSecret};
 use crate::types::{
-    ActionQuery, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery, LeadQuery,
-    NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
+    ActionQuery, ActionTally, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery,
+    LeadQuery, NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
 };
 use crate::variants::VariantStats;
 
@@ -571,6 +571,9 @@ pub trait Store: Send + Sync + 'static {
     /// The earliest instant something is due: a queued action, an expiring lease or an open
     /// enrollment; `None` when nothing is.
     fn next_due(&self) -> impl Future<Output = Result<Option<Timestamp>, StoreError>> + Send;
+
+    /// How many actions each account has, by kind and state, across workspaces (for metrics).
+    fn action_tally(&self) -> impl Future<Output = Result<Vec<ActionTally>, StoreError>> + Send;
 
     // Back-offs, poll cursors and invitations for the engine.
 

@@ -144,6 +144,21 @@ pub struct ClaimedAction {
     pub suppressed: Option<Suppression>,
 }
 
+/// How many actions of one kind and state an account has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionTally {
+    /// The account's workspace.
+    pub workspace: WorkspaceId,
+    /// The account.
+    pub account: AccountId,
+    /// The kind.
+    pub kind: ActionKind,
+    /// The state.
+    pub state: ActionState,
+    /// How many.
+    pub count: u64,
+}
+
 /// What an unsubscribe did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unsubscribed {

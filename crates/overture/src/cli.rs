@@ -57,6 +57,8 @@ pub enum Command {
     Template(TemplateCommand),
     /// Run the engine in real time until stopped (Ctrl-C or SIGTERM) or for a while
     Run(RunArgs),
+    /// Run the engine and the HTTP service (health, metrics, one-click unsubscribe, the API)
+    Serve(ServeArgs),
     /// Per account: state, pending invitations, invitations against the caps, next actions
     Status(StatusArgs),
     /// Pending invitations: list them, withdraw the stale ones, acceptance statistics
@@ -227,6 +229,16 @@ pub struct RunArgs {
     /// Stop after this long (e.g. `8h`, `30m`, `1d`) [default: until Ctrl-C or SIGTERM]
     #[arg(long, value_name = "DURATION")]
     pub until: Option<String>,
+}
+
+/// `overture serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; keep it on loopback behind a TLS proxy to expose it
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    pub bind: String,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// `overture status`

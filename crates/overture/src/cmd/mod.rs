@@ -13,6 +13,7 @@ mod leads;
 mod messages;
 mod run;
 mod sandbox_world;
+mod serve;
 mod simulate;
 mod status;
 mod suppress;
@@ -67,6 +68,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Campaign(c) => campaign::run(&ctx, c).await,
         Command::Config(c) => config::run(&ctx, c),
         Command::Run(args) => run::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Invites(c) => invites::run(&ctx, c).await,
         Command::Export(c) => export::run(&ctx, c).await,

@@ -10,6 +10,7 @@ mod leads;
 mod linkedin;
 mod mailbox;
 mod secrets;
+mod serve;
 mod simulate;
 mod suppress;
 mod templates;

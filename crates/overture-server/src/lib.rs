@@ -1,0 +1,81 @@
+//! `overture serve`'s HTTP side: an axum [`router`] over the store.
+//!
+//! - `GET /healthz`: 200 when the store answers, 503 when it does not.
+//! - `GET /metrics`: Prometheus text: actions per account by kind and state, pending
+//!   invitations per account, and the queue's lag (how long the oldest due action has waited).
+//! - `GET /u/{token}`: a page asking to confirm the unsubscribe (a link opened by a mail client's
+//!   preview must not unsubscribe anybody); `POST /u/{token}`: the RFC 8058 one-click
+//!   unsubscribe. The token is the lead's own (unguessable); the lead's address and profile go on
+//!   the suppression list. An unknown token answers 404 and changes nothing.
+//! - `GET /api/v1/openapi.json`: the OpenAPI document, generated from the handlers' own
+//!   annotations (utoipa), so it cannot drift from them.
+//!
+//! The handlers reach the store through [`ServerStore`], the object-safe slice of the `Store`
+//! port the server needs, implemented for every store; time comes from the clock in
+//! [`AppState`].
+
+mod health;
+mod metrics;
+mod server_store;
+mod unsubscribe;
+
+use std::sync::Arc;
+
+use axum::Router;
+use overture_clock::Clock;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use server_store::ServerStore;
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<dyn ServerStore>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+/// The API's OpenAPI description; paths are added from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(info(
+    title = "Overture",
+    description = "The HTTP API of Overture, a self-hosted LinkedIn and email outreach engine."
+))]
+struct ApiDoc;
+
+/// The documented routes.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(metrics::metrics))
+        .routes(routes!(unsubscribe::confirm_page, unsubscribe::one_click))
+}
+
+/// The whole HTTP service.
+pub fn router(state: AppState) -> Router {
+    let (routes, api) = api().split_for_parts();
+    let doc = Arc::new(api);
+    routes
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = Arc::clone(&doc);
+                async move { axum::Json((*doc).clone()) }
+            }),
+        )
+        .with_state(state)
+}
+
+/// The OpenAPI document, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}

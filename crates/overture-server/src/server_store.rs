@@ -1,0 +1,54 @@
+//! [`ServerStore`]: the slice of the `Store` port the HTTP handlers use, object-safe so that
+//! handlers are plain functions (their OpenAPI description is generated from them).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use jiff::Timestamp;
+use overture_core::{Account, AccountId, WorkspaceId};
+use overture_store::{ActionTally, Store, StoreError, Unsubscribed, Workspace};
+
+/// A boxed future the handlers await.
+pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// What the HTTP handlers ask of the store.
+pub trait ServerStore: Send + Sync + 'static {
+    /// Every workspace.
+    fn workspaces(&self) -> Fut<'_, Vec<Workspace>>;
+    /// A workspace's accounts.
+    fn accounts(&self, ws: WorkspaceId) -> Fut<'_, Vec<Account>>;
+    /// An account's pending invitations.
+    fn pending(&self, ws: WorkspaceId, account: AccountId) -> Fut<'_, u64>;
+    /// Actions by account, kind and state.
+    fn action_tally(&self) -> Fut<'_, Vec<ActionTally>>;
+    /// The earliest due instant of a queued action.
+    fn next_due(&self) -> Fut<'_, Option<Timestamp>>;
+    /// Unsubscribes the lead of `token`.
+    fn unsubscribe<'a>(&'a self, token: &'a str, now: Timestamp) -> Fut<'a, Option<Unsubscribed>>;
+}
+
+impl<S: Store + Send + Sync + 'static> ServerStore for S {
+    fn workspaces(&self) -> Fut<'_, Vec<Workspace>> {
+        Box::pin(self.list_workspaces())
+    }
+
+    fn accounts(&self, ws: WorkspaceId) -> Fut<'_, Vec<Account>> {
+        Box::pin(self.list_accounts(ws))
+    }
+
+    fn pending(&self, ws: WorkspaceId, account: AccountId) -> Fut<'_, u64> {
+        Box::pin(self.pending_count(ws, account))
+    }
+
+    fn action_tally(&self) -> Fut<'_, Vec<ActionTally>> {
+        Box::pin(Store::action_tally(self))
+    }
+
+    fn next_due(&self) -> Fut<'_, Option<Timestamp>> {
+        Box::pin(Store::next_due(self))
+    }
+
+    fn unsubscribe<'a>(&'a self, token: &'a str, now: Timestamp) -> Fut<'a, Option<Unsubscribed>> {
+        Box::pin(Store::unsubscribe(self, token, now))
+    }
+}
