@@ -24,3 +24,6 @@ python3 -m pip install --quiet --disable-pip-version-check \
   "aiosmtpd==1.4.6" "dkimpy==1.1.8" "pynacl==1.5.0"
 
 cargo test --workspace --locked
+
+# The served OpenAPI document against the service itself (schemathesis).
+scripts/schemathesis.sh

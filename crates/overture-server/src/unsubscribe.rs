@@ -22,7 +22,10 @@ const PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8
     path = "/u/{token}",
     tag = "unsubscribe",
     params(("token" = String, Path, description = "The lead's unsubscribe token")),
-    responses((status = 200, description = "A page with a button that unsubscribes", content_type = "text/html"))
+    responses(
+        (status = 200, description = "A page with a button that unsubscribes", content_type = "text/html"),
+        (status = 404, description = "Not a well-formed token", content_type = "text/plain"),
+    )
 )]
 pub async fn confirm_page(Path(token): Path<String>) -> Response {
     if !well_formed(&token) {
@@ -48,7 +51,7 @@ pub async fn confirm_page(Path(token): Path<String>) -> Response {
                  description = "`List-Unsubscribe=One-Click` (the body is not needed)"),
     responses(
         (status = 200, description = "Unsubscribed", content_type = "text/html"),
-        (status = 404, description = "No such token"),
+        (status = 404, description = "No such token", content_type = "text/plain"),
     )
 )]
 pub async fn one_click(State(state): State<AppState>, Path(token): Path<String>) -> Response {

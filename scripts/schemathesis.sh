@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs schemathesis against the OpenAPI document `overture serve` serves, on a scratch database:
+# no server error, and every answer as the document says.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install --quiet --disable-pip-version-check "schemathesis==4.32.5"
+cargo build --locked --quiet --bin overture
+bin="$PWD/target/debug/overture"
+dir="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
+"$bin" --db "$dir/o.db" init >/dev/null
+"$bin" --db "$dir/o.db" serve --bind 127.0.0.1:0 --until 10m 2>"$dir/serve.log" &
+server=$!
+address=""
+for _ in $(seq 1 100); do
+  address="$(sed -n 's/^Serving on http:\/\/\([^ ]*\).*/\1/p' "$dir/serve.log")"
+  [ -n "$address" ] && break
+  sleep 0.1
+done
+if [ -z "$address" ]; then
+  echo "overture serve did not start:" >&2
+  cat "$dir/serve.log" >&2
+  exit 1
+fi
+schemathesis run "http://$address/api/v1/openapi.json" --checks all --max-examples 100
