@@ -52,6 +52,10 @@ define_id! {
     ActionId,
     /// One recorded fact.
     EventId,
+    /// A person who signs in (to the API or the dashboard); may belong to several workspaces.
+    UserId,
+    /// An API token of a workspace.
+    ApiTokenId,
 }
 
 impl WorkspaceId {

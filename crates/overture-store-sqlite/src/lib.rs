@@ -25,6 +25,7 @@ mod secrets;
 mod sqlite_store;
 mod store_impl;
 mod suppressions;
+mod users;
 mod variants;
 
 pub use sqlite_store::{SqliteOptions, SqliteStore};

@@ -7,15 +7,16 @@ use overture_core::{
     Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, ActionKind, Campaign,
     CampaignId, CampaignStatus, Cooldown, EnrollmentId, Event, EventId, Invitation,
     InvitationEvent, InvitationId, Lead, LeadId, LeadList, NewAccount, NewEvent, NewLead,
-    ProfileUrl, Suppression, SuppressionKind, WorkspaceId,
+    ProfileUrl, Role, Suppression, SuppressionKind, UserId, WorkspaceId,
 };
 use overture_store::{
-    AccountHistory, ActionHistory, ActionQuery, ActionTally, Applied, Backoff, Changes,
-    ClaimedAction, ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord, EnrollmentUpdate,
-    EventQuery, HistoryOutcome, ImportOutcome, InFlightEffect, Intent, IntentOutcome,
-    InvitationQuery, LeadQuery, NewAction, NewCampaignVersion, NewEnrollment, NewInvitation,
-    OpenAccount, PollKind, SealedSecret, SecretInfo, Store, StoreError, StoredConnection,
-    StoredSecret, Unsubscribed, VariantStats, Workspace,
+    AccountHistory, ActionHistory, ActionQuery, ActionTally, ApiTokenInfo, Applied, Backoff,
+    Changes, ClaimedAction, ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord,
+    EnrollmentUpdate, EventQuery, HistoryOutcome, ImportOutcome, InFlightEffect, Intent,
+    IntentOutcome, InvitationQuery, LeadQuery, Member, Membership, NewAction, NewApiToken,
+    NewCampaignVersion, NewEnrollment, NewInvitation, NewSession, NewUser, OpenAccount, PollKind,
+    SealedSecret, SecretInfo, SessionAuth, Store, StoreError, StoredConnection, StoredSecret,
+    Unsubscribed, User, VariantStats, Workspace,
 };
 
 use crate::sqlite_store::SqliteStore;
@@ -546,5 +547,107 @@ impl Store for SqliteStore {
         account: AccountId,
     ) -> Result<Vec<StoredConnection>, StoreError> {
         self.connections_impl(ws, account)
+    }
+
+    // Users, memberships, sessions and API tokens (`users.rs`).
+
+    async fn create_user(
+        &self,
+        user: NewUser,
+        membership: Option<(WorkspaceId, Role)>,
+    ) -> Result<User, StoreError> {
+        self.create_user_impl(user, membership)
+    }
+
+    async fn user(&self, id: UserId) -> Result<User, StoreError> {
+        self.user_impl(id)
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        self.user_by_email_impl(email)
+    }
+
+    async fn user_count(&self) -> Result<u64, StoreError> {
+        self.user_count_impl()
+    }
+
+    async fn set_user_disabled(&self, id: UserId, disabled: bool) -> Result<User, StoreError> {
+        self.set_user_disabled_impl(id, disabled)
+    }
+
+    async fn memberships(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
+        self.memberships_impl(user)
+    }
+
+    async fn list_members(&self, ws: WorkspaceId) -> Result<Vec<Member>, StoreError> {
+        self.list_members_impl(ws)
+    }
+
+    async fn set_membership(
+        &self,
+        ws: WorkspaceId,
+        user: UserId,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.set_membership_impl(ws, user, role, now)
+    }
+
+    async fn remove_membership(&self, ws: WorkspaceId, user: UserId) -> Result<bool, StoreError> {
+        self.remove_membership_impl(ws, user)
+    }
+
+    async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
+        self.create_session_impl(session)
+    }
+
+    async fn session_by_hash(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<SessionAuth>, StoreError> {
+        self.session_by_hash_impl(hash, now)
+    }
+
+    async fn touch_session(
+        &self,
+        hash: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.touch_session_impl(hash, now, expires_at)
+    }
+
+    async fn delete_session(&self, hash: &str) -> Result<bool, StoreError> {
+        self.delete_session_impl(hash)
+    }
+
+    async fn delete_sessions_of_user(&self, user: UserId) -> Result<u64, StoreError> {
+        self.delete_sessions_of_user_impl(user)
+    }
+
+    async fn create_api_token(&self, token: NewApiToken) -> Result<ApiTokenInfo, StoreError> {
+        self.create_api_token_impl(token)
+    }
+
+    async fn api_token_by_hash(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<ApiTokenInfo>, StoreError> {
+        self.api_token_by_hash_impl(hash, now)
+    }
+
+    async fn list_api_tokens(&self, ws: WorkspaceId) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        self.list_api_tokens_impl(ws)
+    }
+
+    async fn revoke_api_token(
+        &self,
+        ws: WorkspaceId,
+        prefix: &str,
+        now: Timestamp,
+    ) -> Result<ApiTokenInfo, StoreError> {
+        self.revoke_api_token_impl(ws, prefix, now)
     }
 }

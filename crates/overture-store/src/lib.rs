@@ -2,7 +2,8 @@
 //!
 //! [`Store`] is the one trait the engine, the server and the CLI use to read and change state:
 //! accounts and their secrets (encrypted before they get here), leads and lead lists, campaigns and their versions, events, invitations,
-//! re-invite cooldowns and the durable action queue. Its methods say what is wanted
+//! re-invite cooldowns and the durable action queue, and the users, memberships, sessions and
+//! API tokens that sign in (hashes only). Its methods say what is wanted
 //! (`claim_due_actions(now, limit, lease)`), never how a database does it. Every change that
 //! touches more than one row is one transaction in every backend.
 //!
@@ -21,6 +22,7 @@ mod history;
 mod secrets;
 mod store;
 mod types;
+mod users;
 mod variants;
 
 #[cfg(feature = "conformance")]
@@ -41,5 +43,8 @@ pub use store::Store;
 pub use types::{
     ActionQuery, ActionTally, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery,
     LeadQuery, NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
+};
+pub use users::{
+    ApiTokenInfo, Member, Membership, NewApiToken, NewSession, NewUser, SessionAuth, User,
 };
 pub use variants::{StepVariant, VariantChoice, VariantStats, step_tallies};

@@ -70,6 +70,12 @@ pub enum Command {
     /// The suppression list: addresses, domains and LinkedIn profiles never contacted
     #[command(subcommand)]
     Suppress(SuppressCommand),
+    /// Users who sign in to `overture serve`, and their role in the workspace
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The workspace's API tokens for `overture serve`'s API
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// DKIM keys that sign the workspace's email, one per sending domain
     #[command(subcommand)]
     Dkim(DkimCommand),
@@ -136,6 +142,82 @@ pub struct SuppressAdd {
     /// Why they are on the list
     #[arg(long, default_value = "added by hand")]
     pub reason: String,
+}
+
+/// A role in a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Everything, the workspace and its admins included
+    Owner,
+    /// Members' rights, plus sender accounts, webhooks, API tokens and members below admin
+    Admin,
+    /// Reads and changes data: leads, lists, campaigns, invitations
+    Member,
+    /// Reads only
+    Viewer,
+}
+
+impl From<RoleArg> for overture_core::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Owner => overture_core::Role::Owner,
+            RoleArg::Admin => overture_core::Role::Admin,
+            RoleArg::Member => overture_core::Role::Member,
+            RoleArg::Viewer => overture_core::Role::Viewer,
+        }
+    }
+}
+
+/// `overture user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user who signs in with an address and a password, as a member of the workspace
+    /// (the first user of an install becomes its owner)
+    Add(UserAdd),
+    /// List the workspace's members (never their passwords or hashes)
+    List(JsonFlag),
+}
+
+/// `overture user add`
+#[derive(Debug, Args)]
+pub struct UserAdd {
+    /// The address the user signs in with
+    #[arg(long)]
+    pub email: String,
+    /// The name other members see
+    #[arg(long)]
+    pub name: String,
+    /// The user's role in the workspace
+    #[arg(long, value_enum, default_value = "member")]
+    pub workspace_role: RoleArg,
+    /// A file holding the password (its first line), at least 12 characters; `-` reads
+    /// standard input. Never on the command line, where other users of the machine see it
+    #[arg(long, value_name = "FILE")]
+    pub password_file: PathBuf,
+}
+
+/// `overture token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for the workspace and print it once (only its hash is kept)
+    Create {
+        /// What the token is for (`crm sync`)
+        #[arg(long)]
+        name: String,
+        /// What the token may do
+        #[arg(long, value_enum, default_value = "member")]
+        role: RoleArg,
+        /// Print JSON (with the token, once)
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the workspace's tokens by prefix (never the tokens themselves)
+    List(JsonFlag),
+    /// Revoke a token: it stops working at once
+    Revoke {
+        /// The token's prefix, as `overture token list` shows it (`ovt_` and 8 characters)
+        prefix: String,
+    },
 }
 
 /// `overture dev …`

@@ -23,6 +23,7 @@ mod invitations;
 mod leads;
 mod secrets;
 mod suppressions;
+mod users;
 mod variants;
 
 use jiff::Timestamp;
@@ -43,6 +44,7 @@ pub use invitations::*;
 pub use leads::*;
 pub use secrets::*;
 pub use suppressions::*;
+pub use users::*;
 pub use variants::*;
 
 /// Expands to one `#[tokio::test]` per behaviour of the suite. The argument is an
@@ -103,6 +105,11 @@ macro_rules! conformance_tests {
             suppressions_add_list_and_remove,
             suppression_matches_leads_and_marks_claims,
             unsubscribe_tokens_suppress_their_lead,
+            // Users, memberships, sessions and API tokens.
+            users_are_unique_by_address_and_read_back,
+            memberships_are_per_workspace_and_keep_an_owner,
+            sessions_resolve_until_expired_deleted_or_left,
+            api_tokens_are_scoped_and_revocable,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -18,6 +18,8 @@ mod simulate;
 mod status;
 mod suppress;
 mod template;
+mod token;
+mod user;
 
 use overture_clock::{Clock, SystemClock};
 
@@ -74,6 +76,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Export(c) => export::run(&ctx, c).await,
         Command::Suppress(c) => suppress::run(&ctx, c).await,
         Command::Dkim(c) => dkim::run(&ctx, c).await,
+        Command::User(c) => user::run(&ctx, c).await,
+        Command::Token(c) => token::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Dev(c) => dev::run(c).await,

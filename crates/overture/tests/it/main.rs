@@ -14,6 +14,7 @@ mod serve;
 mod simulate;
 mod suppress;
 mod templates;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
