@@ -14,6 +14,8 @@
 //! port the server needs, implemented for every store; time comes from the clock in
 //! [`AppState`].
 
+mod api;
+mod caller;
 mod health;
 mod metrics;
 mod server_store;
@@ -27,6 +29,7 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use caller::{ApiError, Caller};
 pub use server_store::ServerStore;
 
 /// What every handler gets.
@@ -46,11 +49,28 @@ impl std::fmt::Debug for AppState {
 
 /// The API's OpenAPI description; paths are added from the handlers.
 #[derive(utoipa::OpenApi)]
-#[openapi(info(
-    title = "Overture",
-    description = "The HTTP API of Overture, a self-hosted LinkedIn and email outreach engine."
-))]
+#[openapi(
+    info(
+        title = "Overture",
+        description = "The HTTP API of Overture, a self-hosted LinkedIn and email outreach engine."
+    ),
+    modifiers(&TokenAuth)
+)]
 struct ApiDoc;
+
+/// The API token security scheme (`Authorization: Bearer ovt_…`).
+struct TokenAuth;
+
+impl utoipa::Modify for TokenAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The documented routes.
 fn api() -> OpenApiRouter<AppState> {
@@ -58,6 +78,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(metrics::metrics))
         .routes(routes!(unsubscribe::confirm_page, unsubscribe::one_click))
+        .routes(routes!(api::list_accounts))
+        .routes(routes!(api::get_account))
+        .routes(routes!(api::list_suppressions, api::add_suppressions))
 }
 
 /// The whole HTTP service.

@@ -5,8 +5,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use jiff::Timestamp;
-use overture_core::{Account, AccountId, WorkspaceId};
-use overture_store::{ActionTally, Store, StoreError, Unsubscribed, Workspace};
+use overture_core::{Account, AccountId, Suppression, SuppressionKind, WorkspaceId};
+use overture_store::{ActionTally, ApiTokenInfo, Store, StoreError, Unsubscribed, Workspace};
 
 /// A boxed future the handlers await.
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
@@ -25,6 +25,20 @@ pub trait ServerStore: Send + Sync + 'static {
     fn next_due(&self) -> Fut<'_, Option<Timestamp>>;
     /// Unsubscribes the lead of `token`.
     fn unsubscribe<'a>(&'a self, token: &'a str, now: Timestamp) -> Fut<'a, Option<Unsubscribed>>;
+    /// The live API token with this hash.
+    fn api_token<'a>(&'a self, hash: &'a str, now: Timestamp) -> Fut<'a, Option<ApiTokenInfo>>;
+    /// One account of a workspace (`NotFound` for another workspace's).
+    fn account(&self, ws: WorkspaceId, id: AccountId) -> Fut<'_, Account>;
+    /// The workspace's suppression list.
+    fn suppressions(&self, ws: WorkspaceId) -> Fut<'_, Vec<Suppression>>;
+    /// Adds entries to the suppression list; how many were new.
+    fn suppress<'a>(
+        &'a self,
+        ws: WorkspaceId,
+        entries: &'a [(SuppressionKind, String)],
+        reason: &'a str,
+        now: Timestamp,
+    ) -> Fut<'a, u64>;
 }
 
 impl<S: Store + Send + Sync + 'static> ServerStore for S {
@@ -50,5 +64,27 @@ impl<S: Store + Send + Sync + 'static> ServerStore for S {
 
     fn unsubscribe<'a>(&'a self, token: &'a str, now: Timestamp) -> Fut<'a, Option<Unsubscribed>> {
         Box::pin(Store::unsubscribe(self, token, now))
+    }
+
+    fn api_token<'a>(&'a self, hash: &'a str, now: Timestamp) -> Fut<'a, Option<ApiTokenInfo>> {
+        Box::pin(self.api_token_by_hash(hash, now))
+    }
+
+    fn account(&self, ws: WorkspaceId, id: AccountId) -> Fut<'_, Account> {
+        Box::pin(Store::account(self, ws, id))
+    }
+
+    fn suppressions(&self, ws: WorkspaceId) -> Fut<'_, Vec<Suppression>> {
+        Box::pin(self.list_suppressions(ws))
+    }
+
+    fn suppress<'a>(
+        &'a self,
+        ws: WorkspaceId,
+        entries: &'a [(SuppressionKind, String)],
+        reason: &'a str,
+        now: Timestamp,
+    ) -> Fut<'a, u64> {
+        Box::pin(self.add_suppressions(ws, entries, reason, now))
     }
 }

@@ -20,19 +20,21 @@ use overture_store::{NewAction, Store};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
 use tower::ServiceExt as _;
 
-const WS: WorkspaceId = WorkspaceId::DEFAULT;
+mod api;
 
-fn now() -> Timestamp {
+pub(crate) const WS: WorkspaceId = WorkspaceId::DEFAULT;
+
+pub(crate) fn now() -> Timestamp {
     "2026-03-02T09:00:00Z".parse().unwrap()
 }
 
-struct Rig {
+pub(crate) struct Rig {
     _dir: tempfile::TempDir,
-    store: SqliteStore,
-    app: axum::Router,
+    pub(crate) store: SqliteStore,
+    pub(crate) app: axum::Router,
 }
 
-async fn rig() -> Rig {
+pub(crate) async fn rig() -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("o.db"), SqliteOptions::default())
         .await
@@ -59,6 +61,23 @@ async fn call(app: &axum::Router, method: &str, uri: &str, body: &str) -> (Statu
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A sandbox seat named `name` in `ws`.
+pub(crate) fn seat(ws: WorkspaceId, name: &str) -> NewAccount {
+    NewAccount {
+        workspace_id: ws,
+        name: name.into(),
+        kind: AccountKind::Sandbox,
+        tier: Tier::Free,
+        time_zone: Zone::utc(),
+        working_hours: WorkingHours::default(),
+        limits: AccountLimits::for_tier(Tier::Free),
+        governor: Default::default(),
+        sender: Default::default(),
+        status: AccountStatus::Active,
+        created_at: now(),
+    }
 }
 
 async fn lead(store: &SqliteStore, slug: &str, email: &str) -> overture_core::LeadId {
@@ -117,23 +136,7 @@ async fn one_click_unsubscribes_and_a_preview_of_the_link_does_not() {
 #[tokio::test]
 async fn metrics_count_actions_pending_invitations_and_the_queue_lag() {
     let r = rig().await;
-    let account = r
-        .store
-        .create_account(NewAccount {
-            workspace_id: WS,
-            name: "ana".into(),
-            kind: AccountKind::Sandbox,
-            tier: Tier::Free,
-            time_zone: Zone::utc(),
-            working_hours: WorkingHours::default(),
-            limits: AccountLimits::for_tier(Tier::Free),
-            governor: Default::default(),
-            sender: Default::default(),
-            status: AccountStatus::Active,
-            created_at: now(),
-        })
-        .await
-        .unwrap();
+    let account = r.store.create_account(seat(WS, "ana")).await.unwrap();
     let id = lead(&r.store, "fictional-visitor", "visitor@example.org").await;
     let due: Timestamp = "2026-03-02T08:59:00Z".parse().unwrap();
     r.store
