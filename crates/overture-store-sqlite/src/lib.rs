@@ -26,5 +26,6 @@ mod sqlite_store;
 mod store_impl;
 mod suppressions;
 mod variants;
+mod webhooks;
 
 pub use sqlite_store::{SqliteOptions, SqliteStore};

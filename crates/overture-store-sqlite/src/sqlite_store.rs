@@ -86,6 +86,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0011_secrets.sql")),
         M::up(include_str!("../migrations/0012_suppressions.sql")),
         M::up(include_str!("../migrations/0013_workspace_secrets.sql")),
+        M::up(include_str!("../migrations/0015_webhooks.sql")),
     ])
 }
 

@@ -22,6 +22,7 @@ mod secrets;
 mod store;
 mod types;
 mod variants;
+mod webhooks;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -43,3 +44,7 @@ pub use types::{
     NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
 };
 pub use variants::{StepVariant, VariantChoice, VariantStats, step_tallies};
+pub use webhooks::{
+    AttemptOutcome, DeliveryQuery, NewWebhookDelivery, NewWebhookEndpoint, StoredAttempt,
+    WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+};
