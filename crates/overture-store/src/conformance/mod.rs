@@ -24,6 +24,7 @@ mod leads;
 mod secrets;
 mod suppressions;
 mod variants;
+mod webhooks;
 
 use jiff::Timestamp;
 use overture_core::account::Zone;
@@ -44,6 +45,7 @@ pub use leads::*;
 pub use secrets::*;
 pub use suppressions::*;
 pub use variants::*;
+pub use webhooks::*;
 
 /// Expands to one `#[tokio::test]` per behaviour of the suite. The argument is an
 /// `async` closure (or any `Fn() -> impl Future<Output = S>`) that makes a fresh store.
@@ -103,6 +105,10 @@ macro_rules! conformance_tests {
             suppressions_add_list_and_remove,
             suppression_matches_leads_and_marks_claims,
             unsubscribe_tokens_suppress_their_lead,
+            webhook_endpoints_create_list_toggle_and_delete,
+            webhook_endpoints_are_scoped_by_workspace,
+            webhook_deliveries_are_queued_once_and_move_the_cursor,
+            webhook_deliveries_claim_attempt_and_finish,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {
