@@ -17,6 +17,7 @@ mod simulate;
 mod status;
 mod suppress;
 mod template;
+pub mod webhook;
 
 use overture_clock::{Clock, SystemClock};
 
@@ -72,6 +73,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Export(c) => export::run(&ctx, c).await,
         Command::Suppress(c) => suppress::run(&ctx, c).await,
         Command::Dkim(c) => dkim::run(&ctx, c).await,
+        Command::Webhook(c) => webhook::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Dev(c) => dev::run(c).await,

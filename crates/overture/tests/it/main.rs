@@ -13,6 +13,7 @@ mod secrets;
 mod simulate;
 mod suppress;
 mod templates;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
