@@ -760,7 +760,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<WebhookDelivery>, StoreError>> + Send;
 
     /// Records an attempt of a pending delivery and what follows from it, in one transaction
-    /// (with [`AttemptOutcome::EndpointGone`] the endpoint is turned off as well), and returns
+    /// (with [`AttemptOutcome::EndpointGone`](crate::AttemptOutcome::EndpointGone) the endpoint is turned off as well), and returns
     /// the delivery. A delivery no longer pending is a `Conflict` and nothing changes.
     fn record_webhook_attempt(
         &self,

@@ -164,12 +164,12 @@ pub async fn deliver_due<S: Store, K: Clock>(
         (WebhookEndpoint, Result<SigningSecret, String>),
     > = HashMap::new();
     for d in &claimed {
-        if !endpoints.contains_key(&d.endpoint_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = endpoints.entry(d.endpoint_id) {
             let e = endpoint(store, d.workspace_id, d.endpoint_id).await?;
             let secret = endpoint_secret(store, master, &e)
                 .await
                 .map_err(|err| err.to_string());
-            endpoints.insert(d.endpoint_id, (e, secret));
+            slot.insert((e, secret));
         }
     }
     let attempts = claimed.iter().filter_map(|d| {

@@ -4,17 +4,10 @@ use jiff::SignedDuration;
 use overture_clock::Clock as _;
 use overture_core::webhook::{DeliveryStatus, WebhookEventType};
 use overture_core::{EventKind, WorkspaceId};
-use overture_store::{DeliveryQuery, Store};
-use overture_webhooks::{RETRY_DELAYS, deliver_due, dispatch, send_ping};
+use overture_store::Store;
+use overture_webhooks::{RETRY_DELAYS, send_ping};
 
 use crate::receiver::{Receiver, World, python_verdicts};
-
-fn all() -> DeliveryQuery {
-    DeliveryQuery {
-        limit: 100,
-        ..DeliveryQuery::default()
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_are_delivered_once_each_and_signed_as_python_verifies() {
@@ -37,22 +30,14 @@ async fn events_are_delivered_once_each_and_signed_as_python_verifies() {
         .await;
 
     let config = w.config();
-    let first = dispatch(&w.store, &config, w.clock.now())
-        .await
-        .expect("dispatch");
+    let first = w.dispatch(&config).await;
     assert_eq!(first.queued, 2);
     // Dispatching and delivering again sends nothing twice.
-    let again = dispatch(&w.store, &config, w.clock.now())
-        .await
-        .expect("dispatch");
+    let again = w.dispatch(&config).await;
     assert_eq!(again.queued, 0);
-    let report = deliver_due(&w.store, &w.master, &config, &w.clock)
-        .await
-        .expect("deliver");
+    let report = w.deliver(&config).await;
     assert_eq!((report.attempted, report.delivered), (2, 2));
-    let report = deliver_due(&w.store, &w.master, &config, &w.clock)
-        .await
-        .expect("deliver");
+    let report = w.deliver(&config).await;
     assert_eq!(report.attempted, 0);
 
     let received = receiver.received();
@@ -78,11 +63,7 @@ async fn events_are_delivered_once_each_and_signed_as_python_verifies() {
     changed.body.push(' ');
     assert!(python_verdicts(created.secret.text().expose(), &[changed])[0].starts_with("bad"));
 
-    let deliveries = w
-        .store
-        .list_webhook_deliveries(WorkspaceId::DEFAULT, all())
-        .await
-        .expect("list");
+    let deliveries = w.deliveries().await;
     assert!(
         deliveries
             .iter()
@@ -99,16 +80,12 @@ async fn a_failing_receiver_gets_it_on_the_third_attempt_after_growing_delays() 
     receiver.answer(&[500, 503]);
     w.event(EventKind::InviteAccepted, "{}").await;
     let config = w.config();
-    dispatch(&w.store, &config, w.clock.now())
-        .await
-        .expect("dispatch");
+    w.dispatch(&config).await;
 
     let start = w.clock.now();
     let mut rounds = 0;
     while receiver.received().len() < 3 && rounds < 100 {
-        deliver_due(&w.store, &w.master, &config, &w.clock)
-            .await
-            .expect("deliver");
+        w.deliver(&config).await;
         w.clock.advance(SignedDuration::from_secs(1));
         rounds += 1;
         if rounds > 10 {
@@ -124,11 +101,7 @@ async fn a_failing_receiver_gets_it_on_the_third_attempt_after_growing_delays() 
         received.iter().all(|r| r.id == received[0].id),
         "one webhook-id for every attempt"
     );
-    let delivery = &w
-        .store
-        .list_webhook_deliveries(WorkspaceId::DEFAULT, all())
-        .await
-        .expect("list")[0];
+    let delivery = &w.deliveries().await[0];
     assert_eq!(
         (delivery.status, delivery.attempts),
         (DeliveryStatus::Delivered, 3)
@@ -164,12 +137,8 @@ async fn gone_turns_the_endpoint_off_and_nothing_more_is_sent() {
     receiver.answer(&[410]);
     w.event(EventKind::InviteAccepted, "{}").await;
     let config = w.config();
-    dispatch(&w.store, &config, w.clock.now())
-        .await
-        .expect("dispatch");
-    let report = deliver_due(&w.store, &w.master, &config, &w.clock)
-        .await
-        .expect("deliver");
+    w.dispatch(&config).await;
+    let report = w.deliver(&config).await;
     assert_eq!(report.failed, 1);
     let endpoint = w
         .store
@@ -180,14 +149,10 @@ async fn gone_turns_the_endpoint_off_and_nothing_more_is_sent() {
     assert!(endpoint.disabled_reason.expect("a reason").contains("410"));
 
     w.event(EventKind::InviteAccepted, "{}").await;
-    let queued = dispatch(&w.store, &config, w.clock.now())
-        .await
-        .expect("dispatch");
+    let queued = w.dispatch(&config).await;
     assert_eq!(queued.queued, 0, "a disabled endpoint gets nothing new");
     w.clock.advance(SignedDuration::from_hours(30));
-    deliver_due(&w.store, &w.master, &config, &w.clock)
-        .await
-        .expect("deliver");
+    w.deliver(&config).await;
     assert_eq!(receiver.received().len(), 1);
 }
 
@@ -200,21 +165,13 @@ async fn retries_run_out_and_the_delivery_fails() {
     receiver.answer(&[500; 10]);
     w.event(EventKind::InviteAccepted, "{}").await;
     let config = w.config();
-    dispatch(&w.store, &config, w.clock.now())
-        .await
-        .expect("dispatch");
+    w.dispatch(&config).await;
     let start = w.clock.now();
     while let Some(due) = w.store.next_webhook_due().await.expect("next") {
         w.clock.set(due.max(w.clock.now()));
-        deliver_due(&w.store, &w.master, &config, &w.clock)
-            .await
-            .expect("deliver");
+        w.deliver(&config).await;
     }
-    let delivery = &w
-        .store
-        .list_webhook_deliveries(WorkspaceId::DEFAULT, all())
-        .await
-        .expect("list")[0];
+    let delivery = &w.deliveries().await[0];
     assert_eq!(delivery.status, DeliveryStatus::Failed);
     assert_eq!(delivery.attempts as usize, RETRY_DELAYS.len() + 1);
     let total = w.clock.now().duration_since(start);

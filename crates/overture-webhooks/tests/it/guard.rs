@@ -4,11 +4,8 @@ use overture_clock::Clock as _;
 use overture_core::EventKind;
 use overture_core::WorkspaceId;
 use overture_core::webhook::{DeliveryStatus, WebhookEventType};
-use overture_store::{DeliveryQuery, Store};
 use overture_webhooks::guard::TargetError;
-use overture_webhooks::{
-    EndpointSpec, WebhookConfig, WebhookError, create_endpoint, deliver_due, dispatch,
-};
+use overture_webhooks::{EndpointSpec, WebhookConfig, WebhookError, create_endpoint};
 
 use crate::receiver::{Receiver, World};
 
@@ -66,25 +63,11 @@ async fn private_targets_are_refused_again_at_delivery() {
         .await;
     w.event(EventKind::InviteAccepted, "{}").await;
     let config = WebhookConfig::default();
-    dispatch(&w.store, &config, w.clock.now())
-        .await
-        .expect("dispatch");
-    let report = deliver_due(&w.store, &w.master, &config, &w.clock)
-        .await
-        .expect("deliver");
+    w.dispatch(&config).await;
+    let report = w.deliver(&config).await;
     assert_eq!(report.retrying, 1);
     assert!(receiver.received().is_empty());
-    let delivery = &w
-        .store
-        .list_webhook_deliveries(
-            WorkspaceId::DEFAULT,
-            DeliveryQuery {
-                limit: 10,
-                ..DeliveryQuery::default()
-            },
-        )
-        .await
-        .expect("list")[0];
+    let delivery = &w.deliveries().await[0];
     assert_eq!(delivery.status, DeliveryStatus::Pending);
     let error = delivery.last_error.as_deref().expect("an error");
     assert!(error.contains("loopback"), "{error}");

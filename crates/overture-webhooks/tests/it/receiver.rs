@@ -16,9 +16,12 @@ use overture_clock::{Clock, ManualClock, SystemClock};
 use overture_core::webhook::WebhookEventType;
 use overture_core::{EventId, EventKind, NewEvent, WorkspaceId};
 use overture_secrets::MasterKey;
-use overture_store::Store;
+use overture_store::{DeliveryQuery, Store, WebhookDelivery};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
-use overture_webhooks::{CreatedEndpoint, EndpointSpec, WebhookConfig, create_endpoint};
+use overture_webhooks::{
+    CreatedEndpoint, DeliverReport, DispatchReport, EndpointSpec, WebhookConfig, create_endpoint,
+    deliver_due, dispatch,
+};
 use tempfile::TempDir;
 
 /// One request the receiver got.
@@ -155,6 +158,34 @@ impl World {
         )
         .await
         .expect("the endpoint is created")
+    }
+
+    /// One dispatch round at the clock's time.
+    pub async fn dispatch(&self, config: &WebhookConfig) -> DispatchReport {
+        dispatch(&self.store, config, self.clock.now())
+            .await
+            .expect("dispatch")
+    }
+
+    /// One delivery round at the clock's time.
+    pub async fn deliver(&self, config: &WebhookConfig) -> DeliverReport {
+        deliver_due(&self.store, &self.master, config, &self.clock)
+            .await
+            .expect("deliver")
+    }
+
+    /// The default workspace's deliveries, newest first.
+    pub async fn deliveries(&self) -> Vec<WebhookDelivery> {
+        self.store
+            .list_webhook_deliveries(
+                WorkspaceId::DEFAULT,
+                DeliveryQuery {
+                    limit: 100,
+                    ..DeliveryQuery::default()
+                },
+            )
+            .await
+            .expect("deliveries")
     }
 
     /// Appends an event of `kind` at the clock's time.
