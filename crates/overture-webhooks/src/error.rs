@@ -26,7 +26,4 @@ pub enum WebhookError {
     /// The operating system gave no randomness for a new secret.
     #[error("no randomness for a webhook secret: {0}")]
     Randomness(String),
-    /// The HTTP client could not be built (TLS setup).
-    #[error("the webhook HTTP client cannot be built: {0}")]
-    Client(String),
 }

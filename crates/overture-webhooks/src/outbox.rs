@@ -32,8 +32,10 @@ pub struct WebhookConfig {
     pub connect_timeout: Duration,
     /// How long to wait for the whole answer.
     pub timeout: Duration,
-    /// How many events or deliveries are handled per round.
+    /// How many deliveries are sent at once, per round.
     pub batch: u32,
+    /// How many events the dispatcher reads per transaction.
+    pub event_batch: u32,
     /// How long a claimed delivery is held before another round may try it again (longer
     /// than `timeout`).
     pub lease: SignedDuration,
@@ -48,6 +50,7 @@ impl Default for WebhookConfig {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
             batch: 16,
+            event_batch: 500,
             lease: SignedDuration::from_mins(2),
             poll_every: SignedDuration::from_secs(2),
         }
@@ -99,7 +102,7 @@ pub async fn dispatch<S: Store>(
                     EventQuery {
                         after: cursor,
                         kinds: kinds.clone(),
-                        limit: config.batch.max(1),
+                        limit: config.event_batch.max(1),
                     },
                 )
                 .await?;
@@ -132,7 +135,7 @@ pub async fn dispatch<S: Store>(
             report.queued += store
                 .enqueue_webhook_deliveries(ws.id, &deliveries, Some(last), now)
                 .await?;
-            if events.len() < config.batch.max(1) as usize {
+            if events.len() < config.event_batch.max(1) as usize {
                 break;
             }
         }

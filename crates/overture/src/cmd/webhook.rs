@@ -243,8 +243,6 @@ fn cli_error(e: WebhookError) -> CliError {
         WebhookError::Target(_) | WebhookError::NoEvents(_) | WebhookError::BadSecret(_) => {
             CliError::input(e)
         }
-        WebhookError::Randomness(_) | WebhookError::Client(_) => {
-            CliError::Internal(anyhow::Error::new(e))
-        }
+        WebhookError::Randomness(_) => CliError::Internal(anyhow::Error::new(e)),
     }
 }

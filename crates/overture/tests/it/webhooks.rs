@@ -122,3 +122,38 @@ fn endpoints_are_added_listed_without_their_secret_tested_and_removed() {
     let gone = s.run(&["webhook", "remove", &id]).input_error();
     assert!(gone.contains("no webhook endpoint"), "{gone}");
 }
+
+#[test]
+fn overture_run_delivers_new_events() {
+    let s = Sandbox::new();
+    s.ok(&["init"]);
+    let (url, got) = receiver();
+    let added = s.json(&[
+        "webhook",
+        "add",
+        "--url",
+        &url,
+        "--events",
+        "account_paused",
+        "--allow-private",
+    ]);
+    let secret = added["secret"].as_str().expect("the secret").to_owned();
+    // An event after the endpoint's creation, written the way the engine would.
+    let db = rusqlite::Connection::open(s.path("overture.db")).expect("the database");
+    let created = added["endpoint"]["created_at"].as_str().expect("a time");
+    let at: jiff::Timestamp = created.parse().expect("a timestamp");
+    db.execute(
+        "INSERT INTO events (workspace_id, kind, at, data) VALUES (1, 'account_paused', ?1, '{}')",
+        [at.as_millisecond() + 1],
+    )
+    .expect("an event");
+    drop(db);
+
+    s.ok(&["run", "--until", "3s"]);
+    let request = got.recv().expect("the receiver got the event");
+    assert!(request.contains(r#""type":"account.paused""#), "{request}");
+    assert!(request.contains("webhook-id: msg_"), "{request}");
+    assert!(!request.contains(secret.trim_start_matches("whsec_")));
+    let deliveries = s.json(&["webhook", "deliveries"]);
+    assert_eq!(deliveries[0]["status"], "delivered");
+}

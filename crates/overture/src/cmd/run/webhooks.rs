@@ -14,7 +14,8 @@ use crate::error::CliResult;
 /// The running outbox: its task and the sender that stops it.
 pub type Running = Option<(JoinHandle<()>, oneshot::Sender<()>)>;
 
-/// Starts the outbox when the workspace has endpoints (their secrets need the master key).
+/// Starts the outbox whenever there is a master key (endpoints added while the engine runs
+/// are served too); without one, endpoints cannot sign and nothing is delivered.
 pub async fn spawn(
     ctx: &Ctx,
     store: &SqliteStore,
@@ -23,10 +24,10 @@ pub async fn spawn(
 ) -> CliResult<Running> {
     let ws = ctx.settings.workspace();
     let endpoints = store.list_webhook_endpoints(ws).await?;
-    if endpoints.is_empty() {
-        return Ok(None);
-    }
     let Some(key) = key else {
+        if endpoints.is_empty() {
+            return Ok(None);
+        }
         eprintln!(
             "Webhooks: {} endpoint(s), but no master key to sign with; nothing is delivered (set {}).",
             endpoints.len(),
@@ -34,10 +35,12 @@ pub async fn spawn(
         );
         return Ok(None);
     };
-    eprintln!(
-        "Webhooks: delivering to {} endpoint(s).",
-        endpoints.iter().filter(|e| e.enabled).count()
-    );
+    if !endpoints.is_empty() {
+        eprintln!(
+            "Webhooks: delivering to {} endpoint(s).",
+            endpoints.iter().filter(|e| e.enabled).count()
+        );
+    }
     let (stop, stopped) = oneshot::channel::<()>();
     let config = crate::cmd::webhook::config(ctx);
     let task = tokio::spawn(overture_webhooks::run(
