@@ -205,3 +205,27 @@ async fn a_ping_reaches_the_endpoint_signed() {
         ["ok"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_a_crash_left_behind_is_sent_after_the_lease_with_the_same_id() {
+    let w = World::new().await;
+    let receiver = Receiver::start().await;
+    w.endpoint(&receiver.url, &[WebhookEventType::InviteAccepted])
+        .await;
+    w.event(EventKind::InviteAccepted, "{}").await;
+    let config = w.config();
+    w.dispatch(&config).await;
+    // A deliverer claims the delivery and dies before recording anything.
+    let claimed = w
+        .store
+        .claim_due_webhook_deliveries(w.clock.now(), 10, config.lease)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(w.deliver(&config).await.attempted, 0, "held by the lease");
+    w.clock.advance(config.lease);
+    assert_eq!(w.deliver(&config).await.delivered, 1);
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].id, claimed[0].message_id);
+}

@@ -1,7 +1,6 @@
 //! The signing secret is stored encrypted and read back only to sign.
 
 use overture_core::webhook::WebhookEventType;
-use overture_store::Store;
 
 use crate::receiver::World;
 
@@ -30,8 +29,4 @@ async fn the_secret_never_reaches_the_database_file() {
             .any(|window| window == encoded.as_bytes());
         assert!(!found, "the secret is in the database file in clear");
     }
-    let _ = w
-        .store
-        .list_webhook_endpoints(overture_core::WorkspaceId::DEFAULT)
-        .await;
 }
