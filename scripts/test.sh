@@ -22,6 +22,8 @@ python3 -m pip install --quiet --disable-pip-version-check "jinja2==3.1.6"
 # Ed25519 signatures) of overture-email's tests.
 python3 -m pip install --quiet --disable-pip-version-check \
   "aiosmtpd==1.4.6" "dkimpy==1.1.8" "pynacl==1.5.0"
+# The independent Standard Webhooks verifier of overture-webhooks' tests.
+python3 -m pip install --quiet --disable-pip-version-check "standardwebhooks==1.1.0"
 
 cargo test --workspace --locked
 

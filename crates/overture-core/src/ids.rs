@@ -32,6 +32,7 @@ macro_rules! define_id {
         }
     )*};
 }
+pub(crate) use define_id;
 
 define_id! {
     /// A workspace: one client of an agency, or one team. Every entity belongs to exactly one.

@@ -29,6 +29,7 @@ pub mod spintax;
 pub mod suggest;
 pub mod suppression;
 pub mod variants;
+pub mod webhook;
 pub mod working_hours;
 
 pub use account::{

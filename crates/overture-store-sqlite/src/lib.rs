@@ -27,5 +27,6 @@ mod store_impl;
 mod suppressions;
 mod users;
 mod variants;
+mod webhooks;
 
 pub use sqlite_store::{SqliteOptions, SqliteStore};

@@ -87,6 +87,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0012_suppressions.sql")),
         M::up(include_str!("../migrations/0013_workspace_secrets.sql")),
         M::up(include_str!("../migrations/0014_users.sql")),
+        M::up(include_str!("../migrations/0015_webhooks.sql")),
     ])
 }
 

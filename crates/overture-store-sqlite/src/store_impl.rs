@@ -19,6 +19,12 @@ use overture_store::{
     Unsubscribed, User, VariantStats, Workspace,
 };
 
+use overture_core::webhook::{WebhookDeliveryId, WebhookEndpointId};
+use overture_store::{
+    DeliveryQuery, NewWebhookDelivery, NewWebhookEndpoint, StoredAttempt, WebhookAttempt,
+    WebhookDelivery, WebhookEndpoint,
+};
+
 use crate::sqlite_store::SqliteStore;
 
 impl Store for SqliteStore {
@@ -649,5 +655,115 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<ApiTokenInfo, StoreError> {
         self.revoke_api_token_impl(ws, prefix, now)
+    }
+
+    // Webhooks (webhooks.rs).
+
+    async fn create_webhook_endpoint(
+        &self,
+        endpoint: NewWebhookEndpoint,
+    ) -> Result<WebhookEndpoint, StoreError> {
+        self.create_webhook_endpoint_impl(endpoint)
+    }
+
+    async fn webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+    ) -> Result<WebhookEndpoint, StoreError> {
+        self.webhook_endpoint_impl(ws, id)
+    }
+
+    async fn webhook_endpoint_secret(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+    ) -> Result<SealedSecret, StoreError> {
+        self.webhook_endpoint_secret_impl(ws, id)
+    }
+
+    async fn list_webhook_endpoints(
+        &self,
+        ws: WorkspaceId,
+    ) -> Result<Vec<WebhookEndpoint>, StoreError> {
+        self.list_webhook_endpoints_impl(ws)
+    }
+
+    async fn set_webhook_endpoint_enabled(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+        enabled: bool,
+        reason: Option<String>,
+        now: Timestamp,
+    ) -> Result<WebhookEndpoint, StoreError> {
+        self.set_webhook_endpoint_enabled_impl(ws, id, enabled, reason, now)
+    }
+
+    async fn delete_webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+    ) -> Result<(), StoreError> {
+        self.delete_webhook_endpoint_impl(ws, id)
+    }
+
+    async fn webhook_cursor(&self, ws: WorkspaceId) -> Result<Option<EventId>, StoreError> {
+        self.webhook_cursor_impl(ws)
+    }
+
+    async fn enqueue_webhook_deliveries(
+        &self,
+        ws: WorkspaceId,
+        deliveries: &[NewWebhookDelivery],
+        cursor: Option<EventId>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.enqueue_webhook_deliveries_impl(ws, deliveries, cursor, now)
+    }
+
+    async fn claim_due_webhook_deliveries(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<WebhookDelivery>, StoreError> {
+        self.claim_due_webhook_deliveries_impl(now, limit, lease)
+    }
+
+    async fn record_webhook_attempt(
+        &self,
+        id: WebhookDeliveryId,
+        attempt: WebhookAttempt,
+    ) -> Result<WebhookDelivery, StoreError> {
+        self.record_webhook_attempt_impl(id, attempt)
+    }
+
+    async fn webhook_delivery(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookDeliveryId,
+    ) -> Result<WebhookDelivery, StoreError> {
+        self.webhook_delivery_impl(ws, id)
+    }
+
+    async fn list_webhook_deliveries(
+        &self,
+        ws: WorkspaceId,
+        query: DeliveryQuery,
+    ) -> Result<Vec<WebhookDelivery>, StoreError> {
+        self.list_webhook_deliveries_impl(ws, query)
+    }
+
+    async fn webhook_attempts(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookDeliveryId,
+    ) -> Result<Vec<StoredAttempt>, StoreError> {
+        self.webhook_attempts_impl(ws, id)
+    }
+
+    async fn next_webhook_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.next_webhook_due_impl()
     }
 }

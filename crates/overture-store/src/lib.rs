@@ -24,6 +24,7 @@ mod store;
 mod types;
 mod users;
 mod variants;
+mod webhooks;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -48,3 +49,7 @@ pub use users::{
     ApiTokenInfo, Member, Membership, NewApiToken, NewSession, NewUser, SessionAuth, User,
 };
 pub use variants::{StepVariant, VariantChoice, VariantStats, step_tallies};
+pub use webhooks::{
+    AttemptOutcome, DeliveryQuery, NewWebhookDelivery, NewWebhookEndpoint, StoredAttempt,
+    WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+};

@@ -79,6 +79,9 @@ pub enum Command {
     /// DKIM keys that sign the workspace's email, one per sending domain
     #[command(subcommand)]
     Dkim(DkimCommand),
+    /// Webhooks: receivers of signed event notifications, and their deliveries
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Watch a multi-account campaign play out over weeks of simulated time in the sandbox
     Demo(DemoArgs),
     /// Compare withdrawal policies over many seeded sandbox worlds
@@ -112,6 +115,54 @@ pub enum DkimCommand {
     },
     /// Print the DNS TXT record of each domain's key
     List(JsonFlag),
+}
+
+/// `overture webhook …`
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Add an endpoint; prints its signing secret once (store it with the receiver)
+    Add {
+        /// The receiver's http:// or https:// URL
+        #[arg(long)]
+        url: String,
+        /// The event types it receives, comma-separated (`invite_accepted,reply_received`);
+        /// see docs/webhooks.md for the list
+        #[arg(long, value_delimiter = ',', required = true)]
+        events: Vec<String>,
+        /// Allow a private, loopback or link-local target (a receiver you run yourself)
+        #[arg(long)]
+        allow_private: bool,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the endpoints (never their secrets)
+    List(JsonFlag),
+    /// Remove an endpoint with its deliveries
+    Remove {
+        /// The endpoint's id (from `overture webhook list`)
+        id: i64,
+    },
+    /// The latest deliveries and how they went
+    Deliveries {
+        /// Only this endpoint's
+        #[arg(long)]
+        endpoint: Option<i64>,
+        /// Only pending, delivered or failed ones
+        #[arg(long)]
+        status: Option<String>,
+        /// How many
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a test message (`webhook.ping`) to an endpoint now and say how it went
+    Test {
+        /// The endpoint's id
+        id: i64,
+    },
 }
 
 /// `overture suppress …`

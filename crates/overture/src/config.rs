@@ -28,6 +28,9 @@ pub struct Settings {
     /// Seed of the engine's random choices (jitter, text variants) and of the sandbox world
     /// that carries sandbox accounts in `overture run`.
     pub engine_seed: u64,
+    /// Whether webhooks may go to private, loopback and link-local addresses (receivers on
+    /// the install's own network, tests).
+    pub webhook_allow_private_targets: bool,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             workspace: WorkspaceId::DEFAULT.get(),
             default_time_zone: "UTC".to_owned(),
             engine_seed: 1,
+            webhook_allow_private_targets: false,
         }
     }
 }
@@ -65,6 +69,7 @@ impl Settings {
             "workspace",
             "default_time_zone",
             "engine_seed",
+            "webhook_allow_private_targets",
         ]));
         let mut settings: Settings = figment.extract().map_err(|e| {
             CliError::input(format!(
@@ -116,6 +121,11 @@ default_time_zone = "UTC"
 # sandbox world that carries sandbox accounts in `overture run`.
 # Environment: OVERTURE_ENGINE_SEED.
 engine_seed = 1
+
+# Whether webhooks may go to private, loopback and link-local addresses (RFC 1918, 127/8,
+# 169.254/16, fc00::/7, …): only for receivers you run on the install's own network.
+# Environment: OVERTURE_WEBHOOK_ALLOW_PRIVATE_TARGETS.
+webhook_allow_private_targets = false
 "#;
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ mod secrets;
 mod suppressions;
 mod users;
 mod variants;
+mod webhooks;
 
 use jiff::Timestamp;
 use overture_core::account::Zone;
@@ -46,6 +47,7 @@ pub use secrets::*;
 pub use suppressions::*;
 pub use users::*;
 pub use variants::*;
+pub use webhooks::*;
 
 /// Expands to one `#[tokio::test]` per behaviour of the suite. The argument is an
 /// `async` closure (or any `Fn() -> impl Future<Output = S>`) that makes a fresh store.
@@ -110,6 +112,10 @@ macro_rules! conformance_tests {
             memberships_are_per_workspace_and_keep_an_owner,
             sessions_resolve_until_expired_deleted_or_left,
             api_tokens_are_scoped_and_revocable,
+            webhook_endpoints_create_list_toggle_and_delete,
+            webhook_endpoints_are_scoped_by_workspace,
+            webhook_deliveries_are_queued_once_and_move_the_cursor,
+            webhook_deliveries_claim_attempt_and_finish,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -20,6 +20,7 @@ mod suppress;
 mod template;
 mod token;
 mod user;
+pub mod webhook;
 
 use overture_clock::{Clock, SystemClock};
 
@@ -78,6 +79,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Dkim(c) => dkim::run(&ctx, c).await,
         Command::User(c) => user::run(&ctx, c).await,
         Command::Token(c) => token::run(&ctx, c).await,
+        Command::Webhook(c) => webhook::run(&ctx, c).await,
         Command::Demo(args) => demo::run(&ctx, cli_db.as_deref(), args).await,
         Command::Simulate(args) => simulate::run(&ctx, args).await,
         Command::Dev(c) => dev::run(c).await,

@@ -32,6 +32,8 @@ use crate::master_key;
 use crate::output::duration;
 use crate::store::DatabaseUrl;
 
+mod webhooks;
+
 /// How often the stored LinkedIn sessions are looked at for changes while the engine runs.
 pub const RELOAD_EVERY: SignedDuration = SignedDuration::from_secs(30);
 
@@ -82,6 +84,8 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     } else {
         master_key::load(db).ok().map(|(key, _)| key)
     };
+    // Webhooks go out alongside the engine, with their own loop (module `webhooks`).
+    let webhooks = webhooks::spawn(ctx, &store, key.clone(), clock).await?;
     if let Some(key) = key {
         let saver = tokio::spawn(save_rotations(store.clone(), key.clone(), rotated, clock));
         let both = (Arc::clone(&linkedin), Arc::clone(&mailboxes));
@@ -133,6 +137,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
         let _ = reload.await;
         let _ = saver.await;
     }
+    webhooks::stop(webhooks).await;
     outcome.map_err(|e| CliError::Internal(anyhow::Error::new(e).context("the engine stopped")))?;
     eprintln!("Stopped.");
     Ok(())

@@ -15,6 +15,7 @@ mod simulate;
 mod suppress;
 mod templates;
 mod users;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
