@@ -59,6 +59,7 @@ pub async fn view<S: Store>(
     now: Timestamp,
 ) -> Result<AccountView, EngineError> {
     let query = InvitationQuery {
+        after: None,
         account: Some(account),
         state: None,
         sent_before: None,

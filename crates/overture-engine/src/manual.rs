@@ -65,6 +65,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             return Ok(0);
         }
         let query = InvitationQuery {
+            after: None,
             account: Some(account.id),
             state: None,
             sent_before: None,

@@ -67,6 +67,7 @@ pub async fn metrics<S: Store>(
 ) -> Result<Report, EngineError> {
     let accounts = store.list_accounts(ws).await?;
     let all = InvitationQuery {
+        after: None,
         account: None,
         state: None,
         sent_before: None,

@@ -17,6 +17,7 @@
 mod api;
 mod caller;
 mod health;
+mod lists;
 mod metrics;
 mod server_store;
 mod unsubscribe;
@@ -81,6 +82,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list_accounts))
         .routes(routes!(api::get_account))
         .routes(routes!(api::list_suppressions, api::add_suppressions))
+        .routes(routes!(lists::list_invitations))
+        .routes(routes!(lists::list_events))
+        .routes(routes!(lists::list_campaigns))
 }
 
 /// The whole HTTP service.

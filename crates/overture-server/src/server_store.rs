@@ -5,8 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use jiff::Timestamp;
-use overture_core::{Account, AccountId, Suppression, SuppressionKind, WorkspaceId};
-use overture_store::{ActionTally, ApiTokenInfo, Store, StoreError, Unsubscribed, Workspace};
+use overture_core::{
+    Account, AccountId, Campaign, Event, Invitation, Suppression, SuppressionKind, WorkspaceId,
+};
+use overture_store::{
+    ActionTally, ApiTokenInfo, EventQuery, InvitationQuery, Store, StoreError, Unsubscribed,
+    Workspace,
+};
 
 /// A boxed future the handlers await.
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
@@ -31,6 +36,12 @@ pub trait ServerStore: Send + Sync + 'static {
     fn account(&self, ws: WorkspaceId, id: AccountId) -> Fut<'_, Account>;
     /// The workspace's suppression list.
     fn suppressions(&self, ws: WorkspaceId) -> Fut<'_, Vec<Suppression>>;
+    /// Invitations, by id.
+    fn invitations(&self, ws: WorkspaceId, query: InvitationQuery) -> Fut<'_, Vec<Invitation>>;
+    /// Events, by id.
+    fn events(&self, ws: WorkspaceId, query: EventQuery) -> Fut<'_, Vec<Event>>;
+    /// Campaigns.
+    fn campaigns(&self, ws: WorkspaceId) -> Fut<'_, Vec<Campaign>>;
     /// Adds entries to the suppression list; how many were new.
     fn suppress<'a>(
         &'a self,
@@ -86,5 +97,17 @@ impl<S: Store + Send + Sync + 'static> ServerStore for S {
         now: Timestamp,
     ) -> Fut<'a, u64> {
         Box::pin(self.add_suppressions(ws, entries, reason, now))
+    }
+
+    fn invitations(&self, ws: WorkspaceId, query: InvitationQuery) -> Fut<'_, Vec<Invitation>> {
+        Box::pin(self.list_invitations(ws, query))
+    }
+
+    fn events(&self, ws: WorkspaceId, query: EventQuery) -> Fut<'_, Vec<Event>> {
+        Box::pin(self.list_events(ws, query))
+    }
+
+    fn campaigns(&self, ws: WorkspaceId) -> Fut<'_, Vec<Campaign>> {
+        Box::pin(self.list_campaigns(ws))
     }
 }

@@ -177,6 +177,7 @@ impl SqliteStore {
             query.state.map(|s| s.as_str()),
             query.sent_before.map(ms),
             limit(query.limit),
+            query.after.map(InvitationId::get),
         ];
         // One account's invitations come through its index prefix; an optional parameter
         // there (`?2 IS NULL OR …`) would walk every invitation of the workspace.
@@ -188,6 +189,7 @@ impl SqliteStore {
                   WHERE workspace_id = ?1 AND account_id = ?2
                     AND (?3 IS NULL OR state = ?3)
                     AND (?4 IS NULL OR sent_at < ?4)
+                    AND (?6 IS NULL OR id > ?6)
                   ORDER BY id LIMIT +?5"
             )
         } else {
@@ -198,6 +200,7 @@ impl SqliteStore {
                   WHERE workspace_id = ?1 AND ?2 IS NULL
                     AND (?3 IS NULL OR state = ?3)
                     AND (?4 IS NULL OR sent_at < ?4)
+                    AND (?6 IS NULL OR id > ?6)
                   ORDER BY id LIMIT +?5"
             )
         };

@@ -7,7 +7,7 @@ use overture_core::sequence::CampaignSpec;
 use crate::variants::StepVariant;
 use overture_core::{
     AccountId, Action, ActionKind, ActionState, Campaign, CampaignId, EnrollmentId, EventId,
-    EventKind, InvitationState, LeadId, Suppression, WorkspaceId,
+    EventKind, InvitationId, InvitationState, LeadId, Suppression, WorkspaceId,
 };
 
 /// A workspace: one client of an agency, or one team.
@@ -94,6 +94,8 @@ pub struct NewInvitation {
 /// Which invitations to list, in ascending id order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvitationQuery {
+    /// Only invitations with a larger id (the previous page's last), for paging.
+    pub after: Option<InvitationId>,
     /// Only this sender's.
     pub account: Option<AccountId>,
     /// Only those in this state.

@@ -56,6 +56,7 @@ async fn wait_for_acceptance_takes_both_branches() {
     let states: Vec<_> = w.enrollments().await.iter().map(|e| e.state).collect();
     assert_eq!(states, [EnrollmentState::Completed; 3]);
     let all = InvitationQuery {
+        after: None,
         account: None,
         state: None,
         sent_before: None,

@@ -57,6 +57,7 @@ async fn by_hand(govern_manual_invites: bool) -> (SandboxNetwork, SqliteStore, t
 
 fn all() -> InvitationQuery {
     InvitationQuery {
+        after: None,
         account: None,
         state: None,
         sent_before: None,

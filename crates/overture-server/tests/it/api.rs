@@ -11,7 +11,7 @@ use tower::ServiceExt as _;
 
 use crate::{Rig, WS, now, rig, seat};
 
-async fn token(r: &Rig, ws: WorkspaceId, role: Role) -> String {
+pub(crate) async fn token(r: &Rig, ws: WorkspaceId, role: Role) -> String {
     let token = ApiToken::generate();
     r.store
         .create_api_token(NewApiToken {
@@ -28,7 +28,7 @@ async fn token(r: &Rig, ws: WorkspaceId, role: Role) -> String {
     token.secret().expose().to_owned()
 }
 
-async fn call(
+pub(crate) async fn call(
     r: &Rig,
     method: &str,
     uri: &str,

@@ -21,6 +21,7 @@ use overture_store_sqlite::{SqliteOptions, SqliteStore};
 use tower::ServiceExt as _;
 
 mod api;
+mod lists;
 
 pub(crate) const WS: WorkspaceId = WorkspaceId::DEFAULT;
 
@@ -80,7 +81,7 @@ pub(crate) fn seat(ws: WorkspaceId, name: &str) -> NewAccount {
     }
 }
 
-async fn lead(store: &SqliteStore, slug: &str, email: &str) -> overture_core::LeadId {
+pub(crate) async fn lead(store: &SqliteStore, slug: &str, email: &str) -> overture_core::LeadId {
     let url = ProfileUrl::parse(&format!("https://www.linkedin.com/in/{slug}/")).unwrap();
     let mut new = NewLead::new(url.clone());
     new.email = Some(email.to_owned());

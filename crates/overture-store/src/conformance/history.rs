@@ -94,6 +94,7 @@ async fn invitations<S: Store>(
     account: AccountId,
 ) -> Vec<(LeadId, i64, InvitationState, Option<i64>)> {
     let query = InvitationQuery {
+        after: None,
         account: Some(account),
         state: None,
         sent_before: None,

@@ -44,6 +44,7 @@ fn invitation(account: AccountId, lead: LeadId, sent: i64) -> NewInvitation {
 
 fn query(limit: u32) -> InvitationQuery {
     InvitationQuery {
+        after: None,
         account: None,
         state: None,
         sent_before: None,
@@ -232,6 +233,7 @@ pub async fn invitations_are_filtered<S: Store>(store: S) {
     let ids =
         |list: Vec<overture_core::Invitation>| list.into_iter().map(|i| i.id).collect::<Vec<_>>();
     let by_alice = InvitationQuery {
+        after: None,
         account: Some(alice),
         ..query(10)
     };
@@ -240,6 +242,7 @@ pub async fn invitations_are_filtered<S: Store>(store: S) {
         [a1.id, a2.id]
     );
     let pending = InvitationQuery {
+        after: None,
         state: Some(InvitationState::Pending),
         ..query(10)
     };
@@ -248,6 +251,7 @@ pub async fn invitations_are_filtered<S: Store>(store: S) {
         [a1.id, b1.id]
     );
     let old = InvitationQuery {
+        after: None,
         sent_before: Some(at(30)),
         ..query(10)
     };
