@@ -112,6 +112,107 @@ pub async fn get_account(
     Ok(Json(view(&state, account).await?))
 }
 
+/// Why an account is paused.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PauseRequest {
+    /// Shown with the account's status.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The account's id from the path; an id that is no number names no account.
+fn account_id(id: Result<Path<i64>, PathRejection>) -> Result<AccountId, ApiError> {
+    id.map(|Path(id)| AccountId::from(id))
+        .map_err(|_| ApiError::NotFound)
+}
+
+/// Pauses an account: nothing more is sent from it until it is resumed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{id}/pause",
+    tag = "accounts",
+    security(("token" = [])),
+    params(("id" = i64, Path, description = "The account's id")),
+    request_body(content = Option<PauseRequest>, description = "Optional: why"),
+    responses(
+        (status = 200, body = AccountView),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    )
+)]
+pub async fn pause_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i64>, PathRejection>,
+    body: axum::body::Bytes,
+) -> Result<Json<AccountView>, ApiError> {
+    caller.may(Action::ManageAccounts)?;
+    let id = account_id(id)?;
+    // The body is optional: none, or `{"reason": "…"}`.
+    let request: Option<PauseRequest> = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(serde_json::from_slice(&body).map_err(|e| {
+            ApiError::BadRequest(format!("the body is not {{\"reason\": \"…\"}}: {e}"))
+        })?)
+    };
+    let reason = request
+        .and_then(|b| b.reason)
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "paused through the API".to_owned());
+    let status = overture_core::AccountStatus::Paused { reason };
+    let account = state.store.set_status(caller.workspace, id, status).await?;
+    Ok(Json(view(&state, account).await?))
+}
+
+/// Resumes a paused account. An account that waits for credentials or is restricted by
+/// LinkedIn cannot be resumed this way (409 says what it waits for).
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{id}/resume",
+    tag = "accounts",
+    security(("token" = [])),
+    params(("id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = 200, body = AccountView),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    )
+)]
+pub async fn resume_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<AccountView>, ApiError> {
+    caller.may(Action::ManageAccounts)?;
+    let id = account_id(id)?;
+    let account = state.store.account(caller.workspace, id).await?;
+    match &account.status {
+        overture_core::AccountStatus::Paused { .. } | overture_core::AccountStatus::Active => {}
+        overture_core::AccountStatus::NeedsCredentials => {
+            return Err(ApiError::Conflict(format!(
+                "`{}` waits for credentials: store new ones (`overture account set {} --cookies-file FILE`)",
+                account.name, account.name
+            )));
+        }
+        overture_core::AccountStatus::Restricted { until } => {
+            return Err(ApiError::Conflict(format!(
+                "`{}` is restricted by LinkedIn until {until}; it resumes by itself then",
+                account.name
+            )));
+        }
+    }
+    let account = state
+        .store
+        .set_status(caller.workspace, id, overture_core::AccountStatus::Active)
+        .await?;
+    Ok(Json(view(&state, account).await?))
+}
+
 /// A suppression-list entry.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuppressionView {

@@ -69,6 +69,8 @@ pub enum ApiError {
     Unauthorized(String),
     /// 403: the token's role may not do this.
     Forbidden(String),
+    /// 409: the object is not in a state that allows it; the message says why.
+    Conflict(String),
     /// 404: no such object in the caller's workspace (another workspace's objects are not
     /// found either).
     NotFound,
@@ -102,6 +104,7 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not found".to_owned()),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
             ApiError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the database does not answer; try again in a minute".to_owned(),

@@ -81,6 +81,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(unsubscribe::confirm_page, unsubscribe::one_click))
         .routes(routes!(api::list_accounts))
         .routes(routes!(api::get_account))
+        .routes(routes!(api::pause_account))
+        .routes(routes!(api::resume_account))
         .routes(routes!(api::list_suppressions, api::add_suppressions))
         .routes(routes!(lists::list_invitations))
         .routes(routes!(lists::list_events))

@@ -6,7 +6,8 @@ use std::pin::Pin;
 
 use jiff::Timestamp;
 use overture_core::{
-    Account, AccountId, Campaign, Event, Invitation, Suppression, SuppressionKind, WorkspaceId,
+    Account, AccountId, AccountStatus, Campaign, Event, Invitation, Suppression, SuppressionKind,
+    WorkspaceId,
 };
 use overture_store::{
     ActionTally, ApiTokenInfo, EventQuery, InvitationQuery, Store, StoreError, Unsubscribed,
@@ -34,6 +35,9 @@ pub trait ServerStore: Send + Sync + 'static {
     fn api_token<'a>(&'a self, hash: &'a str, now: Timestamp) -> Fut<'a, Option<ApiTokenInfo>>;
     /// One account of a workspace (`NotFound` for another workspace's).
     fn account(&self, ws: WorkspaceId, id: AccountId) -> Fut<'_, Account>;
+    /// Sets an account's status.
+    fn set_status(&self, ws: WorkspaceId, id: AccountId, status: AccountStatus)
+    -> Fut<'_, Account>;
     /// The workspace's suppression list.
     fn suppressions(&self, ws: WorkspaceId) -> Fut<'_, Vec<Suppression>>;
     /// Invitations, by id.
@@ -83,6 +87,15 @@ impl<S: Store + Send + Sync + 'static> ServerStore for S {
 
     fn account(&self, ws: WorkspaceId, id: AccountId) -> Fut<'_, Account> {
         Box::pin(Store::account(self, ws, id))
+    }
+
+    fn set_status(
+        &self,
+        ws: WorkspaceId,
+        id: AccountId,
+        status: AccountStatus,
+    ) -> Fut<'_, Account> {
+        Box::pin(self.set_account_status(ws, id, status))
     }
 
     fn suppressions(&self, ws: WorkspaceId) -> Fut<'_, Vec<Suppression>> {

@@ -145,3 +145,66 @@ async fn viewers_read_the_suppression_list_and_members_add_to_it_all_or_nothing(
     let (_, theirs) = call(&r, "GET", "/api/v1/suppressions", Some(&outsider), "").await;
     assert_eq!(theirs, serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn admins_pause_and_resume_accounts_of_their_workspace_only() {
+    let r = rig().await;
+    let ana = r.store.create_account(seat(WS, "ana")).await.unwrap();
+    let mut waiting = seat(WS, "ben");
+    waiting.status = overture_core::AccountStatus::NeedsCredentials;
+    let ben = r.store.create_account(waiting).await.unwrap();
+    let other = r.store.create_workspace("other client").await.unwrap().id;
+    let theirs = r.store.create_account(seat(other, "cy")).await.unwrap();
+    let member = token(&r, WS, Role::Member).await;
+    let admin = token(&r, WS, Role::Admin).await;
+    let pause = format!("/api/v1/accounts/{}/pause", ana.id);
+    let (status, _) = call(&r, "POST", &pause, Some(&member), "").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "members do not manage accounts"
+    );
+
+    let (status, paused) = call(&r, "POST", &pause, Some(&admin), r#"{"reason":"holiday"}"#).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (paused["status"].as_str(), paused["reason"].as_str()),
+        (Some("paused"), Some("holiday"))
+    );
+    let resume = format!("/api/v1/accounts/{}/resume", ana.id);
+    let (status, resumed) = call(&r, "POST", &resume, Some(&admin), "").await;
+    assert_eq!(
+        (status, resumed["status"].as_str()),
+        (StatusCode::OK, Some("active"))
+    );
+
+    let (status, err) = call(
+        &r,
+        "POST",
+        &format!("/api/v1/accounts/{}/resume", ben.id),
+        Some(&admin),
+        "",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        err["error"].as_str().unwrap().contains("credentials"),
+        "{err}"
+    );
+
+    let (status, _) = call(
+        &r,
+        "POST",
+        &format!("/api/v1/accounts/{}/pause", theirs.id),
+        Some(&admin),
+        "",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let still = r.store.account(other, theirs.id).await.unwrap();
+    assert_eq!(
+        still.status,
+        overture_core::AccountStatus::Active,
+        "untouched"
+    );
+}
