@@ -150,13 +150,20 @@ pub async fn pause_account(
 ) -> Result<Json<AccountView>, ApiError> {
     caller.may(Action::ManageAccounts)?;
     let id = account_id(id)?;
-    // The body is optional: none, or `{"reason": "…"}`.
+    // The body is optional: none (or `null`), or `{"reason": "…"}`.
     let request: Option<PauseRequest> = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        Some(serde_json::from_slice(&body).map_err(|e| {
+        let refused = |e: &dyn std::fmt::Display| {
             ApiError::BadRequest(format!("the body is not {{\"reason\": \"…\"}}: {e}"))
-        })?)
+        };
+        match serde_json::from_slice::<serde_json::Value>(&body).map_err(|e| refused(&e))? {
+            serde_json::Value::Null => None,
+            object @ serde_json::Value::Object(_) => {
+                Some(serde_json::from_value(object).map_err(|e| refused(&e))?)
+            }
+            _ => return Err(refused(&"an object is expected")),
+        }
     };
     let reason = request
         .and_then(|b| b.reason)

@@ -39,7 +39,8 @@ pub async fn confirm_page(Path(token): Path<String>) -> Response {
     .into_response()
 }
 
-/// RFC 8058 one-click unsubscribe: the mail client `POST`s `List-Unsubscribe=One-Click`; the
+/// RFC 8058 one-click unsubscribe: the mail client `POST`s `List-Unsubscribe=One-Click` (the
+/// body is not read: the token in the path is what counts); the
 /// token's lead goes on the suppression list (address and profile) and its sequences stop.
 /// Doing it twice is harmless.
 #[utoipa::path(
@@ -47,8 +48,6 @@ pub async fn confirm_page(Path(token): Path<String>) -> Response {
     path = "/u/{token}",
     tag = "unsubscribe",
     params(("token" = String, Path, description = "The lead's unsubscribe token")),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
-                 description = "`List-Unsubscribe=One-Click` (the body is not needed)"),
     responses(
         (status = 200, description = "Unsubscribed", content_type = "text/html"),
         (status = 404, description = "No such token", content_type = "text/plain"),
