@@ -16,7 +16,7 @@ use overture_store::{
     IntentOutcome, InvitationQuery, LeadQuery, Member, Membership, NewAction, NewApiToken,
     NewCampaignVersion, NewEnrollment, NewInvitation, NewSession, NewUser, OpenAccount, PollKind,
     SealedSecret, SecretInfo, SessionAuth, Store, StoreError, StoredConnection, StoredSecret,
-    Unsubscribed, User, VariantStats, Workspace,
+    Unsubscribed, User, UserStore, VariantStats, WebhookStore, Workspace,
 };
 
 use overture_core::webhook::{WebhookDeliveryId, WebhookEndpointId};
@@ -554,9 +554,9 @@ impl Store for SqliteStore {
     ) -> Result<Vec<StoredConnection>, StoreError> {
         self.connections_impl(ws, account)
     }
+}
 
-    // Users, memberships, sessions and API tokens (`users.rs`).
-
+impl UserStore for SqliteStore {
     async fn create_user(
         &self,
         user: NewUser,
@@ -656,9 +656,9 @@ impl Store for SqliteStore {
     ) -> Result<ApiTokenInfo, StoreError> {
         self.revoke_api_token_impl(ws, prefix, now)
     }
+}
 
-    // Webhooks (webhooks.rs).
-
+impl WebhookStore for SqliteStore {
     async fn create_webhook_endpoint(
         &self,
         endpoint: NewWebhookEndpoint,

@@ -22,8 +22,10 @@ mod history;
 mod secrets;
 mod store;
 mod types;
+mod user_store;
 mod users;
 mod variants;
+mod webhook_store;
 mod webhooks;
 
 #[cfg(feature = "conformance")]
@@ -45,10 +47,12 @@ pub use types::{
     ActionQuery, ActionTally, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery,
     LeadQuery, NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
 };
+pub use user_store::UserStore;
 pub use users::{
     ApiTokenInfo, Member, Membership, NewApiToken, NewSession, NewUser, SessionAuth, User,
 };
 pub use variants::{StepVariant, VariantChoice, VariantStats, step_tallies};
+pub use webhook_store::WebhookStore;
 pub use webhooks::{
     AttemptOutcome, DeliveryQuery, NewWebhookDelivery, NewWebhookEndpoint, StoredAttempt,
     WebhookAttempt, WebhookDelivery, WebhookEndpoint,

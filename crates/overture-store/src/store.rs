@@ -4,12 +4,11 @@ use std::future::Future;
 
 use jiff::{SignedDuration, Timestamp};
 use overture_core::action::ActionEvent;
-use overture_core::webhook::{WebhookDeliveryId, WebhookEndpointId};
 use overture_core::{
     Account, AccountId, AccountSettings, AccountStatus, Action, ActionId, ActionKind, Campaign,
     CampaignId, CampaignStatus, Cooldown, EnrollmentId, Event, EventId, Invitation,
     InvitationEvent, InvitationId, Lead, LeadId, LeadList, NewAccount, NewEvent, NewLead,
-    ProfileUrl, Role, Suppression, SuppressionKind, UserId, WorkspaceId,
+    ProfileUrl, Suppression, SuppressionKind, WorkspaceId,
 };
 
 use crate::engine_types::{
@@ -23,14 +22,9 @@ use crate::types::{
     ActionQuery, ActionTally, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery,
     LeadQuery, NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
 };
-use crate::users::{
-    ApiTokenInfo, Member, Membership, NewApiToken, NewSession, NewUser, SessionAuth, User,
-};
+use crate::user_store::UserStore;
 use crate::variants::VariantStats;
-use crate::webhooks::{
-    DeliveryQuery, NewWebhookDelivery, NewWebhookEndpoint, StoredAttempt, WebhookAttempt,
-    WebhookDelivery, WebhookEndpoint,
-};
+use crate::webhook_store::WebhookStore;
 
 /// Everything Overture keeps, expressed as intent.
 ///
@@ -40,7 +34,7 @@ use crate::webhooks::{
 /// to the millisecond.
 ///
 /// The trait is used generically (`S: Store`), never as a trait object.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: UserStore + WebhookStore + Send + Sync + 'static {
     // Workspaces.
 
     /// Every workspace, in id order. A fresh store has [`WorkspaceId::DEFAULT`], named
@@ -688,243 +682,4 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         account: AccountId,
     ) -> impl Future<Output = Result<Vec<StoredConnection>, StoreError>> + Send;
-
-    // Users, memberships, sessions and API tokens: who signs in, and with which role in which
-    // workspace. The store keeps hashes only (made by `overture-auth`). Users are not in a
-    // workspace (one person may be a member of several); everything else is scoped by one.
-
-    /// Stores a new user and, when given, their membership of a workspace, in one
-    /// transaction. `Conflict` if the address is taken (whatever its case); `NotFound` for an
-    /// unknown workspace, and nothing is stored.
-    fn create_user(
-        &self,
-        user: NewUser,
-        membership: Option<(WorkspaceId, Role)>,
-    ) -> impl Future<Output = Result<User, StoreError>> + Send;
-
-    /// One user.
-    fn user(&self, id: UserId) -> impl Future<Output = Result<User, StoreError>> + Send;
-
-    /// The user with this address (whatever its case), if any.
-    fn user_by_email(
-        &self,
-        email: &str,
-    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
-
-    /// How many users there are (none on a fresh install).
-    fn user_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
-
-    /// Disables (or enables again) a user; a disabled user's sessions stop resolving.
-    fn set_user_disabled(
-        &self,
-        id: UserId,
-        disabled: bool,
-    ) -> impl Future<Output = Result<User, StoreError>> + Send;
-
-    /// The workspaces a user belongs to, with their role there, by workspace id.
-    fn memberships(
-        &self,
-        user: UserId,
-    ) -> impl Future<Output = Result<Vec<Membership>, StoreError>> + Send;
-
-    /// The workspace's members, by address.
-    fn list_members(
-        &self,
-        ws: WorkspaceId,
-    ) -> impl Future<Output = Result<Vec<Member>, StoreError>> + Send;
-
-    /// Makes the user a member of the workspace with `role` (a member since `now`), or changes
-    /// their role.
-    /// `NotFound` for an unknown workspace or user; `Conflict` when it would leave the
-    /// workspace without an owner.
-    fn set_membership(
-        &self,
-        ws: WorkspaceId,
-        user: UserId,
-        role: Role,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Removes the user from the workspace, with their sessions there; says whether they
-    /// were a member. `Conflict` when they are its last owner.
-    fn remove_membership(
-        &self,
-        ws: WorkspaceId,
-        user: UserId,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// Stores a session. `NotFound` unless the user is a member of the workspace;
-    /// `Conflict` for a hash already stored.
-    fn create_session(
-        &self,
-        session: NewSession,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// The session with this hash, with its user and their current role; `None` when there
-    /// is none, it expired (`expires_at <= now`), the user is disabled or no longer a member.
-    fn session_by_hash(
-        &self,
-        hash: &str,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<Option<SessionAuth>, StoreError>> + Send;
-
-    /// Records that the session was used at `now` and moves its expiry to `expires_at`;
-    /// says whether it exists and had not expired.
-    fn touch_session(
-        &self,
-        hash: &str,
-        now: Timestamp,
-        expires_at: Timestamp,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// Deletes a session (signing out); says whether it existed.
-    fn delete_session(&self, hash: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// Deletes every session of a user (after a password change, or when disabling them);
-    /// returns how many there were.
-    fn delete_sessions_of_user(
-        &self,
-        user: UserId,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-
-    /// Stores an API token. `NotFound` for an unknown workspace; `Conflict` for a prefix or
-    /// hash already stored.
-    fn create_api_token(
-        &self,
-        token: NewApiToken,
-    ) -> impl Future<Output = Result<ApiTokenInfo, StoreError>> + Send;
-
-    /// The unrevoked token with this hash, if any, and records its use at `now` (at most once
-    /// a minute, so that busy tokens do not make a write per request).
-    fn api_token_by_hash(
-        &self,
-        hash: &str,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<Option<ApiTokenInfo>, StoreError>> + Send;
-
-    /// The workspace's tokens, revoked ones included, by id; never their hashes.
-    fn list_api_tokens(
-        &self,
-        ws: WorkspaceId,
-    ) -> impl Future<Output = Result<Vec<ApiTokenInfo>, StoreError>> + Send;
-
-    /// Revokes the workspace's token with this prefix and returns it; revoking it again keeps
-    /// the first time. `NotFound` for a prefix of no token of the workspace.
-    fn revoke_api_token(
-        &self,
-        ws: WorkspaceId,
-        prefix: &str,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<ApiTokenInfo, StoreError>> + Send;
-
-    // Webhooks: endpoints, the outbox of deliveries and the dispatcher's cursor. (Kept
-    // together at the end of the trait; the implementations live in their own files.)
-
-    /// Stores an endpoint, enabled; `Conflict` if the workspace has one for the same URL,
-    /// `NotFound` for an unknown workspace.
-    fn create_webhook_endpoint(
-        &self,
-        endpoint: NewWebhookEndpoint,
-    ) -> impl Future<Output = Result<WebhookEndpoint, StoreError>> + Send;
-
-    /// One endpoint of the workspace.
-    fn webhook_endpoint(
-        &self,
-        ws: WorkspaceId,
-        id: WebhookEndpointId,
-    ) -> impl Future<Output = Result<WebhookEndpoint, StoreError>> + Send;
-
-    /// The endpoint's signing secret, sealed as it was stored.
-    fn webhook_endpoint_secret(
-        &self,
-        ws: WorkspaceId,
-        id: WebhookEndpointId,
-    ) -> impl Future<Output = Result<SealedSecret, StoreError>> + Send;
-
-    /// The workspace's endpoints, in id order.
-    fn list_webhook_endpoints(
-        &self,
-        ws: WorkspaceId,
-    ) -> impl Future<Output = Result<Vec<WebhookEndpoint>, StoreError>> + Send;
-
-    /// Turns an endpoint on or off (`reason`: why it was turned off), and returns it.
-    fn set_webhook_endpoint_enabled(
-        &self,
-        ws: WorkspaceId,
-        id: WebhookEndpointId,
-        enabled: bool,
-        reason: Option<String>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<WebhookEndpoint, StoreError>> + Send;
-
-    /// Deletes an endpoint with its deliveries and their attempts.
-    fn delete_webhook_endpoint(
-        &self,
-        ws: WorkspaceId,
-        id: WebhookEndpointId,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// The last event of the workspace the dispatcher has turned into deliveries.
-    fn webhook_cursor(
-        &self,
-        ws: WorkspaceId,
-    ) -> impl Future<Output = Result<Option<EventId>, StoreError>> + Send;
-
-    /// Queues deliveries to the workspace's endpoints and, when given, moves the workspace's
-    /// cursor to `cursor` (never backwards), in one transaction. A delivery whose endpoint and
-    /// event are queued already adds nothing; an endpoint of another workspace is `NotFound`
-    /// and nothing changes. Returns how many were added.
-    fn enqueue_webhook_deliveries(
-        &self,
-        ws: WorkspaceId,
-        deliveries: &[NewWebhookDelivery],
-        cursor: Option<EventId>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-
-    /// Claims up to `limit` pending deliveries of any workspace due at `now` whose endpoint is
-    /// enabled, earliest due first, and moves each one's next attempt to `now + lease`: if the
-    /// process dies before the attempt is recorded, the delivery is tried again after the
-    /// lease (at least once, with the same message id).
-    fn claim_due_webhook_deliveries(
-        &self,
-        now: Timestamp,
-        limit: u32,
-        lease: SignedDuration,
-    ) -> impl Future<Output = Result<Vec<WebhookDelivery>, StoreError>> + Send;
-
-    /// Records an attempt of a pending delivery and what follows from it, in one transaction
-    /// (with [`AttemptOutcome::EndpointGone`](crate::AttemptOutcome::EndpointGone) the endpoint is turned off as well), and returns
-    /// the delivery. A delivery no longer pending is a `Conflict` and nothing changes.
-    fn record_webhook_attempt(
-        &self,
-        id: WebhookDeliveryId,
-        attempt: WebhookAttempt,
-    ) -> impl Future<Output = Result<WebhookDelivery, StoreError>> + Send;
-
-    /// One delivery of the workspace.
-    fn webhook_delivery(
-        &self,
-        ws: WorkspaceId,
-        id: WebhookDeliveryId,
-    ) -> impl Future<Output = Result<WebhookDelivery, StoreError>> + Send;
-
-    /// The workspace's deliveries matching the query, newest first.
-    fn list_webhook_deliveries(
-        &self,
-        ws: WorkspaceId,
-        query: DeliveryQuery,
-    ) -> impl Future<Output = Result<Vec<WebhookDelivery>, StoreError>> + Send;
-
-    /// A delivery's attempts, first first.
-    fn webhook_attempts(
-        &self,
-        ws: WorkspaceId,
-        id: WebhookDeliveryId,
-    ) -> impl Future<Output = Result<Vec<StoredAttempt>, StoreError>> + Send;
-
-    /// When the earliest pending delivery of an enabled endpoint is due, if any.
-    fn next_webhook_due(
-        &self,
-    ) -> impl Future<Output = Result<Option<Timestamp>, StoreError>> + Send;
 }

@@ -58,7 +58,7 @@ pub struct MailboxConfig {
 impl MailboxConfig {
     /// Checks every field before anything is stored; errors name the flag.
     pub fn check(&self) -> CliResult {
-        let from = Mailbox::from_str(&self.from).map_err(|e| {
+        Mailbox::from_str(&self.from).map_err(|e| {
             CliError::input(format!(
                 "--from {:?}: not an address ({e}); write it like \"Ana Lindqvist <ana@example.com>\"",
                 self.from
@@ -71,7 +71,6 @@ impl MailboxConfig {
         let unsubscribe = self.unsubscribe();
         unsubscribe_headers(&unsubscribe, "0123456789abcdef0123456789abcdef")
             .map_err(|e| CliError::input(format!("--unsubscribe-url/--unsubscribe-mailto: {e}")))?;
-        let _ = from;
         Ok(())
     }
 

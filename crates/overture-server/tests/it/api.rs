@@ -6,6 +6,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
 use overture_auth::ApiToken;
 use overture_core::{Role, WorkspaceId};
+use overture_store::UserStore as _;
 use overture_store::{NewApiToken, Store};
 use tower::ServiceExt as _;
 

@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 use overture_clock::Clock as _;
 use overture_core::webhook::{DeliveryStatus, WebhookEventType};
 use overture_core::{EventKind, WorkspaceId};
-use overture_store::Store;
+use overture_store::WebhookStore;
 use overture_webhooks::{RETRY_DELAYS, send_ping};
 
 use crate::receiver::{Receiver, World, python_verdicts};

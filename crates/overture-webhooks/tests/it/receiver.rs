@@ -1,6 +1,7 @@
 //! Test support: a webhook receiver on loopback that records what it gets and answers with
 //! the statuses it is told to, and the fixtures around it.
 
+use overture_store::WebhookStore as _;
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::process::{Command, Stdio};

@@ -126,7 +126,6 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     };
     let mailbox = if args.mailbox.given() {
         Some(mailbox::read(
-            ctx,
             kind,
             None,
             &args.mailbox,
@@ -248,13 +247,7 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
     let mailbox = if args.mailbox.given() {
         let key = session::key(ctx)?;
         let current = crate::mailbox::load(&store, &key, &account).await?;
-        Some(mailbox::read(
-            ctx,
-            account.kind,
-            current,
-            &args.mailbox,
-            key,
-        )?)
+        Some(mailbox::read(account.kind, current, &args.mailbox, key)?)
     } else {
         None
     };

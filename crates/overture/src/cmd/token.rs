@@ -5,7 +5,7 @@
 
 use overture_auth::ApiToken;
 use overture_core::Role;
-use overture_store::{NewApiToken, Store, StoreError};
+use overture_store::{NewApiToken, StoreError, UserStore};
 
 use super::Ctx;
 use crate::cli::TokenCommand;

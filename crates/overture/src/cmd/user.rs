@@ -10,7 +10,7 @@ use std::path::Path;
 use overture_auth::{check_password, hash_password, normalize_email};
 use overture_core::Role;
 use overture_secrets::Secret;
-use overture_store::{NewUser, Store};
+use overture_store::{NewUser, UserStore};
 
 use super::Ctx;
 use crate::cli::{UserAdd, UserCommand};

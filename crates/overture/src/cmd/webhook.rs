@@ -6,7 +6,7 @@
 use overture_core::webhook::{
     DeliveryStatus, WebhookDeliveryId, WebhookEndpointId, WebhookEventType,
 };
-use overture_store::{DeliveryQuery, Store, StoreError};
+use overture_store::{DeliveryQuery, StoreError, WebhookStore};
 use overture_webhooks::{EndpointSpec, WebhookConfig, WebhookError, create_endpoint, send_ping};
 use serde_json::json;
 

@@ -32,7 +32,6 @@ impl MailboxUpdate {
 /// Reads the flags over `current` (the stored settings, or none for a new account); fails,
 /// naming the flag, before anything is stored.
 pub fn read(
-    ctx: &Ctx,
     kind: AccountKind,
     current: Option<MailboxConfig>,
     args: &MailboxArgs,
@@ -94,7 +93,6 @@ pub fn read(
         .as_deref()
         .map(|p| secret_file("--imap-password-file", p))
         .transpose()?;
-    let _ = ctx;
     Ok(MailboxUpdate {
         config,
         password,

@@ -3,7 +3,7 @@
 
 use overture_clock::SystemClock;
 use overture_secrets::MasterKey;
-use overture_store::Store;
+use overture_store::WebhookStore;
 use overture_store_sqlite::SqliteStore;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
