@@ -21,6 +21,7 @@ mod lists;
 mod metrics;
 mod server_store;
 mod unsubscribe;
+mod web;
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ use utoipa_axum::routes;
 
 pub use caller::{ApiError, Caller};
 pub use server_store::ServerStore;
+pub use web::{WebSettings, WebState, WebStore};
 
 /// What every handler gets.
 #[derive(Clone)]
@@ -40,6 +42,8 @@ pub struct AppState {
     pub store: Arc<dyn ServerStore>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// The dashboard's settings and sign-in limiter.
+    pub web: WebState,
 }
 
 impl std::fmt::Debug for AppState {
@@ -101,6 +105,7 @@ pub fn router(state: AppState) -> Router {
                 async move { axum::Json((*doc).clone()) }
             }),
         )
+        .merge(web::routes())
         .with_state(state)
 }
 

@@ -18,7 +18,7 @@ use overture_store::{
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// What the HTTP handlers ask of the store.
-pub trait ServerStore: Send + Sync + 'static {
+pub trait ServerStore: crate::web::WebStore + Send + Sync + 'static {
     /// Every workspace.
     fn workspaces(&self) -> Fut<'_, Vec<Workspace>>;
     /// A workspace's accounts.

@@ -374,6 +374,10 @@ pub struct ServeArgs {
     /// Address and port to listen on; keep it on loopback behind a TLS proxy to expose it
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     pub bind: String,
+    /// Mark the dashboard's cookies `Secure` whatever the request says (behind a TLS proxy
+    /// that sends no `X-Forwarded-Proto: https`)
+    #[arg(long)]
+    pub secure_cookies: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }

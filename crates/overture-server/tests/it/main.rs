@@ -15,13 +15,14 @@ use overture_core::{
     AccountKind, AccountStatus, ActionKind, NewAccount, NewLead, ProfileUrl, SuppressionKind, Tier,
     WorkspaceId,
 };
-use overture_server::{AppState, router};
+use overture_server::{AppState, WebState, router};
 use overture_store::{NewAction, Store};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
 use tower::ServiceExt as _;
 
 mod api;
 mod lists;
+mod web;
 
 pub(crate) const WS: WorkspaceId = WorkspaceId::DEFAULT;
 
@@ -33,21 +34,29 @@ pub(crate) struct Rig {
     _dir: tempfile::TempDir,
     pub(crate) store: SqliteStore,
     pub(crate) app: axum::Router,
+    pub(crate) clock: ManualClock,
 }
 
 pub(crate) async fn rig() -> Rig {
+    rig_with(WebState::default()).await
+}
+
+pub(crate) async fn rig_with(web: WebState) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("o.db"), SqliteOptions::default())
         .await
         .unwrap();
+    let clock = ManualClock::new(now());
     let state = AppState {
         store: Arc::new(store.clone()),
-        clock: Arc::new(ManualClock::new(now())),
+        clock: Arc::new(clock.clone()),
+        web,
     };
     Rig {
         _dir: dir,
         store,
         app: router(state),
+        clock,
     }
 }
 

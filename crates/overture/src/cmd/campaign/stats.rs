@@ -1,7 +1,6 @@
 //! `overture campaign stats`: how each text variant of a campaign does, per step.
 
 use overture_core::Campaign;
-use overture_core::sequence::StepKind;
 use overture_core::variants::{Goal, summarize};
 use overture_store::{Store, VariantStats, step_tallies};
 use serde::Serialize;
@@ -62,21 +61,11 @@ pub(super) async fn run(ctx: &Ctx, name: &str, json: bool) -> CliResult {
     Ok(())
 }
 
-/// The texts of a step as written: notes, message texts, or email subjects.
-fn texts(kind: &StepKind) -> Vec<&str> {
-    match kind {
-        StepKind::Invite(invite) => invite.notes.iter().map(String::as_str).collect(),
-        StepKind::Message(message) => message.texts.iter().map(String::as_str).collect(),
-        StepKind::Email(email) => email.variants.iter().map(|v| v.subject.as_str()).collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The report of every step that sends text, from the campaign's statistics.
 fn report(campaign: &Campaign, stats: &[VariantStats]) -> StatsReport {
     let mut steps = Vec::new();
     for (index, step) in campaign.spec.steps.iter().enumerate() {
-        let texts = texts(&step.kind);
+        let texts = step.kind.texts();
         let (Some(goal), false) = (step.kind.goal(), texts.is_empty()) else {
             continue;
         };
