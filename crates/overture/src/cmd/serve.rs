@@ -1,38 +1,60 @@
-//! `overture serve`: the engine (as `overture run`) and the HTTP service in one process.
+//! `overture serve`: the engine (as `overture run`) and the HTTP service in one process, or,
+//! with `--sandbox`, a demo on an accelerated clock (module `sandbox`).
 
+mod first_owner;
+mod sandbox;
+
+use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
 use overture_clock::SystemClock;
 use overture_server::{AppState, router};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 use super::Ctx;
 use crate::cli::ServeArgs;
 use crate::error::{CliError, CliResult};
 
-pub async fn run(ctx: &Ctx, args: ServeArgs) -> CliResult {
-    let listener = tokio::net::TcpListener::bind(&args.bind)
-        .await
-        .map_err(|e| {
-            CliError::input(format!(
-                "cannot listen on {}: {e} (pick another with --bind 127.0.0.1:PORT)",
-                args.bind
-            ))
-        })?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
+    if args.sandbox.sandbox {
+        return sandbox::run(ctx, db, args).await;
+    }
+    let listener = bind(&args.bind).await?;
     let store = ctx.store(false).await?;
+    first_owner::ensure(&store, ctx.settings.workspace(), ctx.now()).await?;
     let state = AppState {
         store: Arc::new(store),
         clock: Arc::new(SystemClock),
     };
-    let app = router(state);
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let (address, server) = serve_in_background(listener, router(state))?;
     eprintln!(
-        "Serving on http://{address} (health: /healthz, metrics: /metrics, API: /api/v1/openapi.json)."
+        "Serving on http://{address} (dashboard: /login, health: /healthz, metrics: /metrics, API: /api/v1/openapi.json)."
     );
     let outcome = super::run::run(ctx, args.run).await;
     server.abort();
     let _ = server.await;
     outcome
+}
+
+/// Listens on `address`, or says why not and what to do.
+async fn bind(address: &str) -> CliResult<TcpListener> {
+    TcpListener::bind(address).await.map_err(|e| {
+        CliError::input(format!(
+            "cannot listen on {address}: {e} (pick another with --bind 127.0.0.1:PORT)"
+        ))
+    })
+}
+
+/// Serves `app` on `listener` in a task; returns the address it listens on and the task.
+fn serve_in_background(
+    listener: TcpListener,
+    app: Router,
+) -> CliResult<(SocketAddr, JoinHandle<std::io::Result<()>>)> {
+    let address = listener
+        .local_addr()
+        .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((address, server))
 }
