@@ -54,5 +54,5 @@ pub use permissions::{Action, allows, can_grant, can_issue_token};
 pub use rate_limit::{LockedOut, LoginKey, LoginLimiter, LoginPolicy};
 pub use tokens::{
     API_TOKEN_PREFIX, ApiToken, PREFIX_LEN, SessionSecret, TokenError, TokenHash, csrf_token,
-    parse_api_token, verify_csrf,
+    parse_api_token, random_password, verify_csrf,
 };

@@ -70,6 +70,18 @@ impl std::fmt::Debug for TokenHash {
 }
 
 /// 32 random bytes as base64url text.
+/// A new random password of 24 URL-safe characters (144 bits), for an account made on a
+/// person's behalf (the sandbox's demo owner) and shown to them once.
+pub fn random_password() -> Secret {
+    Secret::new(
+        random_secret()
+            .expose()
+            .chars()
+            .take(24)
+            .collect::<String>(),
+    )
+}
+
 fn random_secret() -> Secret {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
@@ -204,8 +216,16 @@ pub fn verify_csrf(session: &SessionSecret, presented: &str) -> bool {
 mod tests {
     use super::{
         API_TOKEN_PREFIX, ApiToken, SessionSecret, TokenError, TokenHash, csrf_token,
-        parse_api_token, verify_csrf,
+        parse_api_token, random_password, verify_csrf,
     };
+
+    #[test]
+    fn random_passwords_pass_the_password_rules_and_differ() {
+        let one = random_password();
+        assert_eq!(one.expose().len(), 24);
+        crate::check_password(&one, Some("demo@example.com")).expect("a strong password");
+        assert_ne!(random_password().expose(), one.expose());
+    }
 
     #[test]
     fn api_tokens_are_shown_once_and_stored_hashed() {

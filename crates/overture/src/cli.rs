@@ -380,6 +380,8 @@ pub struct ServeArgs {
     pub secure_cookies: bool,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub sandbox: ServeSandbox,
 }
 
 /// `overture status`
@@ -392,6 +394,31 @@ pub struct StatusArgs {
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
+}
+
+/// `overture serve --sandbox`
+#[derive(Debug, Args)]
+pub struct ServeSandbox {
+    /// Serve a demo: a fresh database (./overture-sandbox.db unless --db is given) with a `demo`
+    /// workspace of sandbox accounts, leads and a running campaign on an accelerated clock;
+    /// nothing reaches LinkedIn or any mail server
+    #[arg(long)]
+    pub sandbox: bool,
+    /// With --sandbox: simulated minutes per real minute (600: an hour goes by every 6 seconds)
+    #[arg(long, default_value_t = 600, requires = "sandbox",
+        value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub speed: u32,
+    /// With --sandbox: sandbox sender accounts
+    #[arg(long, default_value_t = 3, requires = "sandbox",
+        value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub seats: u32,
+    /// With --sandbox: leads imported into the demo and enrolled in its campaign
+    #[arg(long, default_value_t = 300, requires = "sandbox",
+        value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub leads: u32,
+    /// With --sandbox: seed of the simulated world
+    #[arg(long, default_value_t = 42, requires = "sandbox")]
+    pub seed: u64,
 }
 
 /// `overture demo`

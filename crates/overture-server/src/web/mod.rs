@@ -56,6 +56,25 @@ impl Default for WebSettings {
     }
 }
 
+impl WebSettings {
+    /// The settings for a clock `speed` times faster than the wall clock (the sandbox demo):
+    /// sessions and sign-in lockouts last as long in real time as they do at normal speed.
+    pub fn at_speed(self, speed: i32) -> Self {
+        let scale = |d: SignedDuration| d.checked_mul(speed.max(1)).unwrap_or(SignedDuration::MAX);
+        Self {
+            idle_timeout: scale(self.idle_timeout),
+            max_age: scale(self.max_age),
+            login_policy: LoginPolicy {
+                window: scale(self.login_policy.window),
+                lockout: scale(self.login_policy.lockout),
+                max_lockout: scale(self.login_policy.max_lockout),
+                ..self.login_policy
+            },
+            ..self
+        }
+    }
+}
+
 /// What the dashboard keeps in memory: its settings and the sign-in limiter (one per
 /// process).
 #[derive(Debug, Clone)]

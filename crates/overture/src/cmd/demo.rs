@@ -59,6 +59,7 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: DemoArgs) -> CliResult {
         leads: args.leads,
         campaign: CAMPAIGN,
         governor: Default::default(),
+        start: None,
     };
     let mut sim = SandboxRun::start(store, ctx.settings.workspace(), &setup).await?;
 
@@ -86,7 +87,7 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: DemoArgs) -> CliResult {
 
 /// Opens a new, empty demo database at `path`, replacing an earlier demo's. A database that
 /// holds anything but sandbox accounts is never replaced.
-async fn fresh_store(path: &Path) -> CliResult<SqliteStore> {
+pub(super) async fn fresh_store(path: &Path) -> CliResult<SqliteStore> {
     if path.exists() {
         let existing = SqliteStore::open(path, SqliteOptions::default()).await?;
         let real = existing
@@ -132,7 +133,7 @@ async fn fresh_store(path: &Path) -> CliResult<SqliteStore> {
 }
 
 /// The demo's seats: named after [`NAMES`], their tiers taking [`TIERS`] in turn.
-fn seats(count: u32) -> Vec<Seat> {
+pub(super) fn seats(count: u32) -> Vec<Seat> {
     (0..count as usize)
         .map(|i| Seat {
             name: match NAMES.get(i) {

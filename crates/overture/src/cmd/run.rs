@@ -175,7 +175,7 @@ impl Channels for RunChannels {
 }
 
 /// Completes on SIGINT or SIGTERM.
-async fn signal() {
+pub(super) async fn signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

@@ -92,6 +92,8 @@ pub struct Setup<'a> {
     pub campaign: CampaignFile<'a>,
     /// Each seat's governor policy.
     pub governor: Policy,
+    /// The first simulated instant ([`START`] when `None`).
+    pub start: Option<Timestamp>,
 }
 
 /// A started sandbox run.
@@ -105,7 +107,10 @@ pub struct SandboxRun {
 impl SandboxRun {
     /// Builds the world of `setup` in the empty `store` and starts its campaign.
     pub async fn start(store: SqliteStore, ws: WorkspaceId, setup: &Setup<'_>) -> CliResult<Self> {
-        let start: Timestamp = START.parse().map_err(internal)?;
+        let start = match setup.start {
+            Some(start) => start,
+            None => START.parse().map_err(internal)?,
+        };
         let clock = ManualClock::new(start);
         let mut params = setup.params.clone();
         params.population.people = params.population.people.max(setup.leads);
@@ -191,6 +196,19 @@ impl SandboxRun {
             on_day(day);
         }
         Ok(())
+    }
+
+    /// Runs the engine up to `until` (simulated time): everything due by then is done.
+    pub async fn run_until(&mut self, until: Timestamp) -> CliResult {
+        if until > self.clock.now() {
+            self.engine.run_until(until).await.map_err(internal)?;
+        }
+        Ok(())
+    }
+
+    /// The simulated clock (cloning shares it).
+    pub fn clock(&self) -> &ManualClock {
+        &self.clock
     }
 
     /// The outcome so far, from stored facts.

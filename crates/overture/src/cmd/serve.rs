@@ -1,28 +1,29 @@
-//! `overture serve`: the engine (as `overture run`) and the HTTP service in one process.
+//! `overture serve`: the engine (as `overture run`) and the HTTP service in one process, or,
+//! with `--sandbox`, a demo on an accelerated clock (module `sandbox`).
+
+mod first_owner;
+mod sandbox;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
 use overture_clock::SystemClock;
 use overture_server::{AppState, WebSettings, WebState, router};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 use super::Ctx;
 use crate::cli::ServeArgs;
 use crate::error::{CliError, CliResult};
 
-pub async fn run(ctx: &Ctx, args: ServeArgs) -> CliResult {
-    let listener = tokio::net::TcpListener::bind(&args.bind)
-        .await
-        .map_err(|e| {
-            CliError::input(format!(
-                "cannot listen on {}: {e} (pick another with --bind 127.0.0.1:PORT)",
-                args.bind
-            ))
-        })?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
+    if args.sandbox.sandbox {
+        return sandbox::run(ctx, db, args).await;
+    }
+    let listener = bind(&args.bind).await?;
     let store = ctx.store(false).await?;
+    first_owner::ensure(&store, ctx.settings.workspace(), ctx.now()).await?;
     let state = AppState {
         store: Arc::new(store),
         clock: Arc::new(SystemClock),
@@ -31,9 +32,7 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> CliResult {
             ..WebSettings::default()
         }),
     };
-    // The client's address keys the sign-in rate limiter.
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let (address, server) = serve_in_background(listener, router(state))?;
     eprintln!(
         "Serving on http://{address} (dashboard: /, health: /healthz, metrics: /metrics, API: /api/v1/openapi.json)."
     );
@@ -41,4 +40,27 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> CliResult {
     server.abort();
     let _ = server.await;
     outcome
+}
+
+/// Listens on `address`, or says why not and what to do.
+async fn bind(address: &str) -> CliResult<TcpListener> {
+    TcpListener::bind(address).await.map_err(|e| {
+        CliError::input(format!(
+            "cannot listen on {address}: {e} (pick another with --bind 127.0.0.1:PORT)"
+        ))
+    })
+}
+
+/// Serves `app` on `listener` in a task; returns the address it listens on and the task.
+fn serve_in_background(
+    listener: TcpListener,
+    app: Router,
+) -> CliResult<(SocketAddr, JoinHandle<std::io::Result<()>>)> {
+    let address = listener
+        .local_addr()
+        .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+    // The client's address keys the sign-in rate limiter.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((address, server))
 }

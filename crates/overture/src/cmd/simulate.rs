@@ -261,6 +261,7 @@ impl Runner<'_> {
             leads: self.leads,
             campaign: self.campaign,
             governor: self.policies[policy].policy,
+            start: None,
         };
         let mut sim = SandboxRun::start(store, self.ctx.settings.workspace(), &setup).await?;
         sim.run_days(self.args.days, |_| {}).await?;

@@ -7,10 +7,11 @@
 use std::io::Read;
 use std::path::Path;
 
+use jiff::Timestamp;
 use overture_auth::{check_password, hash_password, normalize_email};
-use overture_core::Role;
+use overture_core::{Role, WorkspaceId};
 use overture_secrets::Secret;
-use overture_store::{NewUser, UserStore};
+use overture_store::{NewUser, User, UserStore};
 
 use super::Ctx;
 use crate::cli::{UserAdd, UserCommand};
@@ -49,19 +50,42 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> CliResult {
 }
 
 async fn add(ctx: &Ctx, args: UserAdd) -> CliResult {
-    let email = normalize_email(&args.email).map_err(CliError::input)?;
-    let name = args.name.trim();
-    if name.is_empty() {
-        return Err(CliError::input(
-            "the name is empty: give the name other members see with --name",
-        ));
-    }
     let password = read_password(&args.password_file)?;
-    check_password(&password, Some(&email))
-        .map_err(|e| CliError::input(format!("{e}; no user was added")))?;
+    // Checked before the database is opened (or created): a refused user changes nothing.
+    validate_user(&args.email, &args.name, &password)?;
     let store = ctx.store(true).await?;
     let ws = ctx.settings.workspace();
-    let mut role = Role::from(args.workspace_role);
+    let role = Role::from(args.workspace_role);
+    let (user, role) = add_user(
+        &store,
+        ws,
+        &args.email,
+        &args.name,
+        &password,
+        role,
+        ctx.now(),
+    )
+    .await?;
+    println!(
+        "Added {} ({}) as {role} of workspace {ws}.",
+        user.email, user.display_name
+    );
+    Ok(())
+}
+
+/// Checks and adds a user with a role in `ws`; the first user of an install becomes its owner
+/// whatever `role` says. Returns the user and the role given. Nothing is stored when the
+/// address, name or password does not pass.
+pub(super) async fn add_user<S: UserStore>(
+    store: &S,
+    ws: WorkspaceId,
+    email: &str,
+    name: &str,
+    password: &Secret,
+    mut role: Role,
+    now: Timestamp,
+) -> CliResult<(User, Role)> {
+    let (email, name) = validate_user(email, name, password)?;
     if store.user_count().await? == 0 && role != Role::Owner {
         eprintln!(
             "The first user of an install becomes its owner: {email} is the workspace's owner, not {role}."
@@ -73,23 +97,37 @@ async fn add(ctx: &Ctx, args: UserAdd) -> CliResult {
             "a user with the address {email} exists already; see overture user list"
         )));
     }
-    let hash = hash_password(&password).map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
+    let hash = hash_password(password).map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
     let user = store
         .create_user(
             NewUser {
                 email,
-                display_name: name.to_owned(),
+                display_name: name,
                 password_hash: hash.into_string(),
-                created_at: ctx.now(),
+                created_at: now,
             },
             Some((ws, role)),
         )
         .await?;
-    println!(
-        "Added {} ({}) as {role} of workspace {ws}.",
-        user.email, user.display_name
-    );
-    Ok(())
+    Ok((user, role))
+}
+
+/// The address normalised and the name trimmed, when they and the password pass.
+pub(super) fn validate_user(
+    email: &str,
+    name: &str,
+    password: &Secret,
+) -> CliResult<(String, String)> {
+    let email = normalize_email(email).map_err(CliError::input)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CliError::input(
+            "the name is empty: give the name other members see with --name",
+        ));
+    }
+    check_password(password, Some(&email))
+        .map_err(|e| CliError::input(format!("{e}; no user was added")))?;
+    Ok((email, name.to_owned()))
 }
 
 /// The password: the file's (or standard input's) first line, without its line ending.
