@@ -40,10 +40,7 @@ pub(crate) async fn rig() -> Rig {
     let store = SqliteStore::open(&dir.path().join("o.db"), SqliteOptions::default())
         .await
         .unwrap();
-    let state = AppState {
-        store: Arc::new(store.clone()),
-        clock: Arc::new(ManualClock::new(now())),
-    };
+    let state = AppState::new(Arc::new(store.clone()), Arc::new(ManualClock::new(now())));
     Rig {
         _dir: dir,
         store,

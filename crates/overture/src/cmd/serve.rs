@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use overture_clock::SystemClock;
-use overture_server::{AppState, router};
+use overture_server::{AppState, ServerConfig, router};
 
 use super::Ctx;
 use crate::cli::ServeArgs;
@@ -22,9 +22,19 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> CliResult {
         .local_addr()
         .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
     let store = ctx.store(false).await?;
+    // Without a master key the API still serves; adding a webhook then says what to do.
+    let crate::store::DatabaseUrl::Sqlite(db) = &ctx.db;
+    let config = ServerConfig {
+        master_key: crate::master_key::load(db)
+            .ok()
+            .map(|(key, _)| Arc::new(key)),
+        allow_private_targets: ctx.settings.webhook_allow_private_targets,
+        seed: ctx.settings.engine_seed,
+    };
     let state = AppState {
         store: Arc::new(store),
         clock: Arc::new(SystemClock),
+        config,
     };
     let app = router(state);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
