@@ -77,6 +77,19 @@ macro_rules! str_enum {
 }
 pub(crate) use str_enum;
 
+/// What an account's handle may be, as a person reads it.
+pub const ACCOUNT_NAME_RULE: &str = "use 1 to 64 letters, digits, `-`, `_` or `.`";
+
+/// Whether `name` may be an account's handle (see [`ACCOUNT_NAME_RULE`]): it appears in
+/// campaign files and on the command line.
+pub fn is_account_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 str_enum!(AccountKind { Linkedin => "linkedin", Sandbox => "sandbox", Email => "email" });
 str_enum!(Tier { Free => "free", Premium => "premium", SalesNavigator => "sales_navigator" });
 

@@ -170,17 +170,6 @@ pub enum StepKind {
 }
 
 impl StepKind {
-    /// The step's texts as written, one per variant: an invitation's notes, a message's
-    /// texts, an email's subjects; none for a step without text.
-    pub fn texts(&self) -> Vec<&str> {
-        match self {
-            StepKind::Invite(invite) => invite.notes.iter().map(String::as_str).collect(),
-            StepKind::Message(message) => message.texts.iter().map(String::as_str).collect(),
-            StepKind::Email(email) => email.variants.iter().map(|v| v.subject.as_str()).collect(),
-            _ => Vec::new(),
-        }
-    }
-
     /// The step's name as written in campaign files.
     pub fn name(&self) -> &'static str {
         match self {

@@ -17,10 +17,10 @@ use overture_core::governor::{
 use overture_core::limits::history_window;
 use overture_core::working_hours::day_start;
 use overture_core::{
-    Account, AccountId, AccountKind, ActionKind, CampaignId, EventKind, Invitation, InvitationId,
-    InvitationState, WorkspaceId,
+    Account, AccountId, AccountKind, ActionKind, ActionState, CampaignId, EventKind, Invitation,
+    InvitationId, InvitationState, LeadId, WorkspaceId,
 };
-use overture_store::{EventQuery, InvitationQuery, NewAction, Store};
+use overture_store::{ActionQuery, EventQuery, InvitationQuery, NewAction, Store};
 
 use crate::payload::Payload;
 use crate::{Engine, EngineError, TickReport, plus};
@@ -241,6 +241,51 @@ pub async fn queue_withdrawals<S: Store>(
         });
     }
     Ok(store.enqueue_actions(&actions).await?)
+}
+
+/// The most queued actions of one account read to find the withdrawals already on their way.
+const QUEUE_LIMIT: u32 = 1_000_000;
+
+/// The leads of the account's withdrawals that are queued or under way, whoever queued them
+/// (a person, the governor or a campaign): an account has at most one pending invitation per
+/// lead, so these are the invitations not to queue again.
+pub async fn queued_withdrawals<S: Store>(
+    store: &S,
+    account: &Account,
+) -> Result<BTreeSet<LeadId>, EngineError> {
+    let mut leads = BTreeSet::new();
+    for state in [ActionState::Queued, ActionState::Claimed] {
+        let query = ActionQuery {
+            state: Some(state),
+            account: Some(account.id),
+            limit: QUEUE_LIMIT,
+        };
+        let actions = store.list_actions(account.workspace_id, query).await?;
+        leads.extend(
+            actions
+                .iter()
+                .filter(|a| a.kind == ActionKind::Withdraw)
+                .filter_map(|a| a.lead_id),
+        );
+    }
+    Ok(leads)
+}
+
+/// Whether the policy lets a person withdraw `invitation` at `at`: it is at least the
+/// `min_age` of its campaign's policy (from `tightened`, see [`campaign_policies`]) or else
+/// the account's, and it was not sent by hand unless the policy governs those too.
+pub fn may_withdraw(
+    policy: &Policy,
+    tightened: &BTreeMap<CampaignId, Policy>,
+    invitation: &Invitation,
+    at: Timestamp,
+) -> bool {
+    let rule = invitation
+        .campaign_id
+        .and_then(|c| tightened.get(&c))
+        .unwrap_or(policy);
+    at.duration_since(invitation.sent_at) >= rule.min_age
+        && (policy.govern_manual_invites || !PendingInvite::of_invitation(invitation).manual())
 }
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {

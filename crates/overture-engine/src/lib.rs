@@ -14,16 +14,19 @@
 //! the binary composes them. It reads time only through the [`Clock`].
 
 mod advance;
+pub mod checks;
 mod config;
 mod error;
 mod execute;
 pub mod govern;
+pub mod health;
 mod manual;
 mod metrics;
 mod payload;
 mod poll;
 mod reactions;
 mod reconcile;
+pub mod stats;
 mod variants;
 
 use std::collections::{HashMap, HashSet};

@@ -27,7 +27,7 @@ use overture_core::{
     AccountId, AccountKind, AccountStatus, InvitationEvent, LeadId, NewAccount, NewLead,
     ProfileUrl, Role, Tier, WorkspaceId,
 };
-use overture_server::{AppState, WebState, router};
+use overture_server::{AppState, router};
 use overture_store::{NewApiToken, NewInvitation, Store, UserStore};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
 
@@ -75,11 +75,7 @@ fn run() -> BenchResult<bool> {
             "seeded {leads} leads and {invitations} invitations in {:.1} s",
             started.elapsed().as_secs_f64()
         );
-        let state = AppState {
-            store: Arc::new(store),
-            clock: Arc::new(SystemClock),
-            web: WebState::default(),
-        };
+        let state = AppState::new(Arc::new(store), Arc::new(SystemClock));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         tokio::spawn(async move { axum::serve(listener, router(state)).await });

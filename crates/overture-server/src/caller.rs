@@ -12,6 +12,7 @@ use overture_store::StoreError;
 use serde::Serialize;
 
 use crate::AppState;
+use crate::ops::{OpsError, Problem};
 
 /// The authenticated caller: the workspace every query is scoped by, and the role.
 #[derive(Debug, Clone, Copy)]
@@ -74,8 +75,27 @@ pub enum ApiError {
     /// 404: no such object in the caller's workspace (another workspace's objects are not
     /// found either).
     NotFound,
-    /// 503: the store does not answer.
+    /// 400 with every problem by place (line, column, field).
+    Invalid {
+        /// A summary naming the first problem.
+        message: String,
+        /// Every problem.
+        problems: Vec<Problem>,
+    },
+    /// 409 with what to fix.
+    Unfit {
+        /// A summary.
+        message: String,
+        /// What to fix.
+        problems: Vec<Problem>,
+    },
+    /// 503: the store does not answer, or the server lacks what the request needs; the
+    /// message says which.
     Unavailable,
+    /// 503 with a message saying what the operator must do.
+    NotConfigured(String),
+    /// 500: something went wrong on the server's side (logged, not shown).
+    Internal,
 }
 
 /// The body of an error answer.
@@ -83,6 +103,24 @@ pub enum ApiError {
 pub struct ErrorBody {
     /// What went wrong and what to do.
     pub error: String,
+    /// Every problem by place, when the request's content is at fault.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+impl From<OpsError> for ApiError {
+    fn from(e: OpsError) -> Self {
+        match e {
+            OpsError::NotFound => ApiError::NotFound,
+            OpsError::Invalid { message, problems } => ApiError::Invalid { message, problems },
+            OpsError::Conflict { message, problems } => ApiError::Unfit { message, problems },
+            OpsError::Store(e) => e.into(),
+            OpsError::Internal(cause) => {
+                tracing::error!(error = %cause, "API: a request failed");
+                ApiError::Internal
+            }
+        }
+    }
 }
 
 impl From<StoreError> for ApiError {
@@ -99,8 +137,28 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut problems = Vec::new();
         let (status, message) = match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiError::Invalid {
+                message,
+                problems: found,
+            } => {
+                problems = found;
+                (StatusCode::BAD_REQUEST, message)
+            }
+            ApiError::Unfit {
+                message,
+                problems: found,
+            } => {
+                problems = found;
+                (StatusCode::CONFLICT, message)
+            }
+            ApiError::NotConfigured(m) => (StatusCode::SERVICE_UNAVAILABLE, m),
+            ApiError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "something went wrong on the server; it is logged, try again later".to_owned(),
+            ),
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not found".to_owned()),
@@ -110,7 +168,11 @@ impl IntoResponse for ApiError {
                 "the database does not answer; try again in a minute".to_owned(),
             ),
         };
-        let mut response = (status, Json(ErrorBody { error: message })).into_response();
+        let body = ErrorBody {
+            error: message,
+            problems,
+        };
+        let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

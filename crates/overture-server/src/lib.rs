@@ -19,6 +19,7 @@ mod caller;
 mod health;
 mod lists;
 mod metrics;
+pub mod ops;
 mod server_store;
 mod unsubscribe;
 mod web;
@@ -42,8 +43,45 @@ pub struct AppState {
     pub store: Arc<dyn ServerStore>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// How the server is set up beyond the store and the clock.
+    pub config: ServerConfig,
     /// The dashboard's settings and sign-in limiter.
     pub web: WebState,
+}
+
+impl AppState {
+    /// A state with the default [`ServerConfig`] (no master key: webhooks cannot be added).
+    pub fn new(store: Arc<dyn ServerStore>, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            store,
+            clock,
+            config: ServerConfig::default(),
+            web: WebState::default(),
+        }
+    }
+}
+
+/// How the server is set up: what the binary resolved from the configuration.
+#[derive(Clone, Default)]
+pub struct ServerConfig {
+    /// The master key that seals webhook signing secrets; without it, adding a webhook
+    /// answers 503 with what to do.
+    pub master_key: Option<Arc<overture_secrets::MasterKey>>,
+    /// Lets webhooks target private, loopback and link-local addresses (the configuration's
+    /// `webhook_allow_private_targets`).
+    pub allow_private_targets: bool,
+    /// The seed of the jitter of queued withdrawals (the configuration's `engine_seed`).
+    pub seed: u64,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("master_key", &self.master_key.as_ref().map(|_| "***"))
+            .field("allow_private_targets", &self.allow_private_targets)
+            .field("seed", &self.seed)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for AppState {

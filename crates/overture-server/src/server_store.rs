@@ -6,19 +6,22 @@ use std::pin::Pin;
 
 use jiff::Timestamp;
 use overture_core::{
-    Account, AccountId, AccountStatus, Campaign, Event, Invitation, Suppression, SuppressionKind,
-    WorkspaceId,
+    Account, AccountId, AccountStatus, Campaign, CampaignId, Event, Invitation, Lead, LeadId,
+    LeadList, Suppression, SuppressionKind, WorkspaceId,
 };
 use overture_store::{
-    ActionTally, ApiTokenInfo, EventQuery, InvitationQuery, Store, StoreError, Unsubscribed,
-    Workspace,
+    ActionTally, ApiTokenInfo, EventQuery, InvitationQuery, LeadQuery, Store, StoreError,
+    Unsubscribed, WebhookEndpoint, Workspace,
 };
+
+use crate::ops::Ops;
 
 /// A boxed future the handlers await.
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// What the HTTP handlers ask of the store.
-pub trait ServerStore: crate::web::WebStore + Send + Sync + 'static {
+/// What the HTTP handlers ask of the store: reads here, use cases in [`Ops`], and what only
+/// the dashboard needs (sessions) in [`WebStore`](crate::WebStore).
+pub trait ServerStore: Ops + crate::web::WebStore + Send + Sync + 'static {
     /// Every workspace.
     fn workspaces(&self) -> Fut<'_, Vec<Workspace>>;
     /// A workspace's accounts.
@@ -54,6 +57,16 @@ pub trait ServerStore: crate::web::WebStore + Send + Sync + 'static {
         reason: &'a str,
         now: Timestamp,
     ) -> Fut<'a, u64>;
+    /// A page of leads by id, on a list or all (an unknown list is `NotFound`).
+    fn leads(&self, ws: WorkspaceId, query: LeadQuery) -> Fut<'_, Vec<Lead>>;
+    /// One lead of a workspace.
+    fn lead(&self, ws: WorkspaceId, id: LeadId) -> Fut<'_, Lead>;
+    /// The workspace's lists with their member counts.
+    fn lead_lists(&self, ws: WorkspaceId) -> Fut<'_, Vec<(LeadList, u64)>>;
+    /// One campaign of a workspace.
+    fn campaign(&self, ws: WorkspaceId, id: CampaignId) -> Fut<'_, Campaign>;
+    /// The workspace's webhook endpoints.
+    fn webhook_endpoints(&self, ws: WorkspaceId) -> Fut<'_, Vec<WebhookEndpoint>>;
 }
 
 impl<S: Store + Send + Sync + 'static> ServerStore for S {
@@ -122,5 +135,25 @@ impl<S: Store + Send + Sync + 'static> ServerStore for S {
 
     fn campaigns(&self, ws: WorkspaceId) -> Fut<'_, Vec<Campaign>> {
         Box::pin(self.list_campaigns(ws))
+    }
+
+    fn leads(&self, ws: WorkspaceId, query: LeadQuery) -> Fut<'_, Vec<Lead>> {
+        Box::pin(self.list_leads(ws, query))
+    }
+
+    fn lead(&self, ws: WorkspaceId, id: LeadId) -> Fut<'_, Lead> {
+        Box::pin(Store::lead(self, ws, id))
+    }
+
+    fn lead_lists(&self, ws: WorkspaceId) -> Fut<'_, Vec<(LeadList, u64)>> {
+        Box::pin(self.list_lead_lists(ws))
+    }
+
+    fn campaign(&self, ws: WorkspaceId, id: CampaignId) -> Fut<'_, Campaign> {
+        Box::pin(Store::campaign(self, ws, id))
+    }
+
+    fn webhook_endpoints(&self, ws: WorkspaceId) -> Fut<'_, Vec<WebhookEndpoint>> {
+        Box::pin(self.list_webhook_endpoints(ws))
     }
 }

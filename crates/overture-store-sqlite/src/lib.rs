@@ -17,6 +17,7 @@ mod campaigns;
 mod changes;
 mod effects;
 mod enrollments;
+mod erasure;
 mod events;
 mod history;
 mod invitations;

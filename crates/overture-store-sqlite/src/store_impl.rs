@@ -229,6 +229,15 @@ impl Store for SqliteStore {
         self.list_lead_lists_impl(ws)
     }
 
+    async fn erase_lead(
+        &self,
+        ws: WorkspaceId,
+        id: LeadId,
+        now: Timestamp,
+    ) -> Result<overture_store::Erasure, StoreError> {
+        self.erase_lead_impl(ws, id, now)
+    }
+
     async fn apply_campaign(
         &self,
         ws: WorkspaceId,

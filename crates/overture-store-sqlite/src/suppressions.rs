@@ -44,7 +44,7 @@ pub(crate) fn suppression_of(
     )
 }
 
-fn insert(
+pub(crate) fn insert(
     conn: &Connection,
     ws: WorkspaceId,
     kind: SuppressionKind,

@@ -17,6 +17,7 @@
 //! later `overture-store-postgres`) depend on it, not the other way round.
 
 mod engine_types;
+mod erasure;
 mod error;
 mod history;
 mod secrets;
@@ -36,6 +37,7 @@ pub use engine_types::{
     EffectRecord, EffectResult, EnrollmentRecord, EnrollmentUpdate, InFlightEffect, Intent,
     IntentOutcome, InvitationChange, NewEnrollment, OpenAccount, PollKind, Proximity,
 };
+pub use erasure::{ERASED_PREFIX, ERASED_REASON, Erasure, erased_value};
 pub use error::StoreError;
 pub use history::{
     AccountHistory, CONNECTED_SLACK, HistoryConnection, HistoryInvitation, HistoryOutcome,

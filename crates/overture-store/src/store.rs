@@ -233,7 +233,9 @@ pub trait Store: UserStore + WebhookStore + Send + Sync + 'static {
     /// given lead on the list; appends a `leads_imported` event. Rows with the same URL are
     /// merged in order first, so counts are per distinct URL. `progress` is called with the
     /// number of rows processed so far every few thousand rows, the last time with
-    /// `leads.len()` before the transaction commits. On any error nothing changes.
+    /// `leads.len()` before the transaction commits. A person erased earlier (a hashed entry of
+    /// [`Store::erase_lead`] matches their profile URL or address) goes back on the suppression
+    /// list in clear, so they are never contacted. On any error nothing changes.
     fn import_leads(
         &self,
         ws: WorkspaceId,
@@ -263,6 +265,22 @@ pub trait Store: UserStore + WebhookStore + Send + Sync + 'static {
         ws: WorkspaceId,
         url: &ProfileUrl,
     ) -> impl Future<Output = Result<Option<Lead>, StoreError>> + Send;
+
+    /// Erases a person, in one transaction: the lead row, its list memberships, enrollments,
+    /// invitations, cooldowns, connections and unsubscribe token are deleted; its queued actions
+    /// are deleted and its other actions keep only their kind, state and times (the limits
+    /// count them); its events keep their kind and time without the lead or details, and their
+    /// webhook deliveries are deleted. What stays is a suppression entry per profile URL and
+    /// address holding their hashes ([`erased_value`](crate::erased_value), reason
+    /// [`ERASED_REASON`](crate::ERASED_REASON)), so that [`Store::import_leads`] recognises the
+    /// person if they are imported again and puts them back on the suppression list. An
+    /// unknown lead (or another workspace's) is `NotFound` and changes nothing.
+    fn erase_lead(
+        &self,
+        ws: WorkspaceId,
+        id: LeadId,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<crate::Erasure, StoreError>> + Send;
 
     /// The workspace's lead lists with their member counts, in id order.
     fn list_lead_lists(

@@ -45,6 +45,36 @@ fn place_name(url: &str) -> String {
     format!("webhook:{url}")
 }
 
+/// Reads event type names as a person gives them (`invite_accepted`, `reply_received`, …;
+/// `unsubscribed` stands for `lead_unsubscribed`); blank ones are skipped. An unknown name (or
+/// `ping`, which every endpoint gets anyway) is an error naming the accepted ones.
+pub fn parse_event_types(given: &[String]) -> Result<Vec<WebhookEventType>, String> {
+    let names: Vec<&str> = WebhookEventType::SUBSCRIBABLE
+        .iter()
+        .map(|t| t.as_str())
+        .collect();
+    given
+        .iter()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            // The event is `unsubscribed`; its webhook type is `lead_unsubscribed`.
+            let e = if e == "unsubscribed" {
+                "lead_unsubscribed"
+            } else {
+                e
+            };
+            match e.parse::<WebhookEventType>() {
+                Ok(WebhookEventType::Ping) | Err(_) => Err(format!(
+                    "unknown event type `{e}` (expected some of: {})",
+                    names.join(", ")
+                )),
+                Ok(t) => Ok(t),
+            }
+        })
+        .collect()
+}
+
 /// Checks the URL (with the target guard, unless `allow_private` says otherwise), makes a
 /// secret, seals it and stores the endpoint.
 pub async fn create_endpoint<S: Store>(

@@ -31,7 +31,9 @@ pub mod payload;
 mod schedule;
 mod signing;
 
-pub use endpoints::{CreatedEndpoint, EndpointSpec, create_endpoint, endpoint_secret};
+pub use endpoints::{
+    CreatedEndpoint, EndpointSpec, create_endpoint, endpoint_secret, parse_event_types,
+};
 pub use error::WebhookError;
 pub use outbox::{
     DeliverReport, DispatchReport, WebhookConfig, deliver_due, dispatch, run, send_ping,

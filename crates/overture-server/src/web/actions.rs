@@ -1,77 +1,115 @@
-//! What the dashboard's forms change, through the same use cases as the API and the command
-//! line.
+//! What the dashboard's forms change, through the server's use cases ([`crate::ops::Ops`]),
+//! the same as the API's and the command line's, and what they did in words.
 
-use overture_core::{Campaign, CampaignStatus, Invitation, InvitationId, WorkspaceId};
-use overture_store::InvitationQuery;
+use overture_core::{Campaign, InvitationId, WorkspaceId};
 
 use super::render::WebError;
 use crate::AppState;
+use crate::ops::{OpsError, Problem};
 
-/// Starts (`start`) or pauses (`pause`) a campaign.
+/// A problem as a line of text: `line 3, email: not an address`.
+fn problem_text(p: &Problem) -> String {
+    let mut place = Vec::new();
+    if let Some(line) = p.line {
+        place.push(format!("line {line}"));
+    }
+    if let Some(column) = p.column {
+        place.push(format!("column {column}"));
+    }
+    if let Some(field) = &p.field {
+        place.push(field.clone());
+    }
+    if place.is_empty() {
+        p.message.clone()
+    } else {
+        format!("{}: {}", place.join(", "), p.message)
+    }
+}
+
+/// The summary and every problem after it.
+fn with_problems(message: String, problems: &[Problem]) -> String {
+    let listed: Vec<String> = problems
+        .iter()
+        .map(problem_text)
+        .filter(|p| *p != message)
+        .collect();
+    if listed.is_empty() {
+        message
+    } else {
+        format!("{message} — {}", listed.join("; "))
+    }
+}
+
+impl From<OpsError> for WebError {
+    fn from(e: OpsError) -> Self {
+        match e {
+            OpsError::NotFound => WebError::NotFound,
+            OpsError::Invalid { message, problems } => {
+                WebError::BadRequest(with_problems(message, &problems))
+            }
+            OpsError::Conflict { message, problems } => {
+                WebError::Conflict(with_problems(message, &problems))
+            }
+            OpsError::Store(e) => e.into(),
+            OpsError::Internal(message) => {
+                tracing::error!(error = %message, "dashboard: a use case failed");
+                WebError::Internal
+            }
+        }
+    }
+}
+
+/// Starts (`start`) or pauses (`pause`) a campaign; starting enrolls its list's new leads.
 pub(crate) async fn set_campaign_status(
     state: &AppState,
     campaign: &Campaign,
     to: &str,
-) -> Result<(), WebError> {
+) -> Result<String, WebError> {
+    let (ws, id) = (campaign.workspace_id, campaign.id);
     match to {
         "pause" => {
-            state
-                .store
-                .set_campaign(campaign.workspace_id, campaign.id, CampaignStatus::Paused)
-                .await?;
-            Ok(())
+            state.store.pause_campaign(ws, id).await?;
+            Ok(format!(
+                "Campaign {} is paused; start it again to resume.",
+                campaign.name
+            ))
         }
-        "start" => Err(WebError::Conflict(
-            "Starting a campaign from the dashboard is not available yet; run `overture campaign start NAME`.".to_owned(),
-        )),
+        "start" => {
+            let started = state
+                .store
+                .start_campaign(ws, id, false, state.clock.now())
+                .await?;
+            Ok(format!(
+                "Campaign {} is active; {} new lead(s) enrolled. The engine of `overture serve` carries it out.",
+                campaign.name, started.enrolled
+            ))
+        }
         other => Err(WebError::BadRequest(format!(
             "`to` must be start or pause, not `{other}`"
         ))),
     }
 }
 
-/// Imports an uploaded CSV onto `list`; what it did, in words.
+/// Imports an uploaded CSV onto `list`, all or nothing; what it did, in words.
 pub(crate) async fn import_leads(
-    _state: &AppState,
-    _ws: WorkspaceId,
-    list: &str,
-    file: Option<(String, Vec<u8>)>,
-) -> Result<String, WebError> {
-    if list.trim().is_empty() {
-        return Err(WebError::BadRequest(
-            "Name the list the leads go on.".to_owned(),
-        ));
-    }
-    if file.is_none() {
-        return Err(WebError::BadRequest(
-            "Choose a CSV file to upload.".to_owned(),
-        ));
-    }
-    Err(WebError::Conflict(
-        "Uploading leads from the dashboard is not available yet; run `overture leads import FILE --list NAME`.".to_owned(),
-    ))
-}
-
-/// The workspace's invitation `id` (`NotFound` for another workspace's).
-async fn invitation_in(
     state: &AppState,
     ws: WorkspaceId,
-    id: InvitationId,
-) -> Result<Invitation, WebError> {
-    let query = InvitationQuery {
-        after: Some(InvitationId(id.get() - 1)),
-        account: None,
-        state: None,
-        sent_before: None,
-        limit: 1,
+    list: &str,
+    file: Option<Vec<u8>>,
+) -> Result<String, WebError> {
+    let Some(csv) = file.filter(|f| !f.is_empty()) else {
+        return Err(WebError::BadRequest(
+            "file: choose a CSV file to upload (it was missing or empty)".to_owned(),
+        ));
     };
-    state
+    let done = state
         .store
-        .invitations(ws, query)
-        .await?
-        .into_iter()
-        .find(|i| i.id == id)
-        .ok_or(WebError::NotFound)
+        .import_leads_csv(ws, &csv, Some(list), state.clock.now())
+        .await?;
+    Ok(format!(
+        "Imported onto {}: {} new, {} updated, {} unchanged, {} duplicate row(s) merged.",
+        done.list, done.imported, done.updated, done.unchanged, done.duplicates_merged
+    ))
 }
 
 /// Queues the withdrawal of these invitations through the governor; what it did, in words.
@@ -80,12 +118,29 @@ pub(crate) async fn withdraw(
     ws: WorkspaceId,
     ids: &[InvitationId],
 ) -> Result<String, WebError> {
-    let mut invitations = Vec::with_capacity(ids.len());
-    for &id in ids {
-        invitations.push(invitation_in(state, ws, id).await?);
+    let outcome = state
+        .store
+        .withdraw_invitations(ws, ids, state.config.seed, state.clock.now())
+        .await?;
+    let mut parts = vec![format!("{} withdrawal(s) queued", outcome.queued.len())];
+    for (n, what) in [
+        (outcome.already_queued.len(), "already queued"),
+        (outcome.not_pending.len(), "no longer pending"),
+        (
+            outcome.kept_by_policy.len(),
+            "kept by the account's policy (too young, or sent by hand)",
+        ),
+        (
+            outcome.not_today.len(),
+            "beyond today's withdrawal limit (ask again tomorrow)",
+        ),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
     }
-    Err(WebError::Conflict(
-        "Withdrawing from the dashboard is not available yet; run `overture invites withdraw`."
-            .to_owned(),
+    Ok(format!(
+        "{}. The engine carries withdrawals out inside each account's limits and working hours.",
+        parts.join("; ")
     ))
 }

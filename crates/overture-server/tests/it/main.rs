@@ -47,11 +47,8 @@ pub(crate) async fn rig_with(web: WebState) -> Rig {
         .await
         .unwrap();
     let clock = ManualClock::new(now());
-    let state = AppState {
-        store: Arc::new(store.clone()),
-        clock: Arc::new(clock.clone()),
-        web,
-    };
+    let mut state = AppState::new(Arc::new(store.clone()), Arc::new(clock.clone()));
+    state.web = web;
     Rig {
         _dir: dir,
         store,

@@ -75,6 +75,8 @@ impl SqliteStore {
             if outcome.imported > 0 {
                 add_new_members(tx, ws, list_id, &people, max_id, outcome.imported)?;
             }
+            let imported = people.first.iter().map(|&first| people.get(first));
+            crate::erasure::suppress_erased(tx, ws, imported, now)?;
 
             let data = serde_json::json!({
                 "list": list_name,

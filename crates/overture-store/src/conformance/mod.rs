@@ -18,6 +18,7 @@ mod accounts;
 mod actions;
 mod campaigns;
 mod engine;
+mod erasure;
 mod history;
 mod invitations;
 mod leads;
@@ -40,6 +41,7 @@ pub use accounts::*;
 pub use actions::*;
 pub use campaigns::*;
 pub use engine::*;
+pub use erasure::*;
 pub use history::*;
 pub use invitations::*;
 pub use leads::*;
@@ -107,6 +109,7 @@ macro_rules! conformance_tests {
             suppressions_add_list_and_remove,
             suppression_matches_leads_and_marks_claims,
             unsubscribe_tokens_suppress_their_lead,
+            erasing_a_lead_removes_the_person_and_keeps_a_hash,
             // Users, memberships, sessions and API tokens.
             users_are_unique_by_address_and_read_back,
             memberships_are_per_workspace_and_keep_an_owner,

@@ -350,16 +350,12 @@ pub(crate) fn tier_of(arg: TierArg) -> Tier {
 }
 
 fn validate_name(name: &str) -> CliResult {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
+    if overture_core::account::is_account_name(name) {
         Ok(())
     } else {
         Err(CliError::input(format!(
-            "--name `{name}`: use 1 to 64 letters, digits, `-`, `_` or `.`"
+            "--name `{name}`: {}",
+            overture_core::account::ACCOUNT_NAME_RULE
         )))
     }
 }

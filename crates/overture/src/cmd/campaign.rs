@@ -4,7 +4,7 @@ mod stats;
 
 use std::path::Path;
 
-use overture_campaign::{CampaignText, Diagnostic, ValidationContext, parse_campaign_texts};
+use overture_campaign::{CampaignText, Diagnostic, parse_campaign_texts};
 use overture_core::sequence::{BranchTarget, CampaignSpec, StepKind};
 use overture_core::{Campaign, CampaignStatus, WorkspaceId};
 use overture_store::{NewCampaignVersion, Store};
@@ -67,7 +67,7 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
                         })?;
                     } else {
                         let name = file.display().to_string();
-                        messages.print(Some(&name));
+                        messages::print(&messages, Some(&name));
                         let verdict = if blocks {
                             "texts that cannot go out as they are (see above)"
                         } else {
@@ -154,7 +154,7 @@ pub async fn run(ctx: &Ctx, command: CampaignCommand) -> CliResult {
             let campaign = find(&store, ws, &name).await?;
             let messages = messages::check_campaign(&store, ws, &campaign.spec, &[]).await?;
             if messages.blocks() {
-                messages.print(None);
+                messages::print(&messages, None);
                 if !allow_problems {
                     eprintln!(
                         "nothing started: fix the texts, the leads or the senders above (`overture campaign validate FILE` points at each text), or pass --allow-problems to start anyway; a lead whose text cannot go out is then stopped with the reason, never sent a gap"
@@ -265,16 +265,8 @@ async fn check(ctx: &Ctx, file: &Path) -> CliResult<(String, Parsed)> {
     let source = std::fs::read_to_string(file)
         .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
     let store = ctx.store(false).await?;
-    let ws = ctx.settings.workspace();
-    let mut context = ValidationContext::default();
-    for account in store.list_accounts(ws).await? {
-        if account.kind == overture_core::AccountKind::Email {
-            context.mailboxes.insert(account.name.clone());
-        } else {
-            context.accounts.insert(account.name.clone(), account.tier);
-        }
-    }
-    // Lists are not checked: a campaign may be applied before its leads are imported.
+    let context =
+        overture_engine::checks::validation_context(&store, ctx.settings.workspace()).await?;
     let name = file.display().to_string();
     let result = parse_campaign_texts(&name, &source, &context);
     Ok((source, result))

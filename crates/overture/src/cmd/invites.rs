@@ -12,12 +12,10 @@ mod withdraw;
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
-use overture_core::{
-    Account, ActionKind, ActionState, CampaignId, Invitation, LeadId, WorkspaceId,
-};
+use overture_core::{Account, CampaignId, Invitation, LeadId, WorkspaceId};
 use overture_engine::EngineError;
 use overture_engine::govern::{self, AccountView};
-use overture_store::{ActionQuery, Store, StoreError};
+use overture_store::{Store, StoreError};
 use serde::Serialize;
 
 use super::Ctx;
@@ -25,8 +23,6 @@ use crate::cli::{InvitesCommand, InvitesPending};
 use crate::error::{CliError, CliResult};
 use crate::output::{self, duration, percent, print_json, table};
 
-/// The most queued actions of one account read to find the withdrawals already on their way.
-const QUEUE_LIMIT: u32 = 1_000_000;
 /// Seconds in a day of 24 hours: ages are whole days of 24 hours, rounded down.
 const DAY: i64 = 24 * 60 * 60;
 
@@ -188,22 +184,9 @@ async fn load(store: &impl Store, account: &Account, at: Timestamp) -> CliResult
 /// The leads of the account's withdrawals that are queued or under way, whoever queued them
 /// (`invites withdraw` or a campaign): an account has at most one pending invitation per lead.
 async fn queued_withdrawals(store: &impl Store, account: &Account) -> CliResult<BTreeSet<LeadId>> {
-    let mut leads = BTreeSet::new();
-    for state in [ActionState::Queued, ActionState::Claimed] {
-        let query = ActionQuery {
-            state: Some(state),
-            account: Some(account.id),
-            limit: QUEUE_LIMIT,
-        };
-        let actions = store.list_actions(account.workspace_id, query).await?;
-        leads.extend(
-            actions
-                .iter()
-                .filter(|a| a.kind == ActionKind::Withdraw)
-                .filter_map(|a| a.lead_id),
-        );
-    }
-    Ok(leads)
+    govern::queued_withdrawals(store, account)
+        .await
+        .map_err(engine_error)
 }
 
 async fn campaign_names(

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use overture_clock::SystemClock;
-use overture_server::{AppState, WebSettings, WebState, router};
+use overture_server::{AppState, ServerConfig, WebSettings, WebState, router};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -24,9 +24,19 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
     let listener = bind(&args.bind).await?;
     let store = ctx.store(false).await?;
     first_owner::ensure(&store, ctx.settings.workspace(), ctx.now()).await?;
+    // Without a master key the API still serves; adding a webhook then says what to do.
+    let crate::store::DatabaseUrl::Sqlite(db) = &ctx.db;
+    let config = ServerConfig {
+        master_key: crate::master_key::load(db)
+            .ok()
+            .map(|(key, _)| Arc::new(key)),
+        allow_private_targets: ctx.settings.webhook_allow_private_targets,
+        seed: ctx.settings.engine_seed,
+    };
     let state = AppState {
         store: Arc::new(store),
         clock: Arc::new(SystemClock),
+        config,
         web: WebState::new(WebSettings {
             secure_cookies: args.secure_cookies,
             ..WebSettings::default()

@@ -1,8 +1,9 @@
 //! `overture status`: per account its state, pending invitations, invitations against the caps,
 //! and the next planned actions.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use overture_core::{Account, AccountStatus, ActionKind, ActionState};
+use overture_engine::health::AccountHealth;
 use overture_store::{ActionQuery, Store};
 use serde::Serialize;
 
@@ -22,16 +23,8 @@ struct AccountStatusReport {
     state: String,
     /// The status in full (reason, until).
     status: AccountStatus,
-    pending: usize,
-    /// The most invitations the account keeps pending now: its `max_pending`, or lower after
-    /// a restriction (docs/governor.md, "Learning from restrictions").
-    pending_cap: u32,
-    /// The account's own `max_pending` setting.
-    pending_cap_setting: u32,
-    invites_24h: usize,
-    invites_7d: usize,
-    invite_day_cap: Option<u32>,
-    invite_week_cap: Option<u32>,
+    #[serde(flatten)]
+    health: AccountHealth,
     next: Vec<PlannedAction>,
 }
 
@@ -76,26 +69,9 @@ async fn account_status(
     account: &Account,
     at: Timestamp,
 ) -> CliResult<AccountStatusReport> {
-    let pending = store
-        .pending_invitations(account.workspace_id, account.id)
-        .await?
-        .len();
-    let week_ago = at
-        .saturating_sub(SignedDuration::from_hours(7 * 24))
-        .unwrap_or(at);
-    let day_ago = at
-        .saturating_sub(SignedDuration::from_hours(24))
-        .unwrap_or(at);
-    let history = store
-        .action_history(account.id, ActionKind::Invite, week_ago)
-        .await?;
-    let within = |since: Timestamp| {
-        history
-            .effects
-            .iter()
-            .filter(|t| **t >= since && **t <= at)
-            .count()
-    };
+    let health = overture_engine::health::account_health(store, account, at)
+        .await
+        .map_err(super::invites::engine_error)?;
     let mut queued = store
         .list_actions(
             account.workspace_id,
@@ -107,23 +83,13 @@ async fn account_status(
         )
         .await?;
     queued.sort_by_key(|a| (a.due_at, a.id));
-    let invite = account.limits.kinds.get(&ActionKind::Invite);
-    let policy = overture_engine::govern::policy_now(store, account, at)
-        .await
-        .map_err(super::invites::engine_error)?;
     Ok(AccountStatusReport {
         name: account.name.clone(),
         kind: account.kind.to_string(),
         tier: account.tier.to_string(),
         state: account.status.name().to_owned(),
         status: account.status.clone(),
-        pending,
-        pending_cap: policy.max_pending,
-        pending_cap_setting: account.governor.max_pending,
-        invites_24h: within(day_ago),
-        invites_7d: within(week_ago),
-        invite_day_cap: invite.map(|l| l.per_day),
-        invite_week_cap: invite.map(|l| l.per_week),
+        health,
         next: queued
             .iter()
             .take(NEXT)
@@ -168,16 +134,24 @@ fn print(report: &StatusReport) {
         t.add_row([
             format!("{} ({}, {})", a.name, a.kind, a.tier),
             state,
-            if a.pending_cap < a.pending_cap_setting {
+            if a.health.pending_cap < a.health.pending_cap_setting {
                 format!(
                     "{} / {}\n(lowered from {}\nafter a restriction)",
-                    a.pending, a.pending_cap, a.pending_cap_setting
+                    a.health.pending, a.health.pending_cap, a.health.pending_cap_setting
                 )
             } else {
-                format!("{} / {}", a.pending, a.pending_cap)
+                format!("{} / {}", a.health.pending, a.health.pending_cap)
             },
-            format!("{} / {}", a.invites_24h, cap(a.invite_day_cap)),
-            format!("{} / {}", a.invites_7d, cap(a.invite_week_cap)),
+            format!(
+                "{} / {}",
+                a.health.invites_24h,
+                cap(a.health.invite_day_cap)
+            ),
+            format!(
+                "{} / {}",
+                a.health.invites_7d,
+                cap(a.health.invite_week_cap)
+            ),
             next,
         ]);
     }

@@ -7,7 +7,9 @@ use overture_core::webhook::{
     DeliveryStatus, WebhookDeliveryId, WebhookEndpointId, WebhookEventType,
 };
 use overture_store::{DeliveryQuery, StoreError, WebhookStore};
-use overture_webhooks::{EndpointSpec, WebhookConfig, WebhookError, create_endpoint, send_ping};
+use overture_webhooks::{
+    EndpointSpec, WebhookConfig, WebhookError, create_endpoint, parse_event_types, send_ping,
+};
 use serde_json::json;
 
 use super::Ctx;
@@ -199,29 +201,7 @@ pub async fn run(ctx: &Ctx, command: WebhookCommand) -> CliResult {
 
 /// Reads `--events`, naming the accepted names when one is unknown.
 fn parse_events(given: &[String]) -> CliResult<Vec<WebhookEventType>> {
-    let names: Vec<&str> = WebhookEventType::SUBSCRIBABLE
-        .iter()
-        .map(|t| t.as_str())
-        .collect();
-    given
-        .iter()
-        .filter(|e| !e.trim().is_empty())
-        .map(|e| {
-            // The event is `unsubscribed`; its webhook type is `lead_unsubscribed`.
-            let e = if e.trim() == "unsubscribed" {
-                "lead_unsubscribed"
-            } else {
-                e
-            };
-            match e.parse::<WebhookEventType>() {
-                Ok(WebhookEventType::Ping) | Err(_) => Err(CliError::input(format!(
-                    "--events: unknown event type `{e}` (expected some of: {})",
-                    names.join(", ")
-                ))),
-                Ok(t) => Ok(t),
-            }
-        })
-        .collect()
+    parse_event_types(given).map_err(|e| CliError::input(format!("--events: {e}")))
 }
 
 fn not_found(id: i64) -> impl FnOnce(StoreError) -> CliError {

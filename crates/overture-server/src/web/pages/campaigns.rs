@@ -1,30 +1,21 @@
 //! `GET /campaigns`: each campaign's funnel (enrolled → invited → accepted → replied) and a
 //! start/pause button; `GET /campaigns/{id}`: the funnel and the comparison of its text
-//! variants; `POST /campaigns/{id}/status`: start or pause (members and up).
-
-use std::collections::BTreeMap;
+//! variants; `POST /campaigns/{id}/status`: start or pause (members and up). The numbers are
+//! the server's use cases' (`overture_engine::stats`), as `overture campaign stats` shows them.
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use overture_auth::Action;
-use overture_core::variants::summarize;
-use overture_core::{Campaign, CampaignId, EnrollmentState, InvitationState, WorkspaceId};
-use overture_store::step_tallies;
+use overture_core::variants::Goal;
+use overture_core::{Campaign, CampaignId, CampaignStatus};
+use overture_engine::stats::{Funnel, StatsReport};
 use serde::{Deserialize, Serialize};
 
-use super::{all_invitations, percent};
+use super::percent;
 use crate::AppState;
 use crate::web::render::{WebError, render};
 use crate::web::session::{Layout, Signed, layout};
-
-#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
-pub(crate) struct Funnel {
-    pub(crate) enrolled: u64,
-    pub(crate) invited: u64,
-    pub(crate) accepted: u64,
-    pub(crate) replied: u64,
-}
 
 #[derive(Debug, Serialize)]
 struct Row {
@@ -45,54 +36,8 @@ struct ListPage {
     campaigns: Vec<Row>,
 }
 
-/// Invited and accepted per campaign, from every invitation of the workspace.
-async fn invitation_counts(
-    state: &AppState,
-    ws: WorkspaceId,
-) -> Result<BTreeMap<CampaignId, (u64, u64)>, WebError> {
-    let mut counts: BTreeMap<CampaignId, (u64, u64)> = BTreeMap::new();
-    for i in all_invitations(state, ws).await? {
-        if let Some(c) = i.campaign_id {
-            let entry = counts.entry(c).or_default();
-            entry.0 += 1;
-            if i.state == InvitationState::Accepted {
-                entry.1 += 1;
-            }
-        }
-    }
-    Ok(counts)
-}
-
-async fn funnel(
-    state: &AppState,
-    campaign: &Campaign,
-    invitations: &BTreeMap<CampaignId, (u64, u64)>,
-) -> Result<Funnel, WebError> {
-    let enrollments = state
-        .store
-        .enrollments(campaign.workspace_id, campaign.id)
-        .await?;
-    let (invited, accepted) = invitations.get(&campaign.id).copied().unwrap_or_default();
-    let replied = enrollments
-        .iter()
-        .filter(|e| e.enrollment.state == EnrollmentState::Replied)
-        .count();
-    Ok(Funnel {
-        enrolled: u64::try_from(enrollments.len()).unwrap_or(u64::MAX),
-        invited,
-        accepted,
-        replied: u64::try_from(replied).unwrap_or(u64::MAX),
-    })
-}
-
-async fn row(
-    state: &AppState,
-    campaign: &Campaign,
-    invitations: &BTreeMap<CampaignId, (u64, u64)>,
-) -> Result<Row, WebError> {
-    use overture_core::CampaignStatus::{Active, Draft, Paused};
-    let funnel = funnel(state, campaign, invitations).await?;
-    Ok(Row {
+fn row(campaign: &Campaign, funnel: Funnel) -> Row {
+    Row {
         id: campaign.id.get(),
         name: campaign.name.clone(),
         status: campaign.status.as_str(),
@@ -100,9 +45,12 @@ async fn row(
         accept_rate: percent(funnel.accepted, funnel.invited),
         reply_rate: percent(funnel.replied, funnel.enrolled),
         funnel,
-        can_start: matches!(campaign.status, Draft | Paused),
-        can_pause: campaign.status == Active,
-    })
+        can_start: matches!(
+            campaign.status,
+            CampaignStatus::Draft | CampaignStatus::Paused
+        ),
+        can_pause: campaign.status == CampaignStatus::Active,
+    }
 }
 
 /// `GET /campaigns`.
@@ -110,10 +58,10 @@ pub(super) async fn list(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let invitations = invitation_counts(&state, signed.workspace).await?;
     let mut campaigns = Vec::new();
     for c in state.store.campaigns(signed.workspace).await? {
-        campaigns.push(row(&state, &c, &invitations).await?);
+        let stats = state.store.campaign_stats(signed.workspace, c.id).await?;
+        campaigns.push(row(&c, stats.funnel));
     }
     let layout = layout(&state, &signed, "campaigns").await?;
     Ok(render("campaigns.html", ListPage { layout, campaigns }))
@@ -143,6 +91,59 @@ struct DetailPage {
     layout: Layout,
     campaign: Row,
     steps: Vec<StepRow>,
+    notice: Option<String>,
+}
+
+/// The variant tables of a campaign's report.
+fn steps(report: &StatsReport) -> Vec<StepRow> {
+    report
+        .steps
+        .iter()
+        .map(|s| StepRow {
+            number: s.step,
+            label: s.label.clone().unwrap_or_default(),
+            kind: s.kind,
+            goal: match s.goal {
+                Goal::Acceptance => "accepted",
+                Goal::Reply => "replied",
+            },
+            variants: s
+                .variants
+                .iter()
+                .map(|v| Variant {
+                    number: v.variant,
+                    text: v.text.clone(),
+                    sends: v.sends,
+                    successes: v.successes,
+                    rate: percent(v.successes, v.sends),
+                    best: v
+                        .p_best
+                        .map_or_else(|| "—".to_owned(), |p| format!("{:.0}%", p * 100.0)),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The detail page, with what a button just did.
+async fn detail_page(
+    state: &AppState,
+    signed: &Signed,
+    id: CampaignId,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let campaign = state.store.campaign(signed.workspace, id).await?;
+    let stats = state.store.campaign_stats(signed.workspace, id).await?;
+    let layout = layout(state, signed, "campaigns").await?;
+    Ok(render(
+        "campaign.html",
+        DetailPage {
+            layout,
+            campaign: row(&campaign, stats.funnel),
+            steps: steps(&stats.variants),
+            notice,
+        },
+    ))
 }
 
 /// `GET /campaigns/{id}`.
@@ -151,62 +152,7 @@ pub(super) async fn detail(
     signed: Signed,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let campaign = state
-        .store
-        .campaign(signed.workspace, CampaignId(id))
-        .await?;
-    let invitations = invitation_counts(&state, signed.workspace).await?;
-    let stats = state.store.variants(signed.workspace, campaign.id).await?;
-    let mut steps = Vec::new();
-    for (index, step) in campaign.spec.steps.iter().enumerate() {
-        let texts = step.kind.texts();
-        let (Some(goal), false) = (step.kind.goal(), texts.is_empty()) else {
-            continue;
-        };
-        let tallies = step_tallies(
-            &stats,
-            u32::try_from(index).unwrap_or(u32::MAX),
-            texts.len(),
-        );
-        let several = texts.len() > 1;
-        let variants = texts
-            .iter()
-            .zip(summarize(&tallies))
-            .enumerate()
-            .map(|(i, (text, s))| Variant {
-                number: i + 1,
-                text: (*text).to_owned(),
-                sends: s.tally.sends,
-                successes: s.tally.successes,
-                rate: percent(s.tally.successes, s.tally.sends),
-                best: if several {
-                    format!("{:.0}%", s.best * 100.0)
-                } else {
-                    "—".to_owned()
-                },
-            })
-            .collect();
-        steps.push(StepRow {
-            number: index + 1,
-            label: step.label.clone().unwrap_or_default(),
-            kind: step.kind.name(),
-            goal: match goal {
-                overture_core::variants::Goal::Acceptance => "accepted",
-                overture_core::variants::Goal::Reply => "replied",
-            },
-            variants,
-        });
-    }
-    let row = row(&state, &campaign, &invitations).await?;
-    let layout = layout(&state, &signed, "campaigns").await?;
-    Ok(render(
-        "campaign.html",
-        DetailPage {
-            layout,
-            campaign: row,
-            steps,
-        },
-    ))
+    detail_page(&state, &signed, CampaignId(id), None).await
 }
 
 /// The start/pause form.
@@ -216,7 +162,7 @@ pub(super) struct StatusForm {
     to: String,
 }
 
-/// `POST /campaigns/{id}/status`.
+/// `POST /campaigns/{id}/status`: answers with the campaign's page and what changed.
 pub(super) async fn set_status(
     State(state): State<AppState>,
     signed: Signed,
@@ -228,6 +174,6 @@ pub(super) async fn set_status(
         .store
         .campaign(signed.workspace, CampaignId(id))
         .await?;
-    crate::web::actions::set_campaign_status(&state, &campaign, &form.to).await?;
-    Ok(Redirect::to(&format!("/campaigns/{}", campaign.id)).into_response())
+    let notice = crate::web::actions::set_campaign_status(&state, &campaign, &form.to).await?;
+    detail_page(&state, &signed, campaign.id, Some(notice)).await
 }

@@ -126,7 +126,7 @@ pub(super) async fn upload(
 ) -> Result<Response, WebError> {
     signed.may(Action::WriteData)?;
     let mut list = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut file: Option<Vec<u8>> = None;
     while let Some(field) = form
         .next_field()
         .await
@@ -135,12 +135,11 @@ pub(super) async fn upload(
         match field.name() {
             Some("list") => list = field.text().await.unwrap_or_default(),
             Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
                 let bytes = field
                     .bytes()
                     .await
                     .map_err(|e| WebError::BadRequest(format!("the file did not read: {e}")))?;
-                file = Some((name, bytes.to_vec()));
+                file = Some(bytes.to_vec());
             }
             _ => {}
         }
@@ -153,7 +152,9 @@ pub(super) async fn upload(
     match outcome {
         Ok(notice) => render_page(&state, &signed, &filters, Some(notice), None).await,
         Err(WebError::BadRequest(message)) => {
-            let mut r = render_page(&state, &signed, &filters, None, Some(message)).await?;
+            // Nothing was imported: the list may not exist.
+            let all = Filters::default();
+            let mut r = render_page(&state, &signed, &all, None, Some(message)).await?;
             *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
             Ok(r)
         }

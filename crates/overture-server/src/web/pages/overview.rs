@@ -1,10 +1,10 @@
-//! `GET /`: each account's health: pending invitations against the cap, the week's
-//! invitations against the weekly budget, and its state with the reason.
+//! `GET /`: each account's health (`overture_engine::health`, as `overture status` shows it):
+//! pending invitations against the cap the governor keeps now, the week's invitations against
+//! the weekly budget, and its state with the reason.
 
 use axum::extract::State;
 use axum::response::Response;
-use jiff::SignedDuration;
-use overture_core::{Account, AccountStatus, ActionKind};
+use overture_core::{Account, AccountStatus};
 use serde::Serialize;
 
 use super::shown;
@@ -21,6 +21,7 @@ struct Health {
     reason: String,
     pending: u64,
     pending_cap: u32,
+    pending_cap_setting: u32,
     week_used: u64,
     week_cap: Option<u32>,
 }
@@ -46,37 +47,22 @@ fn reason(status: &AccountStatus) -> String {
 }
 
 async fn health(state: &AppState, account: &Account) -> Result<Health, WebError> {
-    let now = state.clock.now();
-    let pending = state
+    let report = state
         .store
-        .pending(account.workspace_id, account.id)
+        .account_health(account.workspace_id, account.id, state.clock.now())
         .await?;
-    let week_ago = now
-        .saturating_sub(SignedDuration::from_hours(7 * 24))
-        .unwrap_or(now);
-    let history = state
-        .store
-        .history(account.id, ActionKind::Invite, week_ago)
-        .await?;
-    let week_used = history
-        .effects
-        .iter()
-        .filter(|t| **t >= week_ago && **t <= now)
-        .count();
+    let h = report.health;
     Ok(Health {
         id: account.id.get(),
         name: account.name.clone(),
         kind: account.kind.to_string(),
         state: account.status.name(),
         reason: reason(&account.status),
-        pending,
-        pending_cap: account.governor.max_pending,
-        week_used: u64::try_from(week_used).unwrap_or(u64::MAX),
-        week_cap: account
-            .limits
-            .kinds
-            .get(&ActionKind::Invite)
-            .map(|l| l.per_week),
+        pending: h.pending,
+        pending_cap: h.pending_cap,
+        pending_cap_setting: h.pending_cap_setting,
+        week_used: h.invites_7d,
+        week_cap: h.invite_week_cap,
     })
 }
 

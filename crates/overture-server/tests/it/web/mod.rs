@@ -1,5 +1,6 @@
 //! The dashboard in process: sessions, CSRF, workspaces and roles, and each page's numbers.
 
+mod forms;
 mod pages;
 mod roles;
 mod sessions;

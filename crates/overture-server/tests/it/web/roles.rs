@@ -200,13 +200,35 @@ async fn a_member_pauses_a_running_campaign() {
             &[("csrf", &csrf), ("to", "pause")],
         )
         .await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert!(
+        answer.body.contains("Campaign spring is paused"),
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("data-testid=\"campaign-start\""));
     assert_eq!(
         r.store.campaign(WS, mine.campaign).await.unwrap().status,
         CampaignStatus::Paused
     );
-    let after = b.get(&format!("/campaigns/{}", mine.campaign)).await;
-    assert!(after.body.contains("data-testid=\"campaign-start\""));
+    let started = b
+        .post(
+            &format!("/campaigns/{}/status", mine.campaign),
+            &[("csrf", &csrf), ("to", "start")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    assert!(
+        started
+            .body
+            .contains("Campaign spring is active; 0 new lead(s) enrolled"),
+        "{}",
+        started.body
+    );
+    assert_eq!(
+        r.store.campaign(WS, mine.campaign).await.unwrap().status,
+        CampaignStatus::Active
+    );
     let bad = b
         .post(
             &format!("/campaigns/{}/status", mine.campaign),

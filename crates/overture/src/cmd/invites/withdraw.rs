@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
-use overture_core::governor::{PendingInvite, Policy, WithdrawReason};
+use overture_core::governor::{Policy, WithdrawReason};
 use overture_core::{CampaignId, Invitation, LeadId};
 use overture_engine::govern::{self, AccountView};
 use serde::Serialize;
@@ -233,14 +233,7 @@ fn choose<'a>(
         }
     };
     // The smart selection applies the same rules itself; they are checked again, harmlessly.
-    let allowed = |i: &Invitation| {
-        let rule = i
-            .campaign_id
-            .and_then(|c| tightened.get(&c))
-            .unwrap_or(policy);
-        age(i, at) >= rule.min_age
-            && (policy.govern_manual_invites || !PendingInvite::of_invitation(i).manual())
-    };
+    let allowed = |i: &Invitation| govern::may_withdraw(policy, tightened, i, at);
     let total = chosen.len();
     let choices: Vec<Choice<'a>> = chosen
         .into_iter()

@@ -13,7 +13,7 @@ use overture_auth::random_password;
 use overture_clock::{Clock, SystemClock};
 use overture_core::Role;
 use overture_sandbox::WorldParams;
-use overture_server::{AppState, WebSettings, WebState, router};
+use overture_server::{AppState, ServerConfig, WebSettings, WebState, router};
 use overture_store::Store;
 
 use super::{bind, serve_in_background};
@@ -78,6 +78,7 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
     let state = AppState {
         store: Arc::new(store.clone()),
         clock: Arc::new(sim.clock().clone()),
+        config: ServerConfig::default(),
         // Sessions and sign-in lockouts last as long in real time as at normal speed.
         web: WebState::new(WebSettings::default().at_speed(speed)),
     };
