@@ -122,3 +122,8 @@ pub(crate) async fn serve(Path(file): Path<String>) -> Response {
     );
     response
 }
+
+/// `GET /favicon.ico`: no icon, said without an error (browsers ask on every first visit).
+pub(crate) async fn no_icon() -> StatusCode {
+    StatusCode::NO_CONTENT
+}

@@ -104,6 +104,7 @@ impl Default for WebState {
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::no_icon))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/workspace", post(session::switch_workspace))

@@ -21,8 +21,6 @@ const BUCKETS: usize = 15;
 pub(crate) struct Week {
     /// The Monday of the week, `2026-03-02`.
     pub(crate) week: String,
-    /// The week's Monday as Unix seconds (the chart's x).
-    pub(crate) x: i64,
     pub(crate) sent: u64,
     pub(crate) accepted: u64,
     pub(crate) rate: String,
@@ -60,9 +58,6 @@ pub(crate) fn weeks(invitations: &[Invitation]) -> Vec<Week> {
         .into_iter()
         .map(|(monday, (sent, accepted))| Week {
             week: monday.to_string(),
-            x: monday
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .map_or(0, |z| z.timestamp().as_second()),
             sent,
             accepted,
             rate: percent(accepted, sent),
@@ -109,7 +104,7 @@ pub(super) async fn page(
     let buckets = buckets(&invitations);
     let data = serde_json::json!({
         "weeks": {
-            "x": weeks.iter().map(|w| w.x).collect::<Vec<_>>(),
+            "labels": weeks.iter().map(|w| w.week.as_str()).collect::<Vec<_>>(),
             "sent": weeks.iter().map(|w| w.sent).collect::<Vec<_>>(),
             "accepted": weeks.iter().map(|w| w.accepted).collect::<Vec<_>>(),
         },
