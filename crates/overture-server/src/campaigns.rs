@@ -39,14 +39,20 @@ fn format(headers: &HeaderMap) -> Result<SourceFormat, ApiError> {
     }
 }
 
-/// The body as text.
+/// The body as text; an empty body is refused.
 fn text(body: &[u8]) -> Result<&str, ApiError> {
-    std::str::from_utf8(body).map_err(|e| {
+    let text = std::str::from_utf8(body).map_err(|e| {
         ApiError::BadRequest(format!(
             "the campaign is not UTF-8 text (byte {}); save it as UTF-8",
             e.valid_up_to()
         ))
-    })
+    })?;
+    if text.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "the body is empty: send the campaign definition (YAML or JSON)".into(),
+        ));
+    }
+    Ok(text)
 }
 
 /// A stored campaign.
@@ -119,7 +125,7 @@ pub struct CheckView {
     pub name: Option<String>,
     /// How many steps it has.
     pub steps: usize,
-    /// What keeps it from reading (by line and column) or from starting.
+    /// What keeps it from starting (texts, senders, leads), by place.
     pub problems: Vec<Problem>,
     /// Every text's lint, the senders' profiles and each lead's rendering, once it reads.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,8 +134,9 @@ pub struct CheckView {
 }
 
 /// Checks a campaign definition (YAML or JSON, as for storing) against the workspace's
-/// accounts and leads, storing nothing: the file's problems by line and column, then every
-/// text's lint and rendering for each lead of its list.
+/// accounts and leads, storing nothing. A definition that does not read is a 400 with each
+/// problem by line and column, as storing it would be; one that reads answers whether it may
+/// start, with every text's lint and rendering for each lead of its list.
 #[utoipa::path(
     post,
     path = "/api/v1/campaigns/validate",
@@ -161,6 +168,20 @@ pub async fn validate_campaign(
         .store
         .validate_campaign(caller.workspace, text(&body)?, format)
         .await?;
+    if check.name.is_none() {
+        // It does not read: a 400 with each problem, as storing it would answer.
+        let first = check
+            .problems
+            .first()
+            .map_or_else(String::new, |p| p.message.clone());
+        return Err(ApiError::Invalid {
+            message: format!(
+                "the definition does not read: {first} ({} problem(s))",
+                check.problems.len()
+            ),
+            problems: check.problems,
+        });
+    }
     Ok(Json(CheckView {
         valid: check.valid,
         name: check.name,

@@ -125,6 +125,15 @@ async fn validate_reports_problems_and_the_texts_without_storing() {
         (&true.into(), &2.into()),
         "{fine}"
     );
+    for (content_type, body) in [
+        ("application/yaml", "{}"),
+        ("application/json", "[1]"),
+        ("application/yaml", " "),
+    ] {
+        let uri = "/api/v1/campaigns/validate";
+        let (status, err) = post(&r, uri, &viewer, content_type, body).await;
+        assert_eq!(status, 400, "{body}: {err}");
+    }
     assert!(r.store.list_campaigns(WS).await.unwrap().is_empty());
 }
 
