@@ -29,3 +29,6 @@ cargo test --workspace --locked
 
 # The served OpenAPI document against the service itself (schemathesis).
 scripts/schemathesis.sh
+
+# The dashboard in Debian's chromium, driven by playwright-core.
+scripts/browser-test.sh
