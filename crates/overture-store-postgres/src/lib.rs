@@ -32,4 +32,7 @@ mod users;
 mod variants;
 mod webhooks;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use postgres_store::{PostgresOptions, PostgresStore};

@@ -25,7 +25,7 @@ impl Default for PostgresOptions {
     fn default() -> Self {
         Self {
             max_connections: 10,
-            acquire_timeout: Duration::from_secs(30),
+            acquire_timeout: Duration::from_secs(10),
         }
     }
 }
