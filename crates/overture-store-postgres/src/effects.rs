@@ -50,14 +50,15 @@ async fn set_result(
     from: ActionState,
     next: ActionState,
 ) -> Result<Option<Action>, StoreError> {
-    // Every variant binds the same seven parameters ($4 and $5 differ; some leave $5 unused).
+    // Every variant binds the same seven parameters ($4 and $5 differ; some leave $5 unused,
+    // which PostgreSQL allows since sqlx declares every parameter's type).
     let (sql, text, due): (&'static str, Option<&str>, Option<i64>) = match &outcome.result {
         EffectResult::Done { external_id } => (
             concat!(
                 "UPDATE actions SET state = $2, lease_until = NULL, effect = 'done',
                         effect_at = $3, intent_at = coalesce(intent_at, $3),
                         external_id = coalesce($4, external_id), updated_at = $3
-                  WHERE id = $1 AND fence = $6 AND state = $7 AND ($5::BIGINT IS NULL OR TRUE)
+                  WHERE id = $1 AND fence = $6 AND state = $7
                   RETURNING ",
                 columns!()
             ),
@@ -69,7 +70,7 @@ async fn set_result(
                 "UPDATE actions SET state = $2, lease_until = NULL,
                         effect = CASE WHEN $2 = 'failed' THEN 'failed' ELSE 'in_doubt' END,
                         effect_at = $3, last_error = $4, updated_at = $3
-                  WHERE id = $1 AND fence = $6 AND state = $7 AND ($5::BIGINT IS NULL OR TRUE)
+                  WHERE id = $1 AND fence = $6 AND state = $7
                   RETURNING ",
                 columns!()
             ),
