@@ -1,16 +1,17 @@
-//! What only a shared PostgreSQL database has: several workers claiming at once, takeovers
-//! between them, and migrations run by more than one process.
+//! What only a shared PostgreSQL database has: several workers claiming actions and webhook
+//! deliveries at once, takeovers between them, and migrations run by more than one process.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use jiff::SignedDuration;
 use overture_core::action::ActionEvent;
+use overture_core::webhook::WebhookEventType;
 use overture_core::{ActionKind, ActionState, WorkspaceId};
 use overture_store::conformance::{at, lead, new_account, ok};
 use overture_store::{
-    ActionQuery, Changes, EffectOutcome, EffectResult, Intent, LeadQuery, NewAction, Store,
-    StoreError,
+    ActionQuery, Changes, EffectOutcome, EffectResult, Intent, LeadQuery, NewAction,
+    NewWebhookDelivery, NewWebhookEndpoint, SealedSecret, Store, StoreError, WebhookStore,
 };
 use overture_store_postgres::{PostgresOptions, PostgresStore};
 
@@ -65,6 +66,39 @@ async fn queue(store: &PostgresStore, n: u64) -> Vec<NewAction> {
     actions
 }
 
+/// Runs `workers` workers, each with a pool of its own as separate processes would have,
+/// that start claiming together and call `claim` until it claims nothing; returns every id
+/// each worker claimed.
+async fn race<F, Fut>(db: &Database, workers: usize, claim: F) -> Vec<i64>
+where
+    F: Fn(PostgresStore) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Vec<i64>> + Send,
+{
+    let barrier = Arc::new(tokio::sync::Barrier::new(workers));
+    let mut tasks = Vec::new();
+    for _ in 0..workers {
+        let store = db.store().await;
+        let (barrier, claim) = (Arc::clone(&barrier), claim.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let mut taken = Vec::new();
+            loop {
+                let claimed = claim(store.clone()).await;
+                if claimed.is_empty() {
+                    break;
+                }
+                taken.extend(claimed);
+            }
+            taken
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("a worker"));
+    }
+    all
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn workers_claiming_at_once_never_take_the_same_action() {
     let Some(db) = Database::create().await else {
@@ -72,29 +106,11 @@ async fn workers_claiming_at_once_never_take_the_same_action() {
     };
     let first = db.store().await;
     queue(&first, 60).await;
-    // Each worker has its own pool, as separate processes would.
-    let barrier = Arc::new(tokio::sync::Barrier::new(3));
-    let mut workers = Vec::new();
-    for _ in 0..3 {
-        let store = db.store().await;
-        let barrier = Arc::clone(&barrier);
-        workers.push(tokio::spawn(async move {
-            barrier.wait().await;
-            let mut taken = Vec::new();
-            loop {
-                let claimed = ok("claim", store.claim_due_actions(at(1), 4, LEASE).await);
-                if claimed.is_empty() {
-                    break;
-                }
-                taken.extend(claimed.iter().map(|c| c.action.id));
-            }
-            taken
-        }));
-    }
-    let mut all = Vec::new();
-    for worker in workers {
-        all.extend(worker.await.expect("a worker"));
-    }
+    let all = race(&db, 3, |store: PostgresStore| async move {
+        let claimed = ok("claim", store.claim_due_actions(at(1), 4, LEASE).await);
+        claimed.iter().map(|c| c.action.id.get()).collect()
+    })
+    .await;
     let distinct: BTreeSet<_> = all.iter().copied().collect();
     assert_eq!(
         distinct.len(),
@@ -117,6 +133,58 @@ async fn workers_claiming_at_once_never_take_the_same_action() {
     );
     assert_eq!(listed.len(), 60);
     assert!(listed.iter().all(|a| a.attempts == 1), "{listed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn deliverers_claiming_at_once_never_take_the_same_delivery() {
+    let Some(db) = Database::create().await else {
+        return;
+    };
+    let first = db.store().await;
+    let ws = WorkspaceId::DEFAULT;
+    let endpoint = ok(
+        "endpoint",
+        first
+            .create_webhook_endpoint(NewWebhookEndpoint {
+                workspace_id: ws,
+                url: "https://hooks.example.com/overture".to_owned(),
+                events: vec![WebhookEventType::InviteAccepted],
+                allow_private_targets: false,
+                secret: SealedSecret {
+                    nonce: vec![7; 24],
+                    ciphertext: vec![1, 2, 3],
+                },
+                created_at: at(0),
+            })
+            .await,
+    );
+    // Pings: no event, so every one is a delivery of its own.
+    let deliveries: Vec<_> = (0..45)
+        .map(|i| NewWebhookDelivery {
+            endpoint_id: endpoint.id,
+            event_id: None,
+            event_type: WebhookEventType::InviteAccepted,
+            message_id: format!("msg_{i}"),
+            payload: "{}".to_owned(),
+            due_at: at(1),
+        })
+        .collect();
+    let queued = first
+        .enqueue_webhook_deliveries(ws, &deliveries, None, at(0))
+        .await;
+    assert_eq!(ok("enqueue", queued), 45);
+    let all = race(&db, 3, |store: PostgresStore| async move {
+        let claimed = store.claim_due_webhook_deliveries(at(2), 4, LEASE).await;
+        ok("claim", claimed).iter().map(|d| d.id.get()).collect()
+    })
+    .await;
+    let distinct: BTreeSet<_> = all.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        all.len(),
+        "a delivery was claimed twice: {all:?}"
+    );
+    assert_eq!(all.len(), 45, "every due delivery is claimed once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
