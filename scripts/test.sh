@@ -25,6 +25,17 @@ python3 -m pip install --quiet --disable-pip-version-check \
 # The independent Standard Webhooks verifier of overture-webhooks' tests.
 python3 -m pip install --quiet --disable-pip-version-check "standardwebhooks==1.1.0"
 
+# PostgreSQL for overture-store-postgres's tests, which create (and drop) a database per test
+# through this URL. The machine runs the server; start it if it does not answer.
+export OVERTURE_TEST_POSTGRES_URL="${OVERTURE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 1
+  done
+fi
+
 cargo test --workspace --locked
 
 # The served OpenAPI document against the service itself (schemathesis).

@@ -4,6 +4,7 @@
 //! (defaults, then `overture.toml`, then `OVERTURE_*` variables, then flags), opens the store
 //! and hands typed settings to the libraries, which read no environment or files themselves.
 
+mod any_store;
 mod cli;
 mod cmd;
 mod config;

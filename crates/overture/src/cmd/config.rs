@@ -13,10 +13,13 @@ pub fn run(ctx: &Ctx, command: ConfigCommand) -> CliResult {
             Ok(())
         }
         ConfigCommand::Show(flag) => {
+            // A PostgreSQL URL may carry a password: it is never printed.
+            let mut shown = ctx.settings.clone();
+            shown.database_url = crate::store::redacted(&shown.database_url);
             if flag.json {
-                return print_json(&ctx.settings);
+                return print_json(&shown);
             }
-            let s = &ctx.settings;
+            let s = &shown;
             println!("database_url = {:?}", s.database_url);
             println!("workspace = {}", s.workspace);
             println!("default_time_zone = {:?}", s.default_time_zone);

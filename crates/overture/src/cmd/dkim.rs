@@ -10,11 +10,10 @@ use crate::cli::DkimCommand;
 use crate::error::{CliError, CliResult};
 use crate::mailbox::{DKIM_PREFIX, load_dkim, save_dkim};
 use crate::output::{print_json, table};
-use crate::store::DatabaseUrl;
 
 pub async fn run(ctx: &Ctx, command: DkimCommand) -> CliResult {
     let ws = ctx.settings.workspace();
-    let DatabaseUrl::Sqlite(db) = &ctx.db;
+    let db = &ctx.db.key_anchor();
     match command {
         DkimCommand::Generate {
             domain,

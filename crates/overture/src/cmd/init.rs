@@ -6,13 +6,17 @@ use crate::master_key;
 use crate::store::DatabaseUrl;
 
 pub async fn run(ctx: &Ctx) -> CliResult {
-    let DatabaseUrl::Sqlite(path) = &ctx.db;
-    let existed = path.exists();
+    let existed = match &ctx.db {
+        DatabaseUrl::Sqlite(path) => path.exists(),
+        // The database itself exists already (the server's administrator creates it); its
+        // tables are created by the first connection.
+        DatabaseUrl::Postgres(_) => true,
+    };
     ctx.store(true).await?;
     let verb = if existed { "Up to date" } else { "Created" };
-    println!("{verb}: {}", path.display());
+    println!("{verb}: {}", ctx.db.display());
     if std::env::var_os(master_key::ENV).is_none()
-        && let Some(key) = master_key::create(path)?
+        && let Some(key) = master_key::create(&ctx.db.key_anchor())?
     {
         println!(
             "Created the master key {} (mode 0600): it encrypts stored cookies and passwords; \

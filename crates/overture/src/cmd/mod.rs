@@ -48,7 +48,7 @@ impl Ctx {
 
     /// Opens the store; read commands pass `create = false` so a typo in `--db` is reported
     /// instead of silently creating an empty database.
-    pub async fn store(&self, create: bool) -> CliResult<overture_store_sqlite::SqliteStore> {
+    pub async fn store(&self, create: bool) -> CliResult<crate::any_store::AnyStore> {
         crate::store::open(&self.db, create).await
     }
 }

@@ -30,7 +30,6 @@ use crate::error::{CliError, CliResult};
 use crate::linkedin::{SessionLoader, save_rotations};
 use crate::master_key;
 use crate::output::duration;
-use crate::store::DatabaseUrl;
 
 mod webhooks;
 
@@ -78,7 +77,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     let mut loader = None;
     // The key is needed to read stored sessions; without any, a key (if there is one) still
     // lets sessions stored while the engine runs be loaded.
-    let DatabaseUrl::Sqlite(db) = &ctx.db;
+    let db = &ctx.db.key_anchor();
     let key = if has_sessions(&store, &accounts).await? {
         Some(master_key::load(db)?.0)
     } else {

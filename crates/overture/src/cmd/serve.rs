@@ -25,9 +25,8 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
     let store = ctx.store(false).await?;
     first_owner::ensure(&store, ctx.settings.workspace(), ctx.now()).await?;
     // Without a master key the API still serves; adding a webhook then says what to do.
-    let crate::store::DatabaseUrl::Sqlite(db) = &ctx.db;
     let config = ServerConfig {
-        master_key: crate::master_key::load(db)
+        master_key: crate::master_key::load(&ctx.db.key_anchor())
             .ok()
             .map(|(key, _)| Arc::new(key)),
         allow_private_targets: ctx.settings.webhook_allow_private_targets,

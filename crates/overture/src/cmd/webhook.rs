@@ -16,7 +16,6 @@ use super::Ctx;
 use crate::cli::WebhookCommand;
 use crate::error::{CliError, CliResult};
 use crate::output::{cell, print_json, table};
-use crate::store::DatabaseUrl;
 
 /// The outbox's configuration from the settings.
 pub fn config(ctx: &Ctx) -> WebhookConfig {
@@ -28,7 +27,7 @@ pub fn config(ctx: &Ctx) -> WebhookConfig {
 
 pub async fn run(ctx: &Ctx, command: WebhookCommand) -> CliResult {
     let ws = ctx.settings.workspace();
-    let DatabaseUrl::Sqlite(db) = &ctx.db;
+    let db = &ctx.db.key_anchor();
     match command {
         WebhookCommand::Add {
             url,

@@ -1,4 +1,5 @@
-//! End-to-end tests of the `overture` binary on temporary SQLite databases.
+//! End-to-end tests of the `overture` binary on temporary SQLite databases (and, in
+//! `postgres.rs`, on PostgreSQL).
 
 mod accounts;
 mod campaigns;
@@ -9,6 +10,7 @@ mod invites;
 mod leads;
 mod linkedin;
 mod mailbox;
+mod postgres;
 mod secrets;
 mod serve;
 mod simulate;

@@ -13,11 +13,10 @@ use crate::cmd::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::linkedin::{LINKEDIN_ROUTE, Route};
 use crate::master_key;
-use crate::store::DatabaseUrl;
 
 /// The master key, for commands that store or read an account's secrets.
 pub fn key(ctx: &Ctx) -> CliResult<MasterKey> {
-    let DatabaseUrl::Sqlite(db) = &ctx.db;
+    let db = &ctx.db.key_anchor();
     Ok(master_key::load(db)?.0)
 }
 

@@ -4,10 +4,10 @@
 use overture_clock::SystemClock;
 use overture_secrets::MasterKey;
 use overture_store::WebhookStore;
-use overture_store_sqlite::SqliteStore;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::any_store::AnyStore;
 use crate::cmd::Ctx;
 use crate::error::CliResult;
 
@@ -18,7 +18,7 @@ pub type Running = Option<(JoinHandle<()>, oneshot::Sender<()>)>;
 /// are served too); without one, endpoints cannot sign and nothing is delivered.
 pub async fn spawn(
     ctx: &Ctx,
-    store: &SqliteStore,
+    store: &AnyStore,
     key: Option<MasterKey>,
     clock: SystemClock,
 ) -> CliResult<Running> {

@@ -1,0 +1,239 @@
+//! Actions: the durable queue with leases and fence tokens.
+//!
+//! Several engines may claim from one database at once: the claim locks the rows it takes
+//! with `FOR UPDATE SKIP LOCKED`, so concurrent claims pass each other by instead of waiting,
+//! and never take the same action.
+
+use jiff::{SignedDuration, Timestamp};
+use overture_core::action::ActionEvent;
+use overture_core::{
+    AccountId, Action, ActionId, ActionState, CampaignId, EnrollmentId, LeadId, WorkspaceId,
+};
+use overture_store::{ActionQuery, ActionTally, ClaimedAction, NewAction, StoreError};
+use sqlx::postgres::PgRow;
+
+use crate::changes::enqueue;
+use crate::postgres_store::{
+    PostgresStore, col, col_int, col_opt_ts, col_parse, col_ts, commit, found, ms, row, rows,
+};
+use crate::suppressions::suppression_of;
+
+const WHAT: &str = "action";
+
+/// The columns `decode` and `decode_claim` read, as a literal for `concat!`.
+macro_rules! columns {
+    () => {
+        "id, workspace_id, account_id, lead_id, campaign_id, enrollment_id, kind, payload, \
+         due_at, idempotency_key, state, attempts, last_error, lease_until, fence"
+    };
+}
+
+/// An action from a row that has the action columns (the effect ledger reads it too).
+pub(crate) fn decode(row: &PgRow) -> Result<Action, StoreError> {
+    Ok(Action {
+        id: ActionId(col(row, WHAT, "id")?),
+        workspace_id: WorkspaceId(col(row, WHAT, "workspace_id")?),
+        account_id: AccountId(col(row, WHAT, "account_id")?),
+        lead_id: col::<Option<i64>>(row, WHAT, "lead_id")?.map(LeadId),
+        campaign_id: col::<Option<i64>>(row, WHAT, "campaign_id")?.map(CampaignId),
+        enrollment_id: col::<Option<i64>>(row, WHAT, "enrollment_id")?.map(EnrollmentId),
+        kind: col_parse(row, WHAT, "kind")?,
+        payload: col(row, WHAT, "payload")?,
+        due_at: col_ts(row, WHAT, "due_at")?,
+        idempotency_key: col(row, WHAT, "idempotency_key")?,
+        state: col_parse(row, WHAT, "state")?,
+        attempts: col_int(row, WHAT, "attempts")?,
+        last_error: col(row, WHAT, "last_error")?,
+    })
+}
+
+/// A claimed action with its lease and fence.
+pub(crate) fn decode_claim(row: &PgRow) -> Result<ClaimedAction, StoreError> {
+    let lease_until = col_opt_ts(row, WHAT, "lease_until")?
+        .ok_or_else(|| StoreError::corrupt(WHAT, "a claimed action without a lease"))?;
+    Ok(ClaimedAction {
+        action: decode(row)?,
+        lease_until,
+        fence: col(row, WHAT, "fence")?,
+        suppressed: None,
+    })
+}
+
+impl PostgresStore {
+    pub(crate) async fn action_tally_impl(&self) -> Result<Vec<ActionTally>, StoreError> {
+        let mut c = self.conn().await?;
+        rows(
+            &mut c,
+            sqlx::query(
+                "SELECT workspace_id, account_id, kind, state, count(*) AS n FROM actions
+                  GROUP BY workspace_id, account_id, kind, state
+                  ORDER BY workspace_id, account_id, kind COLLATE \"C\", state COLLATE \"C\"",
+            ),
+            |row| {
+                Ok(ActionTally {
+                    workspace: WorkspaceId::from(col::<i64>(row, WHAT, "workspace_id")?),
+                    account: AccountId::from(col::<i64>(row, WHAT, "account_id")?),
+                    kind: col_parse(row, WHAT, "kind")?,
+                    state: col_parse(row, WHAT, "state")?,
+                    count: col::<i64>(row, WHAT, "n")?.unsigned_abs(),
+                })
+            },
+        )
+        .await
+    }
+
+    pub(crate) async fn enqueue_actions_impl(
+        &self,
+        actions: &[NewAction],
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut inserted = 0;
+        for new in actions {
+            inserted += u64::from(enqueue(&mut tx, new).await?);
+        }
+        commit(tx).await?;
+        Ok(inserted)
+    }
+
+    pub(crate) async fn claim_due_actions_impl(
+        &self,
+        now: Timestamp,
+        max: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<ClaimedAction>, StoreError> {
+        let lease_until = now
+            .checked_add(lease)
+            .map_err(|e| StoreError::conflict("lease", e))?;
+        let mut tx = self.begin().await?;
+        // The inner select locks the rows it picks and skips rows another claim holds, so
+        // two workers claiming at once take different actions and never wait for each other.
+        let mut claimed = rows(
+            &mut tx,
+            sqlx::query(concat!(
+                "WITH due AS (
+                    SELECT id FROM actions
+                     WHERE (state = 'queued' AND due_at <= $1)
+                        OR (state = 'claimed' AND lease_until <= $1)
+                     ORDER BY due_at, id LIMIT $3
+                     FOR UPDATE SKIP LOCKED)
+                 UPDATE actions
+                    SET state = 'claimed', lease_until = $2, fence = fence + 1,
+                        attempts = attempts + 1, updated_at = $1
+                  WHERE id IN (SELECT id FROM due)
+                  RETURNING ",
+                columns!()
+            ))
+            .bind(ms(now))
+            .bind(ms(lease_until))
+            .bind(i64::from(max)),
+            decode_claim,
+        )
+        .await?;
+        // The suppression list is read in the claiming transaction: an entry added before the
+        // claim is never missed.
+        for c in &mut claimed {
+            if let Some(lead) = c.action.lead_id {
+                c.suppressed = suppression_of(&mut tx, c.action.workspace_id, lead).await?;
+            }
+        }
+        commit(tx).await?;
+        // RETURNING gives no order; the queue's order is oldest due first.
+        claimed.sort_by_key(|c| (c.action.due_at, c.action.id));
+        Ok(claimed)
+    }
+
+    pub(crate) async fn finish_action_impl(
+        &self,
+        id: ActionId,
+        fence: i64,
+        event: ActionEvent,
+        error: Option<String>,
+        now: Timestamp,
+    ) -> Result<Action, StoreError> {
+        if event == ActionEvent::Claim {
+            return Err(StoreError::conflict(
+                WHAT,
+                "actions are claimed through claim_due_actions",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        // The row stays locked until the commit: a takeover cannot slip in between the fence
+        // check and the update.
+        let (action, current) = found(
+            row(
+                &mut tx,
+                sqlx::query(concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM actions WHERE id = $1 FOR UPDATE"
+                ))
+                .bind(id.get()),
+                |row| Ok((decode(row)?, col::<i64>(row, WHAT, "fence")?)),
+            )
+            .await?,
+            WHAT,
+            id,
+        )?;
+        if current != fence {
+            return Err(StoreError::conflict(
+                WHAT,
+                format!("{id}: fence {fence} is stale (the action is held with fence {current})"),
+            ));
+        }
+        let next = action
+            .state
+            .apply(event)
+            .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
+        let action = found(
+            row(
+                &mut tx,
+                sqlx::query(concat!(
+                    "UPDATE actions
+                        SET state = $2,
+                            lease_until = CASE WHEN $2 = 'claimed' THEN lease_until END,
+                            last_error = coalesce($3, last_error),
+                            updated_at = $4
+                      WHERE id = $1
+                      RETURNING ",
+                    columns!()
+                ))
+                .bind(id.get())
+                .bind(next.as_str())
+                .bind(error)
+                .bind(ms(now)),
+                decode,
+            )
+            .await?,
+            WHAT,
+            id,
+        )?;
+        commit(tx).await?;
+        Ok(action)
+    }
+
+    pub(crate) async fn list_actions_impl(
+        &self,
+        ws: WorkspaceId,
+        query: ActionQuery,
+    ) -> Result<Vec<Action>, StoreError> {
+        let mut c = self.conn().await?;
+        rows(
+            &mut c,
+            sqlx::query(concat!(
+                "SELECT ",
+                columns!(),
+                " FROM actions
+                  WHERE workspace_id = $1
+                    AND ($2::TEXT IS NULL OR state = $2)
+                    AND ($3::BIGINT IS NULL OR account_id = $3)
+                  ORDER BY id LIMIT $4"
+            ))
+            .bind(ws.get())
+            .bind(query.state.map(ActionState::as_str))
+            .bind(query.account.map(AccountId::get))
+            .bind(i64::from(query.limit)),
+            decode,
+        )
+        .await
+    }
+}
