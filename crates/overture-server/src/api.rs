@@ -11,7 +11,7 @@ use overture_core::{AccountId, SuppressionKind};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::caller::{ApiError, Caller, ErrorBody};
+use crate::caller::{ApiError, Caller, ErrorBody, path_id};
 
 /// A sender account.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -35,9 +35,15 @@ pub struct AccountView {
     pub pending_invitations: u64,
     /// The most it keeps pending.
     pub max_pending: u32,
+    /// What it waits for, when it cannot act yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
 }
 
-async fn view(state: &AppState, account: overture_core::Account) -> Result<AccountView, ApiError> {
+pub(crate) async fn view(
+    state: &AppState,
+    account: overture_core::Account,
+) -> Result<AccountView, ApiError> {
     let pending = state
         .store
         .pending(account.workspace_id, account.id)
@@ -46,6 +52,7 @@ async fn view(state: &AppState, account: overture_core::Account) -> Result<Accou
         overture_core::AccountStatus::Paused { reason } => Some(reason.clone()),
         _ => None,
     };
+    let next_step = waits_for(&account);
     Ok(AccountView {
         id: account.id.get(),
         name: account.name,
@@ -56,6 +63,7 @@ async fn view(state: &AppState, account: overture_core::Account) -> Result<Accou
         time_zone: account.time_zone.to_string(),
         pending_invitations: pending,
         max_pending: account.governor.max_pending,
+        next_step,
     })
 }
 
@@ -101,15 +109,24 @@ pub async fn get_account(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<AccountView>, ApiError> {
     caller.may(Action::ReadData)?;
-    // An id that is no number names no account.
-    let Ok(Path(id)) = id else {
-        return Err(ApiError::NotFound);
-    };
-    let account = state
-        .store
-        .account(caller.workspace, AccountId::from(id))
-        .await?;
+    let account = state.store.account(caller.workspace, path_id(id)?).await?;
     Ok(Json(view(&state, account).await?))
+}
+
+/// What an account waits for: LinkedIn sessions and mailbox passwords are given on the
+/// command line, never through the API.
+fn waits_for(account: &overture_core::Account) -> Option<String> {
+    use overture_core::AccountKind;
+    (account.status == overture_core::AccountStatus::NeedsCredentials).then(|| match account.kind {
+        AccountKind::Email => format!(
+            "give the mailbox's settings and password on the server: overture account set {} --password-file FILE …",
+            account.name
+        ),
+        _ => format!(
+            "give its LinkedIn session on the server: overture account set {} --cookies-file FILE",
+            account.name
+        ),
+    })
 }
 
 /// Why an account is paused.
@@ -118,12 +135,6 @@ pub struct PauseRequest {
     /// Shown with the account's status.
     #[serde(default)]
     pub reason: Option<String>,
-}
-
-/// The account's id from the path; an id that is no number names no account.
-fn account_id(id: Result<Path<i64>, PathRejection>) -> Result<AccountId, ApiError> {
-    id.map(|Path(id)| AccountId::from(id))
-        .map_err(|_| ApiError::NotFound)
 }
 
 /// Pauses an account: nothing more is sent from it until it is resumed.
@@ -149,7 +160,7 @@ pub async fn pause_account(
     body: axum::body::Bytes,
 ) -> Result<Json<AccountView>, ApiError> {
     caller.may(Action::ManageAccounts)?;
-    let id = account_id(id)?;
+    let id: AccountId = path_id(id)?;
     // The body is optional: none (or `null`), or `{"reason": "…"}`.
     let request: Option<PauseRequest> = if body.iter().all(u8::is_ascii_whitespace) {
         None
@@ -196,7 +207,7 @@ pub async fn resume_account(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<AccountView>, ApiError> {
     caller.may(Action::ManageAccounts)?;
-    let id = account_id(id)?;
+    let id: AccountId = path_id(id)?;
     let account = state.store.account(caller.workspace, id).await?;
     match &account.status {
         overture_core::AccountStatus::Paused { .. } | overture_core::AccountStatus::Active => {}

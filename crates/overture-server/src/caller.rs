@@ -61,6 +61,14 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The object id in the path; an id that is no number names no object (404).
+pub(crate) fn path_id<T: From<i64>>(
+    id: Result<axum::extract::Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<T, ApiError> {
+    id.map(|axum::extract::Path(id)| T::from(id))
+        .map_err(|_| ApiError::NotFound)
+}
+
 /// An API error, as JSON `{ "error": "…" }` with its status.
 #[derive(Debug)]
 pub enum ApiError {
@@ -92,6 +100,8 @@ pub enum ApiError {
     /// 503: the store does not answer, or the server lacks what the request needs; the
     /// message says which.
     Unavailable,
+    /// 415: the body is not of a type the endpoint reads.
+    UnsupportedMediaType(String),
     /// 503 with a message saying what the operator must do.
     NotConfigured(String),
     /// 500: something went wrong on the server's side (logged, not shown).
@@ -154,6 +164,7 @@ impl IntoResponse for ApiError {
                 problems = found;
                 (StatusCode::CONFLICT, message)
             }
+            ApiError::UnsupportedMediaType(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, m),
             ApiError::NotConfigured(m) => (StatusCode::SERVICE_UNAVAILABLE, m),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,

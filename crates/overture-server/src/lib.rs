@@ -14,15 +14,20 @@
 //! port the server needs, implemented for every store; time comes from the clock in
 //! [`AppState`].
 
+mod accounts;
 mod api;
 mod caller;
+mod campaigns;
 mod health;
+mod leads;
 mod lists;
 mod metrics;
 pub mod ops;
 mod server_store;
 mod unsubscribe;
 mod web;
+mod webhooks;
+mod withdraw;
 
 use std::sync::Arc;
 
@@ -121,14 +126,26 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(metrics::metrics))
         .routes(routes!(unsubscribe::confirm_page, unsubscribe::one_click))
-        .routes(routes!(api::list_accounts))
+        .routes(routes!(api::list_accounts, accounts::create_account))
         .routes(routes!(api::get_account))
         .routes(routes!(api::pause_account))
         .routes(routes!(api::resume_account))
+        .routes(routes!(accounts::account_health))
         .routes(routes!(api::list_suppressions, api::add_suppressions))
+        .routes(routes!(leads::list_leads, leads::upload_leads))
+        .routes(routes!(leads::get_lead, leads::erase_lead))
+        .routes(routes!(leads::list_lists))
         .routes(routes!(lists::list_invitations))
+        .routes(routes!(withdraw::withdraw_one))
+        .routes(routes!(withdraw::withdraw_many))
         .routes(routes!(lists::list_events))
-        .routes(routes!(lists::list_campaigns))
+        .routes(routes!(lists::list_campaigns, campaigns::create_campaign))
+        .routes(routes!(campaigns::validate_campaign))
+        .routes(routes!(campaigns::start_campaign))
+        .routes(routes!(campaigns::pause_campaign))
+        .routes(routes!(campaigns::campaign_stats))
+        .routes(routes!(webhooks::list_webhooks, webhooks::create_webhook))
+        .routes(routes!(webhooks::delete_webhook))
 }
 
 /// The whole HTTP service.
@@ -144,8 +161,12 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .merge(web::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
+
+/// The largest request body: a lead file of some 100,000 rows.
+const MAX_BODY: usize = 32 * 1024 * 1024;
 
 /// The OpenAPI document, as served.
 pub fn openapi() -> utoipa::openapi::OpenApi {

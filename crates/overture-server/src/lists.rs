@@ -26,7 +26,7 @@ pub struct Page<T> {
 }
 
 /// The page size asked for: 1 to [`MAX_PAGE`], 100 when not given.
-fn page_size(limit: Option<u32>) -> Result<u32, ApiError> {
+pub(crate) fn page_size(limit: Option<u32>) -> Result<u32, ApiError> {
     match limit {
         None => Ok(100),
         Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
@@ -262,17 +262,18 @@ pub async fn list_campaigns(
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     caller.may(Action::ReadData)?;
     let list = state.store.campaigns(caller.workspace).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|c| CampaignView {
-                id: c.id.get(),
-                name: c.name,
-                status: c.status.to_string(),
-                version: c.version,
-                steps: c.spec.steps.len(),
-                accounts: c.spec.accounts,
-                mailboxes: c.spec.mailboxes,
-            })
-            .collect(),
-    ))
+    Ok(Json(list.into_iter().map(campaign_view).collect()))
+}
+
+/// A campaign as the API shows it.
+pub(crate) fn campaign_view(c: overture_core::Campaign) -> CampaignView {
+    CampaignView {
+        id: c.id.get(),
+        name: c.name,
+        status: c.status.to_string(),
+        version: c.version,
+        steps: c.spec.steps.len(),
+        accounts: c.spec.accounts,
+        mailboxes: c.spec.mailboxes,
+    }
 }

@@ -36,10 +36,22 @@ pub(crate) async fn call(
     token: Option<&str>,
     body: &str,
 ) -> (StatusCode, serde_json::Value) {
+    send(r, method, uri, token, "application/json", body).await
+}
+
+/// [`call`] with another content type.
+pub(crate) async fn send(
+    r: &Rig,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (StatusCode, serde_json::Value) {
     let mut request = Request::builder()
         .method(method)
         .uri(uri)
-        .header("content-type", "application/json");
+        .header("content-type", content_type);
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }

@@ -15,14 +15,20 @@ use overture_core::{
     AccountKind, AccountStatus, ActionKind, NewAccount, NewLead, ProfileUrl, SuppressionKind, Tier,
     WorkspaceId,
 };
-use overture_server::{AppState, WebState, router};
+use overture_server::{AppState, ServerConfig, WebState, router};
 use overture_store::{NewAction, Store};
 use overture_store_sqlite::{SqliteOptions, SqliteStore};
 use tower::ServiceExt as _;
 
+mod accounts;
 mod api;
+mod campaigns;
+mod leads;
 mod lists;
+mod matrix;
 mod web;
+mod webhooks;
+mod withdraw;
 
 pub(crate) const WS: WorkspaceId = WorkspaceId::DEFAULT;
 
@@ -38,16 +44,32 @@ pub(crate) struct Rig {
 }
 
 pub(crate) async fn rig() -> Rig {
-    rig_with(WebState::default()).await
+    rig_with(ServerConfig::default()).await
 }
 
-pub(crate) async fn rig_with(web: WebState) -> Rig {
+/// A rig whose server has a master key, so that webhooks can be added.
+pub(crate) async fn rig_with_key() -> Rig {
+    let key = overture_secrets::MasterKey::parse(&"ab".repeat(32)).unwrap();
+    rig_with(ServerConfig {
+        master_key: Some(Arc::new(key)),
+        ..ServerConfig::default()
+    })
+    .await
+}
+
+pub(crate) async fn rig_with(config: ServerConfig) -> Rig {
+    rig_with_web(config, WebState::default()).await
+}
+
+/// A rig whose dashboard has these settings.
+pub(crate) async fn rig_with_web(config: ServerConfig, web: WebState) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("o.db"), SqliteOptions::default())
         .await
         .unwrap();
     let clock = ManualClock::new(now());
     let mut state = AppState::new(Arc::new(store.clone()), Arc::new(clock.clone()));
+    state.config = config;
     state.web = web;
     Rig {
         _dir: dir,
@@ -96,6 +118,28 @@ pub(crate) async fn lead(store: &SqliteStore, slug: &str, email: &str) -> overtu
         .await
         .unwrap();
     store.lead_by_url(WS, &url).await.unwrap().unwrap().id
+}
+
+/// A pending invitation from `account` to `lead`, sent `days` days before [`now`].
+pub(crate) async fn invite(
+    store: &SqliteStore,
+    account: overture_core::AccountId,
+    lead: overture_core::LeadId,
+    campaign: Option<overture_core::CampaignId>,
+    days: i64,
+) -> overture_core::Invitation {
+    store
+        .record_invitation(overture_store::NewInvitation {
+            workspace_id: WS,
+            account_id: account,
+            lead_id: lead,
+            campaign_id: campaign,
+            external_id: None,
+            note: None,
+            sent_at: now() - jiff::SignedDuration::from_hours(24 * days),
+        })
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

@@ -4,11 +4,11 @@ use axum::http::StatusCode;
 use jiff::SignedDuration;
 use overture_auth::{SessionSecret, csrf_token};
 use overture_core::Role;
-use overture_server::{WebSettings, WebState};
+use overture_server::{ServerConfig, WebSettings, WebState};
 use overture_store::UserStore as _;
 
 use super::{Browser, PASSWORD, signed_in, user};
-use crate::{WS, now, rig, rig_with};
+use crate::{WS, now, rig, rig_with_web};
 
 #[tokio::test]
 async fn a_member_signs_in_with_a_hashed_session_cookie() {
@@ -82,10 +82,13 @@ async fn a_member_signs_in_with_a_hashed_session_cookie() {
 #[tokio::test]
 async fn cookies_are_secure_behind_tls() {
     for (settings, proxy) in [(false, true), (true, false)] {
-        let r = rig_with(WebState::new(WebSettings {
-            secure_cookies: settings,
-            ..WebSettings::default()
-        }))
+        let r = rig_with_web(
+            ServerConfig::default(),
+            WebState::new(WebSettings {
+                secure_cookies: settings,
+                ..WebSettings::default()
+            }),
+        )
         .await;
         user(&r, "ana@example.com", &[(WS, Role::Owner)]).await;
         let mut b = Browser::new(&r);
