@@ -64,17 +64,32 @@ fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("hx-request").is_some()
 }
 
+/// The path of the page htmx asks from (`HX-Current-URL`, a whole URL), or `/`.
+fn current_page(headers: &HeaderMap) -> &str {
+    headers
+        .get("hx-current-url")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|url| url.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or("/")
+}
+
 impl FromRequestParts<AppState> for Signed {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        let sign_in = || WebError::SignIn {
-            next: parts
-                .uri
-                .path_and_query()
-                .map_or("/", |p| p.as_str())
-                .to_owned(),
-            htmx: is_htmx(&parts.headers),
+        let sign_in = || {
+            let htmx = is_htmx(&parts.headers);
+            // htmx asks for a fragment: come back to the page it was on instead.
+            let next = if htmx {
+                current_page(&parts.headers)
+            } else {
+                parts.uri.path_and_query().map_or("/", |p| p.as_str())
+            };
+            WebError::SignIn {
+                next: next.to_owned(),
+                htmx,
+            }
         };
         let Some(secret) = cookies::read(&parts.headers, cookies::SESSION)
             .and_then(|v| SessionSecret::parse(v).ok())
@@ -220,12 +235,21 @@ fn login_form(
     response
 }
 
-/// `GET /login`.
+/// `GET /login`: the form, or straight on to `next` for someone signed in already.
 pub(crate) async fn login_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<Next>,
 ) -> Response {
+    if let Some(secret) =
+        cookies::read(&headers, cookies::SESSION).and_then(|v| SessionSecret::parse(v).ok())
+        && let Ok(Some(_)) = state
+            .store
+            .session_by_hash(secret.hash().as_str(), state.clock.now())
+            .await
+    {
+        return Redirect::to(&local_path(q.next.as_deref())).into_response();
+    }
     login_form(
         &state,
         &headers,

@@ -44,28 +44,25 @@ pub(crate) struct Rig {
 }
 
 pub(crate) async fn rig() -> Rig {
-    rig_with(WebState::default()).await
+    rig_with(ServerConfig::default()).await
 }
 
 /// A rig whose server has a master key, so that webhooks can be added.
 pub(crate) async fn rig_with_key() -> Rig {
     let key = overture_secrets::MasterKey::parse(&"ab".repeat(32)).unwrap();
-    rig_configured(
-        ServerConfig {
-            master_key: Some(Arc::new(key)),
-            ..ServerConfig::default()
-        },
-        WebState::default(),
-    )
+    rig_with(ServerConfig {
+        master_key: Some(Arc::new(key)),
+        ..ServerConfig::default()
+    })
     .await
 }
 
-/// A rig whose dashboard has these settings.
-pub(crate) async fn rig_with(web: WebState) -> Rig {
-    rig_configured(ServerConfig::default(), web).await
+pub(crate) async fn rig_with(config: ServerConfig) -> Rig {
+    rig_with_web(config, WebState::default()).await
 }
 
-pub(crate) async fn rig_configured(config: ServerConfig, web: WebState) -> Rig {
+/// A rig whose dashboard has these settings.
+pub(crate) async fn rig_with_web(config: ServerConfig, web: WebState) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("o.db"), SqliteOptions::default())
         .await

@@ -50,15 +50,23 @@ struct Page {
     next: Option<i64>,
     notice: Option<String>,
     error: Option<String>,
+    /// The upload form's list: the one shown, or the one a refused upload named.
+    upload_list: String,
 }
 
-/// The page, with what an upload did or why it failed.
-pub(super) async fn render_page(
+/// Why an upload was refused, and the list it named (kept in the form).
+struct Refused {
+    message: String,
+    list: String,
+}
+
+/// The page, with what an upload did or why it was refused.
+async fn render_page(
     state: &AppState,
     signed: &Signed,
     filters: &Filters,
     notice: Option<String>,
-    error: Option<String>,
+    refused: Option<Refused>,
 ) -> Result<Response, WebError> {
     let ws = signed.workspace;
     let list = filters.list.trim();
@@ -104,7 +112,10 @@ pub(super) async fn render_page(
             rows,
             next,
             notice,
-            error,
+            upload_list: refused
+                .as_ref()
+                .map_or_else(|| list.to_owned(), |r| r.list.clone()),
+            error: refused.map(|r| r.message),
         },
     ))
 }
@@ -154,7 +165,11 @@ pub(super) async fn upload(
         Err(WebError::BadRequest(message)) => {
             // Nothing was imported: the list may not exist.
             let all = Filters::default();
-            let mut r = render_page(&state, &signed, &all, None, Some(message)).await?;
+            let refused = Refused {
+                message,
+                list: list.trim().to_owned(),
+            };
+            let mut r = render_page(&state, &signed, &all, None, Some(refused)).await?;
             *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
             Ok(r)
         }

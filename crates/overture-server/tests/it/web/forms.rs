@@ -156,6 +156,11 @@ async fn uploading_leads_imports_them_all_or_nothing() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
     assert!(refused.body.contains("data-testid=\"upload-error\""));
     assert!(refused.body.contains("line 3"), "{}", refused.body);
+    assert!(
+        refused.body.contains("name=\"list\" value=\"later\""),
+        "the form keeps the list: {}",
+        refused.body
+    );
     let lists = r.store.list_lead_lists(WS).await.unwrap();
     assert!(
         lists.iter().all(|(l, _)| l.name != "later"),

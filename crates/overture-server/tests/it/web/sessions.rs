@@ -4,11 +4,11 @@ use axum::http::StatusCode;
 use jiff::SignedDuration;
 use overture_auth::{SessionSecret, csrf_token};
 use overture_core::Role;
-use overture_server::{WebSettings, WebState};
+use overture_server::{ServerConfig, WebSettings, WebState};
 use overture_store::UserStore as _;
 
 use super::{Browser, PASSWORD, signed_in, user};
-use crate::{WS, now, rig, rig_with};
+use crate::{WS, now, rig, rig_with_web};
 
 #[tokio::test]
 async fn a_member_signs_in_with_a_hashed_session_cookie() {
@@ -82,10 +82,13 @@ async fn a_member_signs_in_with_a_hashed_session_cookie() {
 #[tokio::test]
 async fn cookies_are_secure_behind_tls() {
     for (settings, proxy) in [(false, true), (true, false)] {
-        let r = rig_with(WebState::new(WebSettings {
-            secure_cookies: settings,
-            ..WebSettings::default()
-        }))
+        let r = rig_with_web(
+            ServerConfig::default(),
+            WebState::new(WebSettings {
+                secure_cookies: settings,
+                ..WebSettings::default()
+            }),
+        )
         .await;
         user(&r, "ana@example.com", &[(WS, Role::Owner)]).await;
         let mut b = Browser::new(&r);
@@ -252,6 +255,7 @@ async fn a_foreign_next_is_not_followed() {
         "https://evil.example.net/",
         "/\\evil.example.net",
     ] {
+        b.cookies.remove("overture_session");
         let form = b.get("/login").await;
         let answer = b
             .post(
@@ -338,4 +342,32 @@ async fn every_post_without_the_csrf_token_is_refused() {
     let out = b.post("/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER, "signed out");
+}
+
+#[tokio::test]
+async fn a_signed_in_visit_to_the_sign_in_page_goes_on() {
+    let r = rig().await;
+    user(&r, "ana@example.com", &[(WS, Role::Owner)]).await;
+    let mut b = signed_in(&r, "ana@example.com").await;
+    let answer = b.get("/login?next=/charts").await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/charts");
+}
+
+#[tokio::test]
+async fn an_expired_session_sends_htmx_back_to_the_sign_in_page() {
+    let r = rig().await;
+    user(&r, "ana@example.com", &[(WS, Role::Owner)]).await;
+    let mut b = signed_in(&r, "ana@example.com").await;
+    assert_eq!(b.get("/events/feed?after=0").await.status, StatusCode::OK);
+    r.clock.advance(SignedDuration::from_hours(13));
+    b.headers.push(("hx-request".to_owned(), "true".to_owned()));
+    b.headers.push((
+        "hx-current-url".to_owned(),
+        "http://127.0.0.1:8080/events".to_owned(),
+    ));
+    let answer = b.get("/events/feed?after=0").await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    assert_eq!(answer.headers["hx-redirect"], "/login?next=/events");
+    assert!(!answer.body.contains("event-row"));
 }
