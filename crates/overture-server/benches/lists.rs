@@ -180,7 +180,7 @@ async fn seed(store: &SqliteStore, leads: u64, invitations: u64) -> BenchResult<
 }
 
 /// The requests, in turn: first pages, filtered pages and pages deep in the lists.
-fn paths(invitations: u64, _leads: u64) -> Vec<(&'static str, String)> {
+fn paths(invitations: u64, leads: u64) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for k in 0..50u64 {
         // Deterministic spread of cursors over the whole list.
@@ -208,6 +208,17 @@ fn paths(invitations: u64, _leads: u64) -> Vec<(&'static str, String)> {
             format!("/api/v1/events?after={deep}&limit=50"),
         ));
         out.push(("accounts", "/api/v1/accounts".to_owned()));
+        let lead_cursor = (k * 104_729) % leads.max(1);
+        out.push(("leads", "/api/v1/leads?limit=50".to_owned()));
+        out.push((
+            "leads?list=…",
+            format!("/api/v1/leads?list=bench&after={lead_cursor}&limit=50"),
+        ));
+        out.push((
+            "leads?after=…",
+            format!("/api/v1/leads?after={lead_cursor}&limit=50"),
+        ));
+        out.push(("leads/{id}", format!("/api/v1/leads/{}", 1 + lead_cursor)));
     }
     out
 }

@@ -9,6 +9,9 @@ use sqlx::PgConnection;
 use crate::postgres_store::{PostgresStore, col, commit, exec, row, scalar, unavailable};
 use crate::suppressions::insert;
 
+/// Which count of the [`Erasure`] a statement's row count goes to.
+type Count = fn(&mut Erasure) -> &mut u64;
+
 impl PostgresStore {
     pub(crate) async fn erase_lead_impl(
         &self,
@@ -34,7 +37,7 @@ impl PostgresStore {
         let mut erasure = Erasure::default();
         // Each statement takes the workspace as $1 and the lead as $2. Rows that refer to the
         // lead go before the lead itself (the foreign keys are enforced).
-        let statements: [(&str, Option<fn(&mut Erasure) -> &mut u64>); 11] = [
+        let statements: [(&str, Option<Count>); 11] = [
             // Deliveries carry the events' details; they go before the events are emptied.
             (
                 "DELETE FROM webhook_deliveries WHERE workspace_id = $1 AND event_id IN
