@@ -147,6 +147,7 @@ fn store_people(
         )?;
         ids.insert(person.profile_url.slug().to_owned(), id);
     }
+    crate::erasure::suppress_erased(tx, ws, merged.iter(), now)?;
     Ok(ids)
 }
 

@@ -272,8 +272,9 @@ pub trait Store: UserStore + WebhookStore + Send + Sync + 'static {
     /// count them); its events keep their kind and time without the lead or details, and their
     /// webhook deliveries are deleted. What stays is a suppression entry per profile URL and
     /// address holding their hashes ([`erased_value`](crate::erased_value), reason
-    /// [`ERASED_REASON`](crate::ERASED_REASON)), so that [`Store::import_leads`] recognises the
-    /// person if they are imported again and puts them back on the suppression list. An
+    /// [`ERASED_REASON`](crate::ERASED_REASON)), so that an import ([`Store::import_leads`],
+    /// [`Store::import_history`]) recognises the person and puts them back on the suppression
+    /// list. An
     /// unknown lead (or another workspace's) is `NotFound` and changes nothing.
     fn erase_lead(
         &self,
@@ -683,6 +684,8 @@ pub trait Store: UserStore + WebhookStore + Send + Sync + 'static {
     ///   connections whose connection dates from its sending or later (less
     ///   [`CONNECTED_SLACK`](crate::CONNECTED_SLACK)) becomes accepted, at the connection's
     ///   date or its sending, whichever is later.
+    /// - A person erased earlier goes back on the suppression list in clear, as with
+    ///   [`Store::import_leads`].
     /// - A `history_imported` event records the counts when anything changed.
     ///
     /// An unknown account is `NotFound`; on any error nothing changes.

@@ -506,6 +506,13 @@ pub enum LeadsCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// Erase a person: their data goes everywhere, only hashes stay on the suppression list
+    Erase {
+        /// The person's LinkedIn profile URL
+        profile_url: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 /// `overture leads import`

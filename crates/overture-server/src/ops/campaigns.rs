@@ -228,12 +228,6 @@ pub(super) async fn start<S: Store>(
     now: Timestamp,
 ) -> Result<StartedCampaign, OpsError> {
     let campaign = store.campaign(ws, id).await?;
-    if campaign.status == CampaignStatus::Archived {
-        return Err(OpsError::conflict(format!(
-            "campaign `{}` is archived; store it again to use it",
-            campaign.name
-        )));
-    }
     let messages = check_campaign(store, ws, &campaign.spec, &[]).await?;
     let problems = blocking(&messages);
     if !problems.is_empty() && !allow_problems {

@@ -5,8 +5,8 @@ use overture_core::{ActionKind, EventKind, NewEvent, SuppressionKind, WorkspaceI
 use super::invitations::seed;
 use super::{at, lead, ok, spec};
 use crate::{
-    ERASED_REASON, EventQuery, InvitationQuery, LeadQuery, NewAction, NewCampaignVersion,
-    NewEnrollment, NewInvitation, Store, StoreError,
+    AccountHistory, ERASED_REASON, EventQuery, InvitationQuery, LeadQuery, NewAction,
+    NewCampaignVersion, NewEnrollment, NewInvitation, Store, StoreError,
 };
 
 /// Erasing a lead deletes its row, list places, enrollment, invitation and queued actions,
@@ -157,4 +157,20 @@ pub async fn erasing_a_lead_removes_the_person_and_keeps_a_hash<S: Store>(store:
         ok("fresh", store.lead_suppression(ws, fresh.id).await),
         None
     );
+
+    // So is a person an account's history brings back.
+    ok("erase 2", store.erase_lead(ws, kept, at(8)).await);
+    let history = AccountHistory {
+        list: "connections".into(),
+        people: vec![lead(2)],
+        connections: Vec::new(),
+        invitations: Vec::new(),
+    };
+    ok(
+        "history",
+        store.import_history(ws, account, &history, at(9)).await,
+    );
+    let again = ok("again", store.lead_by_url(ws, &lead(2).profile_url).await)
+        .unwrap_or_else(|| panic!("the history's person is missing"));
+    assert!(ok("again", store.lead_suppression(ws, again.id).await).is_some());
 }

@@ -1,6 +1,7 @@
-//! `overture leads import|list`.
+//! `overture leads import|list|erase`.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use overture_core::ProfileUrl;
 use overture_import::{
     ImportOptions, parse_mapping, read_leads_path, rejected_path, write_rejected,
 };
@@ -24,6 +25,7 @@ struct ImportReport {
 pub async fn run(ctx: &Ctx, command: LeadsCommand) -> CliResult {
     match command {
         LeadsCommand::Import(args) => import(ctx, args).await,
+        LeadsCommand::Erase { profile_url, json } => erase(ctx, &profile_url, json.json).await,
         LeadsCommand::List { list, limit, json } => {
             let store = ctx.store(false).await?;
             let leads = store
@@ -142,5 +144,45 @@ async fn import(ctx: &Ctx, args: LeadsImport) -> CliResult {
             path.display()
         );
     }
+    Ok(())
+}
+
+/// What `leads erase --json` prints.
+#[derive(Debug, Serialize)]
+struct ErasureReport {
+    enrollments: u64,
+    invitations: u64,
+    actions: u64,
+    events: u64,
+    suppressed: u64,
+}
+
+async fn erase(ctx: &Ctx, profile_url: &str, json: bool) -> CliResult {
+    let url = ProfileUrl::parse(profile_url)
+        .map_err(|e| CliError::input(format!("`{profile_url}`: {e}")))?;
+    let store = ctx.store(true).await?;
+    let ws = ctx.settings.workspace();
+    let Some(lead) = store.lead_by_url(ws, &url).await? else {
+        return Err(CliError::input(format!(
+            "no lead with the profile {url} (see `overture leads list`)"
+        )));
+    };
+    let erased = store.erase_lead(ws, lead.id, ctx.now()).await?;
+    let report = ErasureReport {
+        enrollments: erased.enrollments,
+        invitations: erased.invitations,
+        actions: erased.actions,
+        events: erased.events,
+        suppressed: erased.suppressed,
+    };
+    if json {
+        return print_json(&report);
+    }
+    println!(
+        "Erased {url}: {} enrollment(s), {} invitation(s) and {} queued action(s) deleted, {} \
+         event(s) emptied. Only hashes of the profile and address stay on the suppression list, \
+         so the person is never contacted again.",
+        report.enrollments, report.invitations, report.actions, report.events
+    );
     Ok(())
 }

@@ -154,3 +154,26 @@ fn explicit_mappings_and_the_shipped_example() {
     assert_eq!(report["duplicates_merged"], 1);
     assert_eq!(report["imported"], 7);
 }
+
+#[test]
+fn erasing_a_person_keeps_only_hashes_and_an_unknown_profile_is_an_input_error() {
+    let s = Sandbox::new();
+    let file = s.write("messy.csv", MESSY);
+    s.ok(&[
+        "leads",
+        "import",
+        file.to_str().unwrap(),
+        "--list",
+        "founders",
+    ]);
+    let erased = s.json(&["leads", "erase", "https://www.linkedin.com/in/ana-example/"]);
+    assert_eq!(erased["suppressed"], 2, "{erased}");
+    assert_eq!(count(&s, "founders"), 1);
+    let entries = s.json(&["suppress", "list"]);
+    let text = entries.to_string();
+    assert!(text.contains("sha256:") && !text.contains("ana"), "{text}");
+    let err = s
+        .run(&["leads", "erase", "https://www.linkedin.com/in/ana-example"])
+        .input_error();
+    assert!(err.contains("no lead with the profile"), "{err}");
+}
