@@ -161,6 +161,7 @@ async fn store_people(
         .await?;
         ids.insert(person.profile_url.slug().to_owned(), id);
     }
+    crate::erasure::suppress_erased(tx, ws, merged.iter(), now).await?;
     Ok(ids)
 }
 
