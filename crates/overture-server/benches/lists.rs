@@ -6,7 +6,9 @@
 //!
 //! Run with `cargo bench -p overture-server --bench lists`. `OVERTURE_BENCH_LEADS`,
 //! `OVERTURE_BENCH_INVITATIONS`, `OVERTURE_BENCH_RPS` and `OVERTURE_BENCH_SECONDS` change the
-//! sizes, the rate and the duration.
+//! sizes, the rate and the duration. `OVERTURE_BENCH_DB=FILE` seeds that file on the first run
+//! (keeping the bench token beside it, in `FILE` with the extension `token`) and reuses it on
+//! later runs, which then skip the seeding (and ignore the sizes).
 
 // A benchmark measures the wall clock: the seeding time, the load's pacing and each request's
 // latency. Nothing here is Overture's own logic reading time.
@@ -61,7 +63,11 @@ fn run() -> BenchResult<bool> {
     let rps = setting("OVERTURE_BENCH_RPS", 200)?;
     let seconds = setting("OVERTURE_BENCH_SECONDS", 30)?;
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("bench.db");
+    let kept = std::env::var("OVERTURE_BENCH_DB")
+        .ok()
+        .map(std::path::PathBuf::from);
+    let path = kept.clone().unwrap_or_else(|| dir.path().join("bench.db"));
+    let reuse = kept.as_ref().is_some_and(|p| p.exists());
 
     // The server: the router over the store, on its own runtime.
     let server = tokio::runtime::Builder::new_multi_thread()
@@ -69,12 +75,20 @@ fn run() -> BenchResult<bool> {
         .build()?;
     let (address, token) = server.block_on(async {
         let store = SqliteStore::open(&path, SqliteOptions::default()).await?;
-        let started = Instant::now();
-        let token = seed(&store, leads, invitations).await?;
-        println!(
-            "seeded {leads} leads and {invitations} invitations in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
+        let token_file = path.with_extension("token");
+        let token = if reuse {
+            println!("reusing the seeded {}", path.display());
+            std::fs::read_to_string(&token_file)?
+        } else {
+            let started = Instant::now();
+            let token = seed(&store, leads, invitations).await?;
+            std::fs::write(&token_file, &token)?;
+            println!(
+                "seeded {leads} leads and {invitations} invitations in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            token
+        };
         let state = AppState::new(Arc::new(store), Arc::new(SystemClock));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;

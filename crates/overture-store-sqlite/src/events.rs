@@ -12,6 +12,15 @@ use crate::sqlite_store::{
 
 const WHAT: &str = "event";
 
+/// A page of the workspace's events after a cursor, of the kinds in a JSON array (all when
+/// it is empty).
+pub(crate) const EVENTS_PAGE: &str =
+    "SELECT id, workspace_id, kind, at, account_id, lead_id, campaign_id, data
+     FROM events
+     WHERE workspace_id = ?1 AND id > ?2
+       AND (?3 = '[]' OR kind IN (SELECT value FROM json_each(?3)))
+     ORDER BY id LIMIT +?4";
+
 fn decode(row: &Row<'_>) -> Result<Event, StoreError> {
     Ok(Event {
         id: EventId(col(row, WHAT, "id")?),
@@ -92,11 +101,7 @@ impl SqliteStore {
         self.read(|c| {
             rows(
                 c,
-                "SELECT id, workspace_id, kind, at, account_id, lead_id, campaign_id, data
-                 FROM events
-                 WHERE workspace_id = ?1 AND id > ?2
-                   AND (?3 = '[]' OR kind IN (SELECT value FROM json_each(?3)))
-                 ORDER BY id LIMIT +?4",
+                EVENTS_PAGE,
                 params![
                     ws.get(),
                     query.after.map_or(0, EventId::get),

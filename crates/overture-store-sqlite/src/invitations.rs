@@ -89,6 +89,30 @@ pub(crate) fn require_owned(
     Ok(())
 }
 
+/// The statement of one page of invitations with the filters of `query`.
+///
+/// Only the filters given appear in it (an absent one binds NULL to a parameter no condition
+/// reads), so that SQLite pages through the index that matches them in id order: an optional
+/// condition (`?2 IS NULL OR …`) can use no index, and every invitation of the workspace
+/// would be read and sorted for each page.
+pub(crate) fn list_sql(query: &InvitationQuery) -> String {
+    let filter = |given: bool, condition: &'static str, absent: &'static str| {
+        if given { condition } else { absent }
+    };
+    format!(
+        concat!(
+            "SELECT ",
+            invitation_columns!(),
+            " FROM invitations WHERE workspace_id = ?1 AND {} AND {} AND {} AND {}
+              ORDER BY id LIMIT ?5"
+        ),
+        filter(query.account.is_some(), "account_id = ?2", "?2 IS NULL"),
+        filter(query.state.is_some(), "state = ?3", "?3 IS NULL"),
+        filter(query.sent_before.is_some(), "sent_at < ?4", "?4 IS NULL"),
+        filter(query.after.is_some(), "id > ?6", "?6 IS NULL"),
+    )
+}
+
 impl SqliteStore {
     pub(crate) fn record_invitation_impl(
         &self,
@@ -179,32 +203,8 @@ impl SqliteStore {
             limit(query.limit),
             query.after.map(InvitationId::get),
         ];
-        // One account's invitations come through its index prefix; an optional parameter
-        // there (`?2 IS NULL OR …`) would walk every invitation of the workspace.
-        let sql = if query.account.is_some() {
-            concat!(
-                "SELECT ",
-                invitation_columns!(),
-                " FROM invitations
-                  WHERE workspace_id = ?1 AND account_id = ?2
-                    AND (?3 IS NULL OR state = ?3)
-                    AND (?4 IS NULL OR sent_at < ?4)
-                    AND (?6 IS NULL OR id > ?6)
-                  ORDER BY id LIMIT +?5"
-            )
-        } else {
-            concat!(
-                "SELECT ",
-                invitation_columns!(),
-                " FROM invitations
-                  WHERE workspace_id = ?1 AND ?2 IS NULL
-                    AND (?3 IS NULL OR state = ?3)
-                    AND (?4 IS NULL OR sent_at < ?4)
-                    AND (?6 IS NULL OR id > ?6)
-                  ORDER BY id LIMIT +?5"
-            )
-        };
-        self.read(|c| rows(c, sql, params, decode))
+        let sql = list_sql(&query);
+        self.read(|c| rows(c, &sql, params, decode))
     }
 
     pub(crate) fn extend_cooldown_impl(&self, cooldown: Cooldown) -> Result<Cooldown, StoreError> {

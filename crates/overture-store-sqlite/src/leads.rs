@@ -21,6 +21,21 @@ macro_rules! lead_columns {
 }
 pub(crate) use lead_columns;
 
+/// A page of the workspace's leads after a cursor.
+pub(crate) const LEADS_PAGE: &str = concat!(
+    "SELECT ",
+    lead_columns!(),
+    " FROM leads WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT +?3"
+);
+
+/// A page of one list's leads after a cursor.
+pub(crate) const LIST_PAGE: &str = concat!(
+    "SELECT ",
+    lead_columns!(),
+    " FROM leads WHERE id IN (SELECT lead_id FROM lead_list_members \
+     WHERE list_id = ?1 AND lead_id > ?2 ORDER BY lead_id LIMIT +?3) ORDER BY id"
+);
+
 pub(crate) fn decode(row: &Row<'_>) -> Result<Lead, StoreError> {
     let profile_url = ProfileUrl::parse(col_str(row, WHAT, "profile_url")?)
         .map_err(|e| StoreError::corrupt(WHAT, e))?;
@@ -57,16 +72,7 @@ impl SqliteStore {
     ) -> Result<Vec<Lead>, StoreError> {
         let after = query.after.map_or(0, LeadId::get);
         self.read(|c| match &query.list {
-            None => rows(
-                c,
-                concat!(
-                    "SELECT ",
-                    lead_columns!(),
-                    " FROM leads WHERE workspace_id = ?1 AND id > ?2 ORDER BY id LIMIT +?3"
-                ),
-                [ws.get(), after, limit(query.limit)],
-                decode,
-            ),
+            None => rows(c, LEADS_PAGE, [ws.get(), after, limit(query.limit)], decode),
             Some(name) => {
                 let list: Option<i64> = scalar(
                     c,
@@ -76,17 +82,7 @@ impl SqliteStore {
                 let Some(list) = list else {
                     return Err(StoreError::not_found("lead list", name));
                 };
-                rows(
-                    c,
-                    concat!(
-                        "SELECT ",
-                        lead_columns!(),
-                        " FROM leads WHERE id IN (SELECT lead_id FROM lead_list_members \
-                         WHERE list_id = ?1 AND lead_id > ?2 ORDER BY lead_id LIMIT +?3) ORDER BY id"
-                    ),
-                    [list, after, limit(query.limit)],
-                    decode,
-                )
+                rows(c, LIST_PAGE, [list, after, limit(query.limit)], decode)
             }
         })
     }

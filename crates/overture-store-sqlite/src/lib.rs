@@ -22,6 +22,8 @@ mod events;
 mod history;
 mod invitations;
 mod leads;
+#[cfg(test)]
+mod query_plans;
 mod secrets;
 mod sqlite_store;
 mod store_impl;

@@ -70,7 +70,7 @@ const STATEMENT_CACHE: usize = 256;
 
 /// The schema, one migration per file of `migrations/` (the PostgreSQL store uses the same
 /// file names). SQLite's `user_version` records how many are applied.
-fn migrations() -> Migrations<'static> {
+pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_initial.sql")),
         M::up(include_str!("../migrations/0003_engine.sql")),
@@ -88,6 +88,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0013_workspace_secrets.sql")),
         M::up(include_str!("../migrations/0014_users.sql")),
         M::up(include_str!("../migrations/0015_webhooks.sql")),
+        M::up(include_str!("../migrations/0016_list_indexes.sql")),
     ])
 }
 
