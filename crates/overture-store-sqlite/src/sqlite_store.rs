@@ -88,6 +88,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0013_workspace_secrets.sql")),
         M::up(include_str!("../migrations/0014_users.sql")),
         M::up(include_str!("../migrations/0015_webhooks.sql")),
+        M::up(include_str!("../migrations/0017_account_leases.sql")),
     ])
 }
 
