@@ -89,8 +89,13 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         // later instant), so a few passes drain it; the bound guards against a store that does
         // not apply an update.
         for _ in 0..64 {
-            let due = self.store.due_enrollments(now, self.config.batch).await?;
-            let full = due.len() >= usize::try_from(self.config.batch).unwrap_or(usize::MAX);
+            let mut due = self.store.due_enrollments(now, self.config.batch).await?;
+            let read = due.len();
+            // A worker moves only the enrollments of the accounts it holds; the others stay
+            // due for their holders (and another pass would read them again).
+            due.retain(|r| r.enrollment.account_id.is_none_or(|a| self.serves(a, now)));
+            let full = read == due.len()
+                && read >= usize::try_from(self.config.batch).unwrap_or(usize::MAX);
             let mut changes: BTreeMap<WorkspaceId, Changes> = BTreeMap::new();
             let mut pending: BTreeMap<AccountId, Vec<Pending>> = BTreeMap::new();
             for record in due {

@@ -37,6 +37,33 @@ pub struct EngineConfig {
     pub batch: u32,
     /// Stop at this point, for crash tests; `None` in production.
     pub failpoint: Option<Failpoint>,
+    /// Run as one worker among several on one store, acting only for the accounts it holds;
+    /// `None`: the only engine on the store, acting for every account.
+    pub worker: Option<WorkerConfig>,
+}
+
+/// How an engine shares its store with other engines (see [`EngineConfig::worker`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerConfig {
+    /// The worker's name, unique among the engines on the store (the host name and process
+    /// id, for example).
+    pub id: String,
+    /// How long the worker holds an account without renewing; another worker takes the
+    /// account over once a lease has run out (the worker stopped or lost the database).
+    pub account_lease: SignedDuration,
+    /// How many accounts the worker holds at most.
+    pub max_accounts: u32,
+}
+
+impl WorkerConfig {
+    /// A worker named `id` holding up to 1000 accounts for 2 minutes at a time.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            account_lease: SignedDuration::from_mins(2),
+            max_accounts: 1000,
+        }
+    }
 }
 
 impl Default for EngineConfig {
@@ -52,6 +79,7 @@ impl Default for EngineConfig {
             paused_recheck: SignedDuration::from_hours(24),
             batch: 200,
             failpoint: None,
+            worker: None,
         }
     }
 }

@@ -71,10 +71,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         // instant); the bound only guards against a store that does not.
         for _ in 0..10_000 {
             let now = self.clock.now();
-            let claims = self
-                .store
-                .claim_due_actions(now, self.config.batch, self.config.lease)
-                .await?;
+            let claims = self.claim(now).await?;
             if claims.is_empty() {
                 break;
             }

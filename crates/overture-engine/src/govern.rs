@@ -312,8 +312,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             self.governed = Some((now, list));
         }
         // Most ticks find no account due: answer those without copying the list.
-        let due =
-            |(_, id): &(WorkspaceId, AccountId)| self.next_govern.get(id).is_none_or(|&t| t <= now);
+        let due = |(_, id): &(WorkspaceId, AccountId)| {
+            self.serves(*id, now) && self.next_govern.get(id).is_none_or(|&t| t <= now)
+        };
         let accounts: Vec<(WorkspaceId, AccountId)> = self
             .governed
             .as_ref()

@@ -14,6 +14,7 @@
 //! the binary composes them. It reads time only through the [`Clock`].
 
 mod advance;
+mod affinity;
 pub mod checks;
 mod config;
 mod error;
@@ -46,7 +47,7 @@ use overture_message::Template;
 use overture_store::{ContactPolicy, NewEnrollment, Store};
 use serde::Serialize;
 
-pub use config::{EngineConfig, Failpoint};
+pub use config::{EngineConfig, Failpoint, WorkerConfig};
 pub use error::EngineError;
 pub use metrics::{AccountMetrics, Counts, Report, metrics};
 
@@ -114,6 +115,8 @@ pub struct Engine<S, C, K> {
     templates: HashMap<String, Result<Arc<Template>, String>>,
     /// The variant statistics of campaign steps, and when they were read (see `variants`).
     variant_stats: HashMap<(CampaignId, u32), (Timestamp, Vec<overture_store::VariantStats>)>,
+    /// The accounts this engine holds, as a worker among several (see `affinity`).
+    held: HashMap<AccountId, overture_store::AccountLease>,
 }
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
@@ -136,6 +139,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             open_accounts: None,
             templates: HashMap::new(),
             variant_stats: HashMap::new(),
+            held: HashMap::new(),
         }
     }
 
@@ -177,7 +181,10 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             self.campaigns.clear();
             self.cached_at = Some(now);
         }
-        if !self.started {
+        // A worker reconciles what the former holders of the accounts it just took left
+        // in flight; the only engine on a store reconciles everything once, at start-up.
+        let taken = self.hold_accounts(now).await?;
+        if !self.started || taken {
             self.reconcile_all(&mut report).await?;
             self.started = true;
         }
@@ -303,7 +310,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         // The governor's own turns too: it finds invitations sent by hand, which nothing else
         // in the store would wake the engine for.
         let govern = self.next_govern.values().min().copied();
-        Ok([due, poll, govern].into_iter().flatten().min())
+        let renew = self.next_renewal();
+        Ok([due, poll, govern, renew].into_iter().flatten().min())
     }
 }
 

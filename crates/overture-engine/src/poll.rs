@@ -49,7 +49,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             .map(|(_, list)| list.clone())
             .unwrap_or_default();
         for (ws, id) in accounts {
-            if self.next_poll.get(&id).is_some_and(|&t| t > now) {
+            if !self.serves(id, now) || self.next_poll.get(&id).is_some_and(|&t| t > now) {
                 continue;
             }
             let account = self.account(ws, id).await?;

@@ -28,7 +28,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         report: &mut TickReport,
     ) -> Result<(), EngineError> {
         let now = self.clock.now();
-        let in_flight = self.store.in_flight_intents(now, self.config.lease).await?;
+        let in_flight = self.in_flight(now).await?;
         for flight in in_flight {
             if let Some(job) = self.job(flight.claim, report).await? {
                 self.reconcile(&job, &flight.effect, report).await?;

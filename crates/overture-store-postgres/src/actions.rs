@@ -95,8 +95,10 @@ impl PostgresStore {
         Ok(inserted)
     }
 
+    /// Claims due actions; with `worker`, only those of the accounts it holds.
     pub(crate) async fn claim_due_actions_impl(
         &self,
+        worker: Option<&str>,
         now: Timestamp,
         max: u32,
         lease: SignedDuration,
@@ -112,8 +114,11 @@ impl PostgresStore {
             sqlx::query(concat!(
                 "WITH due AS (
                     SELECT id FROM actions
-                     WHERE (state = 'queued' AND due_at <= $1)
-                        OR (state = 'claimed' AND lease_until <= $1)
+                     WHERE ((state = 'queued' AND due_at <= $1)
+                        OR (state = 'claimed' AND lease_until <= $1))
+                       AND ($4::text IS NULL OR account_id IN (
+                            SELECT account_id FROM account_leases
+                             WHERE worker = $4 AND expires_at > $1))
                      ORDER BY due_at, id LIMIT $3
                      FOR UPDATE SKIP LOCKED)
                  UPDATE actions
@@ -125,7 +130,8 @@ impl PostgresStore {
             ))
             .bind(ms(now))
             .bind(ms(lease_until))
-            .bind(i64::from(max)),
+            .bind(i64::from(max))
+            .bind(worker),
             decode_claim,
         )
         .await?;

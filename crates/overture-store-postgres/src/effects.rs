@@ -306,8 +306,10 @@ impl PostgresStore {
         Ok(action)
     }
 
+    /// Takes over in-flight intents; with `worker`, only those of the accounts it holds.
     pub(crate) async fn in_flight_intents_impl(
         &self,
+        worker: Option<&str>,
         now: Timestamp,
         lease: SignedDuration,
     ) -> Result<Vec<InFlightEffect>, StoreError> {
@@ -320,11 +322,15 @@ impl PostgresStore {
             sqlx::query(concat!(
                 "UPDATE actions SET fence = fence + 1, lease_until = $2, updated_at = $1
                   WHERE state = 'claimed' AND intent_at IS NOT NULL AND effect IS NULL
+                    AND ($3::text IS NULL OR account_id IN (
+                         SELECT account_id FROM account_leases
+                          WHERE worker = $3 AND expires_at > $1))
                   RETURNING ",
                 columns!()
             ))
             .bind(ms(now))
-            .bind(ms(lease_until)),
+            .bind(ms(lease_until))
+            .bind(worker),
             |row| {
                 let effect = decode_effect(row)?.ok_or_else(|| {
                     StoreError::corrupt(WHAT, "an in-flight action without intent")

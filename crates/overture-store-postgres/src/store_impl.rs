@@ -334,7 +334,7 @@ impl Store for PostgresStore {
         limit: u32,
         lease: SignedDuration,
     ) -> Result<Vec<ClaimedAction>, StoreError> {
-        self.claim_due_actions_impl(now, limit, lease).await
+        self.claim_due_actions_impl(None, now, limit, lease).await
     }
 
     async fn finish_action(
@@ -477,7 +477,7 @@ impl Store for PostgresStore {
         now: Timestamp,
         lease: SignedDuration,
     ) -> Result<Vec<InFlightEffect>, StoreError> {
-        self.in_flight_intents_impl(now, lease).await
+        self.in_flight_intents_impl(None, now, lease).await
     }
 
     async fn effect_log(&self, ws: WorkspaceId) -> Result<Vec<EffectEntry>, StoreError> {

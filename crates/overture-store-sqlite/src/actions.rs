@@ -90,8 +90,10 @@ impl SqliteStore {
         })
     }
 
+    /// Claims due actions; with `worker`, only those of the accounts it holds.
     pub(crate) fn claim_due_actions_impl(
         &self,
+        worker: Option<&str>,
         now: Timestamp,
         max: u32,
         lease: SignedDuration,
@@ -124,13 +126,16 @@ impl SqliteStore {
                             attempts = attempts + 1, updated_at = ?1
                       WHERE id IN (
                         SELECT id FROM actions
-                         WHERE (state = 'queued' AND due_at <= ?1)
-                            OR (state = 'claimed' AND lease_until <= ?1)
+                         WHERE ((state = 'queued' AND due_at <= ?1)
+                            OR (state = 'claimed' AND lease_until <= ?1))
+                           AND (?4 IS NULL OR account_id IN (
+                                SELECT account_id FROM account_leases
+                                 WHERE worker = ?4 AND expires_at > ?1))
                          ORDER BY due_at, id LIMIT +?3)
                       RETURNING ",
                     columns!()
                 ),
-                params![ms(now), ms(lease_until), limit(max)],
+                params![ms(now), ms(lease_until), limit(max), worker],
                 decode_claim,
             )
             .and_then(|mut claimed| {

@@ -308,8 +308,10 @@ impl SqliteStore {
         })
     }
 
+    /// Takes over in-flight intents; with `worker`, only those of the accounts it holds.
     pub(crate) fn in_flight_intents_impl(
         &self,
+        worker: Option<&str>,
         now: Timestamp,
         lease: SignedDuration,
     ) -> Result<Vec<InFlightEffect>, StoreError> {
@@ -322,10 +324,13 @@ impl SqliteStore {
                 concat!(
                     "UPDATE actions SET fence = fence + 1, lease_until = ?2, updated_at = ?1
                       WHERE state = 'claimed' AND intent_at IS NOT NULL AND effect IS NULL
+                        AND (?3 IS NULL OR account_id IN (
+                             SELECT account_id FROM account_leases
+                              WHERE worker = ?3 AND expires_at > ?1))
                       RETURNING ",
                     columns!()
                 ),
-                [ms(now), ms(lease_until)],
+                params![ms(now), ms(lease_until), worker],
                 |row| {
                     let effect = decode_effect(row)?.ok_or_else(|| {
                         StoreError::corrupt(WHAT, "an in-flight action without intent")

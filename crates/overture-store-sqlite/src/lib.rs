@@ -10,6 +10,7 @@
 //! `overture_store::StoreError`. This crate must not depend on the engine, the server or any
 //! other backend.
 
+mod account_leases;
 mod accounts;
 mod actions;
 mod backoffs;

@@ -89,6 +89,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0014_users.sql")),
         M::up(include_str!("../migrations/0015_webhooks.sql")),
         M::up(include_str!("../migrations/0016_list_indexes.sql")),
+        M::up(include_str!("../migrations/0017_account_leases.sql")),
     ])
 }
 

@@ -333,7 +333,7 @@ impl Store for SqliteStore {
         limit: u32,
         lease: SignedDuration,
     ) -> Result<Vec<ClaimedAction>, StoreError> {
-        self.claim_due_actions_impl(now, limit, lease)
+        self.claim_due_actions_impl(None, now, limit, lease)
     }
 
     async fn finish_action(
@@ -476,7 +476,7 @@ impl Store for SqliteStore {
         now: Timestamp,
         lease: SignedDuration,
     ) -> Result<Vec<InFlightEffect>, StoreError> {
-        self.in_flight_intents_impl(now, lease)
+        self.in_flight_intents_impl(None, now, lease)
     }
 
     async fn effect_log(&self, ws: WorkspaceId) -> Result<Vec<EffectEntry>, StoreError> {

@@ -16,6 +16,7 @@
 //! This crate must not depend on any database driver: backends (`overture-store-sqlite`,
 //! later `overture-store-postgres`) depend on it, not the other way round.
 
+mod account_lease_store;
 mod engine_types;
 mod erasure;
 mod error;
@@ -32,6 +33,7 @@ mod webhooks;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use account_lease_store::{AccountLease, AccountLeaseStore};
 pub use engine_types::{
     ActionHistory, Backoff, BackoffAxis, Changes, ContactPolicy, EffectEntry, EffectOutcome,
     EffectRecord, EffectResult, EnrollmentRecord, EnrollmentUpdate, InFlightEffect, Intent,

@@ -11,6 +11,7 @@ use overture_core::{
     ProfileUrl, Suppression, SuppressionKind, WorkspaceId,
 };
 
+use crate::account_lease_store::AccountLeaseStore;
 use crate::engine_types::{
     ActionHistory, Backoff, Changes, ContactPolicy, EffectEntry, EffectOutcome, EnrollmentRecord,
     EnrollmentUpdate, InFlightEffect, Intent, IntentOutcome, NewEnrollment, OpenAccount, PollKind,
@@ -34,7 +35,7 @@ use crate::webhook_store::WebhookStore;
 /// to the millisecond.
 ///
 /// The trait is used generically (`S: Store`), never as a trait object.
-pub trait Store: UserStore + WebhookStore + Send + Sync + 'static {
+pub trait Store: UserStore + WebhookStore + AccountLeaseStore + Send + Sync + 'static {
     // Workspaces.
 
     /// Every workspace, in id order. A fresh store has [`WorkspaceId::DEFAULT`], named

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod account;
+mod worker;
 
 pub use account::*;
+pub use worker::WorkerArgs;
 
 /// Overture: LinkedIn and cold-email outreach that keeps the sender's account healthy.
 ///
@@ -63,6 +65,9 @@ pub enum Command {
     Run(RunArgs),
     /// Run the engine and the HTTP service (health, metrics, one-click unsubscribe, the API)
     Serve(ServeArgs),
+    /// Run the engine as one worker among several on one database, acting only for the
+    /// accounts it holds (no HTTP service)
+    Worker(WorkerArgs),
     /// Per account: state, pending invitations, invitations against the caps, next actions
     Status(StatusArgs),
     /// Pending invitations: list them, withdraw the stale ones, acceptance statistics
@@ -378,6 +383,9 @@ pub struct ServeArgs {
     /// that sends no `X-Forwarded-Proto: https`)
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Serve without running the engine (run `overture worker` processes for the work)
+    #[arg(long)]
+    pub no_engine: bool,
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]

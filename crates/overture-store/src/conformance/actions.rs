@@ -10,7 +10,7 @@ use crate::{ActionQuery, NewAction, Store, StoreError};
 
 const LEASE: SignedDuration = SignedDuration::from_mins(5);
 
-fn action(account: AccountId, lead: LeadId, key: &str, due: i64) -> NewAction {
+pub(super) fn action(account: AccountId, lead: LeadId, key: &str, due: i64) -> NewAction {
     NewAction {
         workspace_id: WorkspaceId::DEFAULT,
         account_id: account,

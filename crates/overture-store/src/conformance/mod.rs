@@ -14,6 +14,7 @@
 //!
 //! Fixtures are fictional: `example.com` addresses and `conformance-lead-N` profiles.
 
+mod account_leases;
 mod accounts;
 mod actions;
 mod campaigns;
@@ -37,6 +38,7 @@ use overture_core::{
     AccountKind, AccountStatus, NewAccount, NewLead, ProfileUrl, Tier, WorkspaceId,
 };
 
+pub use account_leases::*;
 pub use accounts::*;
 pub use actions::*;
 pub use campaigns::*;
@@ -119,6 +121,10 @@ macro_rules! conformance_tests {
             webhook_endpoints_are_scoped_by_workspace,
             webhook_deliveries_are_queued_once_and_move_the_cursor,
             webhook_deliveries_claim_attempt_and_finish,
+            account_leases_give_each_account_to_one_worker,
+            expired_account_lease_is_taken_over_with_a_higher_fence,
+            account_takeover_fences_the_former_holders_claims,
+            in_flight_intents_for_cover_only_held_accounts,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -1,10 +1,11 @@
-//! The users and webhooks methods of [`AnyStore`], handed over to the backend's own.
+//! The users, webhooks and account lease methods of [`AnyStore`], handed over to the backend's own.
 
 use jiff::{SignedDuration, Timestamp};
-use overture_core::{EventId, Role, UserId, WorkspaceId};
+use overture_core::{AccountId, EventId, Role, UserId, WorkspaceId};
 use overture_store::{
-    ApiTokenInfo, Member, Membership, NewApiToken, NewSession, NewUser, SealedSecret, SessionAuth,
-    StoreError, User, UserStore, WebhookStore,
+    AccountLease, AccountLeaseStore, ApiTokenInfo, ClaimedAction, InFlightEffect, Member,
+    Membership, NewApiToken, NewSession, NewUser, SealedSecret, SessionAuth, StoreError, User,
+    UserStore, WebhookStore,
 };
 
 use overture_core::webhook::{WebhookDeliveryId, WebhookEndpointId};
@@ -224,5 +225,61 @@ impl WebhookStore for AnyStore {
 
     async fn next_webhook_due(&self) -> Result<Option<Timestamp>, StoreError> {
         delegate!(self, s => s.next_webhook_due())
+    }
+}
+
+impl AccountLeaseStore for AnyStore {
+    async fn acquire_accounts(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        lease: SignedDuration,
+        max: u32,
+    ) -> Result<Vec<AccountLease>, StoreError> {
+        delegate!(self, s => s.acquire_accounts(worker, now, lease, max))
+    }
+
+    async fn renew_account_lease(
+        &self,
+        worker: &str,
+        account: AccountId,
+        fence: i64,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Result<AccountLease, StoreError> {
+        delegate!(self, s => s.renew_account_lease(worker, account, fence, now, lease))
+    }
+
+    async fn release_account(
+        &self,
+        worker: &str,
+        account: AccountId,
+        fence: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        delegate!(self, s => s.release_account(worker, account, fence, now))
+    }
+
+    async fn account_leases(&self) -> Result<Vec<AccountLease>, StoreError> {
+        delegate!(self, s => s.account_leases())
+    }
+
+    async fn claim_due_actions_for(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<ClaimedAction>, StoreError> {
+        delegate!(self, s => s.claim_due_actions_for(worker, now, limit, lease))
+    }
+
+    async fn in_flight_intents_for(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Result<Vec<InFlightEffect>, StoreError> {
+        delegate!(self, s => s.in_flight_intents_for(worker, now, lease))
     }
 }

@@ -71,6 +71,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Campaign(c) => campaign::run(&ctx, c).await,
         Command::Config(c) => config::run(&ctx, c),
         Command::Run(args) => run::run(&ctx, args).await,
+        Command::Worker(args) => run::worker(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, cli_db.as_deref(), args).await,
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Invites(c) => invites::run(&ctx, c).await,

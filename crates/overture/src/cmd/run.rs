@@ -1,4 +1,5 @@
-//! `overture run`: the engine in real time.
+//! `overture run` and `overture worker`: the engine in real time, alone on the store or as
+//! one worker among several.
 //!
 //! Sandbox accounts are carried by a sandbox world built from `engine_seed` (it lives in
 //! memory, so it starts afresh with each run). LinkedIn accounts are carried by the Voyager
@@ -17,7 +18,7 @@ use overture_channel::{ChannelError, Channels, Either};
 use overture_clock::{Clock, SystemClock};
 use overture_core::{Account, AccountKind, AccountStatus};
 use overture_email::{MailboxChannel, MailboxChannels};
-use overture_engine::{Engine, EngineConfig};
+use overture_engine::{Engine, EngineConfig, WorkerConfig};
 use overture_linkedin::{LinkedInChannel, LinkedInChannels};
 use overture_sandbox::{SandboxChannel, SandboxChannels, SandboxNetwork, SeatProfile, WorldParams};
 use overture_secrets::vault::LINKEDIN_SESSION;
@@ -25,7 +26,7 @@ use overture_store::Store;
 use tokio::sync::mpsc;
 
 use super::Ctx;
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, WorkerArgs};
 use crate::error::{CliError, CliResult};
 use crate::linkedin::{SessionLoader, save_rotations};
 use crate::master_key;
@@ -37,6 +38,46 @@ mod webhooks;
 pub const RELOAD_EVERY: SignedDuration = SignedDuration::from_secs(30);
 
 pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
+    engine(ctx, args, None).await
+}
+
+/// `overture worker`: the engine as one worker among several on the database.
+pub async fn worker(ctx: &Ctx, args: WorkerArgs) -> CliResult {
+    let id = match args.id {
+        Some(id) if id.trim().is_empty() => {
+            return Err(CliError::input(
+                "--id is empty: give the worker a name, or leave --id out for HOST-PID",
+            ));
+        }
+        Some(id) => id,
+        None => format!("{}-{}", host_name(), std::process::id()),
+    };
+    if args.max_accounts == 0 {
+        return Err(CliError::input(
+            "--max-accounts is 0: a worker must be allowed to hold at least one account",
+        ));
+    }
+    eprintln!(
+        "Worker {id}: acting only for the accounts it holds (at most {}).",
+        args.max_accounts
+    );
+    let mut worker = WorkerConfig::new(id);
+    worker.max_accounts = args.max_accounts;
+    engine(ctx, args.run, Some(worker)).await
+}
+
+/// The machine's name, for a worker's default name.
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "worker".to_owned())
+}
+
+/// Runs the engine in real time, alone on the store or (with `worker`) as a worker.
+async fn engine(ctx: &Ctx, args: RunArgs, worker: Option<WorkerConfig>) -> CliResult {
     let limit = match &args.until {
         Some(text) => Some(duration("--until", text)?),
         None => None,
@@ -67,6 +108,7 @@ pub async fn run(ctx: &Ctx, args: RunArgs) -> CliResult {
     );
     let config = EngineConfig {
         seed: ctx.settings.engine_seed,
+        worker,
         ..EngineConfig::default()
     };
     let clock = SystemClock;

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use overture_clock::SystemClock;
+use overture_clock::{Clock, SystemClock};
 use overture_server::{AppState, ServerConfig, WebSettings, WebState, router};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use super::Ctx;
 use crate::cli::ServeArgs;
 use crate::error::{CliError, CliResult};
+use crate::output::duration;
 
 pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
     if args.sandbox.sandbox {
@@ -45,10 +46,32 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
     eprintln!(
         "Serving on http://{address} (dashboard: /, health: /healthz, metrics: /metrics, API: /api/v1/openapi.json)."
     );
-    let outcome = super::run::run(ctx, args.run).await;
+    let outcome = if args.no_engine {
+        eprintln!("Not running the engine (--no-engine): run `overture worker` for the work.");
+        serve_only(args.run.until.as_deref()).await
+    } else {
+        super::run::run(ctx, args.run).await
+    };
     server.abort();
     let _ = server.await;
     outcome
+}
+
+/// Waits for SIGINT or SIGTERM, or until `until` (a duration) has passed.
+async fn serve_only(until: Option<&str>) -> CliResult {
+    let limit = until.map(|t| duration("--until", t)).transpose()?;
+    let clock = SystemClock;
+    let timer = async {
+        match limit.and_then(|d| clock.now().saturating_add(d).ok()) {
+            Some(at) => overture_clock::sleep_until(&clock, at).await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = timer => {}
+        () = super::run::signal() => {}
+    }
+    Ok(())
 }
 
 /// Listens on `address`, or says why not and what to do.

@@ -72,21 +72,7 @@ fn the_demo_never_replaces_a_database_with_real_accounts() {
 #[test]
 fn campaigns_start_pause_and_run_for_a_while() {
     let s = Sandbox::new();
-    s.account("alice", "premium");
-    s.account("bob", "premium");
-    let leads = s.write(
-        "l.csv",
-        "URL,First Name\nlinkedin.com/in/one-person,One\nlinkedin.com/in/two-person,Two\n",
-    );
-    s.ok(&[
-        "leads",
-        "import",
-        leads.to_str().unwrap(),
-        "--list",
-        "founders",
-    ]);
-    let file = crate::repo_root().join("examples/campaigns/founders-q1.yaml");
-    s.ok(&["campaign", "apply", file.to_str().unwrap()]);
+    s.founders();
 
     let started = s.json(&["campaign", "start", "founders-q1"]);
     assert_eq!(started["enrolled"], 2);

@@ -18,6 +18,7 @@ mod suppress;
 mod templates;
 mod users;
 mod webhooks;
+mod workers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -67,6 +68,26 @@ impl Sandbox {
             .output()
             .expect("run overture");
         Run(out)
+    }
+
+    /// Two premium sandbox seats (alice, bob), two leads on the list `founders` and the
+    /// example campaign `founders-q1` applied (not started).
+    pub(crate) fn founders(&self) {
+        self.account("alice", "premium");
+        self.account("bob", "premium");
+        let leads = self.write(
+            "l.csv",
+            "URL,First Name\nlinkedin.com/in/one-person,One\nlinkedin.com/in/two-person,Two\n",
+        );
+        self.ok(&[
+            "leads",
+            "import",
+            leads.to_str().unwrap(),
+            "--list",
+            "founders",
+        ]);
+        let file = repo_root().join("examples/campaigns/founders-q1.yaml");
+        self.ok(&["campaign", "apply", file.to_str().unwrap()]);
     }
 
     /// Runs a command that must succeed and returns its standard output.

@@ -1,0 +1,18 @@
+//! The arguments of `overture worker`.
+
+use clap::Args;
+
+use super::RunArgs;
+
+/// `overture worker`
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The worker's name, unique among the workers on the database [default: HOST-PID]
+    #[arg(long, value_name = "NAME")]
+    pub id: Option<String>,
+    /// How many accounts the worker holds at most (the others are left to other workers)
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub max_accounts: u32,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
