@@ -76,6 +76,40 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 .is_some_and(|lease| lease.expires_at > now)
     }
 
+    /// Whether this engine may still call the channel for `account`, just before it does: a
+    /// lease with less than half of its time left is renewed first, so that a process frozen
+    /// or cut off past its lease learns from the store that another worker took the account
+    /// over (and then drops it) instead of acting on a lease it no longer has. Always true
+    /// without a worker.
+    pub(crate) async fn still_holds(&mut self, account: AccountId) -> Result<bool, EngineError> {
+        let Some(worker) = self.config.worker.clone() else {
+            return Ok(true);
+        };
+        let now = self.clock.now();
+        let Some(lease) = self.held.get(&account).cloned() else {
+            return Ok(false);
+        };
+        if lease.expires_at > plus(now, worker.account_lease / 2) {
+            return Ok(true);
+        }
+        let renewed = self
+            .store
+            .renew_account_lease(&worker.id, account, lease.fence, now, worker.account_lease)
+            .await;
+        match renewed {
+            Ok(renewed) => {
+                self.held.insert(account, renewed);
+                Ok(true)
+            }
+            Err(StoreError::Conflict { .. }) => {
+                tracing::warn!(worker = %worker.id, %account, "another worker took this account over; not acting for it");
+                self.held.remove(&account);
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// When the next lease needs renewing, or (holding nothing) when to look for free
     /// accounts again; `None` without a worker.
     pub(crate) fn next_renewal(&self) -> Option<Timestamp> {

@@ -1,15 +1,59 @@
 //! How the engine runs.
 
+use std::sync::Arc;
+
 use jiff::SignedDuration;
 
 /// A named point in the execution of an action where a test can make the engine stop as if
 /// the process died there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Failpoint {
+    /// A batch of actions is claimed, none of them begun.
+    AfterClaim,
     /// The intent is committed, the channel not called yet.
     AfterIntent,
     /// The channel answered, the result is not recorded yet.
     AfterChannelCall,
+    /// The result and its changes are about to be committed in one transaction.
+    DuringCommit,
+}
+
+impl Failpoint {
+    /// Every failpoint, in the order an action meets them.
+    pub const ALL: [Failpoint; 4] = [
+        Failpoint::AfterClaim,
+        Failpoint::AfterIntent,
+        Failpoint::AfterChannelCall,
+        Failpoint::DuringCommit,
+    ];
+
+    /// Its name in snake case (`after_intent`), as crash-test settings spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Failpoint::AfterClaim => "after_claim",
+            Failpoint::AfterIntent => "after_intent",
+            Failpoint::AfterChannelCall => "after_channel_call",
+            Failpoint::DuringCommit => "during_commit",
+        }
+    }
+}
+
+/// Called at every failpoint the engine passes, before [`EngineConfig::failpoint`] is looked
+/// at: a crash test's hook may end or freeze the process there (the engine itself never
+/// does). Two hooks are equal when they are the same function.
+#[derive(Clone)]
+pub struct FailpointHook(pub Arc<dyn Fn(Failpoint) + Send + Sync>);
+
+impl std::fmt::Debug for FailpointHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FailpointHook")
+    }
+}
+
+impl PartialEq for FailpointHook {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The engine's settings; every duration is simulated or real time alike.
@@ -37,6 +81,8 @@ pub struct EngineConfig {
     pub batch: u32,
     /// Stop at this point, for crash tests; `None` in production.
     pub failpoint: Option<Failpoint>,
+    /// Called at every failpoint, for crash tests of whole processes; `None` in production.
+    pub on_failpoint: Option<FailpointHook>,
     /// Run as one worker among several on one store, acting only for the accounts it holds;
     /// `None`: the only engine on the store, acting for every account.
     pub worker: Option<WorkerConfig>,
@@ -79,6 +125,7 @@ impl Default for EngineConfig {
             paused_recheck: SignedDuration::from_hours(24),
             batch: 200,
             failpoint: None,
+            on_failpoint: None,
             worker: None,
         }
     }

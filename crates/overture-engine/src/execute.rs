@@ -75,6 +75,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             if claims.is_empty() {
                 break;
             }
+            self.failpoint(Failpoint::AfterClaim)?;
             // Nothing executed here becomes due again at this instant (a release is at least
             // a second later), so a short batch was the last one.
             let last = claims.len() < usize::try_from(self.config.batch).unwrap_or(usize::MAX);
@@ -271,6 +272,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             Err(e) => return Err(e.into()),
         };
         self.failpoint(Failpoint::AfterIntent)?;
+        if !self.still_holds(account.id).await? {
+            // Another worker holds the account now (this process was frozen or cut off past
+            // its lease): the intent is theirs to reconcile, and the channel is not called.
+            return Ok(());
+        }
         let result = match self.channels.channel(account) {
             Ok(channel) => call(&channel, &job, with_note).await,
             Err(e) => Err(e),
@@ -296,8 +302,12 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }
     }
 
-    /// Stops here when the configured failpoint is `point`.
-    fn failpoint(&self, point: Failpoint) -> Result<(), EngineError> {
+    /// Passes failpoint `point`: calls the hook, then stops here when the configured failpoint
+    /// is `point`.
+    pub(crate) fn failpoint(&self, point: Failpoint) -> Result<(), EngineError> {
+        if let Some(hook) = &self.config.on_failpoint {
+            (hook.0)(point);
+        }
         match self.config.failpoint {
             Some(p) if p == point => Err(EngineError::Failpoint(p)),
             _ => Ok(()),
@@ -342,8 +352,13 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             result,
             changes,
         };
+        self.failpoint(Failpoint::DuringCommit)?;
         match self.store.complete_effect(outcome).await {
-            Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
+            Ok(_) => Ok(()),
+            Err(StoreError::Conflict { key, .. }) => {
+                tracing::warn!(action = %claim.action.id, reason = %key, "result refused: the action changed hands");
+                Ok(())
+            }
             Err(e) => Err(e.into()),
         }
     }

@@ -47,7 +47,7 @@ use overture_message::Template;
 use overture_store::{ContactPolicy, NewEnrollment, Store};
 use serde::Serialize;
 
-pub use config::{EngineConfig, Failpoint, WorkerConfig};
+pub use config::{EngineConfig, Failpoint, FailpointHook, WorkerConfig};
 pub use error::EngineError;
 pub use metrics::{AccountMetrics, Counts, Report, metrics};
 

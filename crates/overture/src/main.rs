@@ -8,6 +8,7 @@ mod any_store;
 mod cli;
 mod cmd;
 mod config;
+mod crash_test;
 mod error;
 mod linkedin;
 mod mailbox;

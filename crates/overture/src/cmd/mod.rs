@@ -22,10 +22,11 @@ mod token;
 mod user;
 pub mod webhook;
 
-use overture_clock::{Clock, SystemClock};
+use overture_clock::Clock;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
+use crate::crash_test::RunClock;
 use crate::error::CliResult;
 use crate::store::DatabaseUrl;
 
@@ -36,8 +37,9 @@ pub struct Ctx {
     pub settings: Settings,
     /// Where the database lives.
     pub db: DatabaseUrl,
-    /// The wall clock (the only place the CLI reads time).
-    pub clock: SystemClock,
+    /// The wall clock (the only place the CLI reads time), or a crash test's accelerated one
+    /// (`OVERTURE_TEST_CLOCK`, see `crash_test`).
+    pub clock: RunClock,
 }
 
 impl Ctx {
@@ -61,7 +63,7 @@ pub async fn run(cli: Cli) -> CliResult {
     let ctx = Ctx {
         settings,
         db,
-        clock: SystemClock,
+        clock: crate::crash_test::clock()?,
     };
     match cli.command {
         Command::Init => init::run(&ctx).await,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use jiff::SignedDuration;
 use overture_channel::{ChannelError, Channels, Either};
-use overture_clock::{Clock, SystemClock};
+use overture_clock::Clock;
 use overture_core::{Account, AccountKind, AccountStatus};
 use overture_email::{MailboxChannel, MailboxChannels};
 use overture_engine::{Engine, EngineConfig, WorkerConfig};
@@ -27,6 +27,7 @@ use tokio::sync::mpsc;
 
 use super::Ctx;
 use crate::cli::{RunArgs, WorkerArgs};
+use crate::crash_test;
 use crate::error::{CliError, CliResult};
 use crate::linkedin::{SessionLoader, save_rotations};
 use crate::master_key;
@@ -61,8 +62,17 @@ pub async fn worker(ctx: &Ctx, args: WorkerArgs) -> CliResult {
         "Worker {id}: acting only for the accounts it holds (at most {}).",
         args.max_accounts
     );
+    let account_lease = duration("--account-lease", &args.account_lease)?;
+    if account_lease < SignedDuration::from_secs(10) {
+        return Err(CliError::input(format!(
+            "--account-lease `{}` is shorter than 10s: a worker must be able to renew it in time \
+             (the default is 2m)",
+            args.account_lease
+        )));
+    }
     let mut worker = WorkerConfig::new(id);
     worker.max_accounts = args.max_accounts;
+    worker.account_lease = account_lease;
     engine(ctx, args.run, Some(worker)).await
 }
 
@@ -84,10 +94,11 @@ async fn engine(ctx: &Ctx, args: RunArgs, worker: Option<WorkerConfig>) -> CliRe
     };
     let store = ctx.store(false).await?;
     let ws = ctx.settings.workspace();
+    let clock = ctx.clock;
     let network = SandboxNetwork::new(
         WorldParams::default(),
         ctx.settings.engine_seed,
-        Arc::new(SystemClock),
+        Arc::new(clock),
     )
     .map_err(|e| CliError::Internal(anyhow::Error::new(e)))?;
     let accounts = store.list_accounts(ws).await?;
@@ -109,9 +120,9 @@ async fn engine(ctx: &Ctx, args: RunArgs, worker: Option<WorkerConfig>) -> CliRe
     let config = EngineConfig {
         seed: ctx.settings.engine_seed,
         worker,
+        on_failpoint: crash_test::hook()?,
         ..EngineConfig::default()
     };
-    let clock = SystemClock;
     let deadline = limit.map(|d| clock.now().saturating_add(d).unwrap_or(clock.now()));
     let linkedin = Arc::new(LinkedInChannels::new());
     let mailboxes = Arc::new(MailboxChannels::new());

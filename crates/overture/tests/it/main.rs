@@ -3,6 +3,7 @@
 
 mod accounts;
 mod campaigns;
+mod crash_matrix;
 mod engine;
 mod export;
 mod export_import;

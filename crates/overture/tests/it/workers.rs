@@ -81,6 +81,10 @@ fn two_workers_on_one_database_hold_different_accounts() {
         .run(&["worker", "--max-accounts", "0", "--until", "1s"])
         .input_error();
     assert!(err.contains("--max-accounts"), "{err}");
+    let err = s
+        .run(&["worker", "--account-lease", "5s", "--until", "1s"])
+        .input_error();
+    assert!(err.contains("--account-lease"), "{err}");
 }
 
 #[test]

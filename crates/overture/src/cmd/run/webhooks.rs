@@ -1,7 +1,6 @@
 //! The webhook outbox in `overture run`: dispatcher and deliverer in one task beside the
 //! engine, stopped after it (a round in progress finishes first).
 
-use overture_clock::SystemClock;
 use overture_secrets::MasterKey;
 use overture_store::WebhookStore;
 use tokio::sync::oneshot;
@@ -9,6 +8,7 @@ use tokio::task::JoinHandle;
 
 use crate::any_store::AnyStore;
 use crate::cmd::Ctx;
+use crate::crash_test::RunClock;
 use crate::error::CliResult;
 
 /// The running outbox: its task and the sender that stops it.
@@ -20,7 +20,7 @@ pub async fn spawn(
     ctx: &Ctx,
     store: &AnyStore,
     key: Option<MasterKey>,
-    clock: SystemClock,
+    clock: RunClock,
 ) -> CliResult<Running> {
     let ws = ctx.settings.workspace();
     let endpoints = store.list_webhook_endpoints(ws).await?;

@@ -1,0 +1,369 @@
+//! A cluster for crash tests: a database (a SQLite file or a PostgreSQL test database), the
+//! fake LinkedIn on loopback holding the accounts' sessions and the people they contact, and
+//! `overture worker` child processes on one accelerated clock that the fake shares.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use overture_clock::{Clock, ScaledClock, SystemClock};
+use overture_core::{Action, ActionKind, ActionState, WorkspaceId};
+use overture_fake_linkedin::{Account, FakeLinkedIn, Member, Options, Tier, World, profile_id_for};
+use overture_store::{AccountLeaseStore, ActionQuery, Store};
+use overture_store_postgres::testing::TestDatabase;
+use overture_store_postgres::{PostgresOptions, PostgresStore};
+use overture_store_sqlite::{SqliteOptions, SqliteStore};
+
+use crate::Sandbox;
+
+/// The simulated instant the clock starts at: a Monday morning.
+const START: &str = "2026-03-02T09:00:00Z";
+
+/// Fictional given and family names for the people contacted.
+const GIVEN: [&str; 8] = [
+    "Avery", "Briar", "Corin", "Dara", "Emrys", "Fenna", "Galen", "Hollis",
+];
+const FAMILY: [&str; 8] = [
+    "Ashdown",
+    "Brackwell",
+    "Coldmere",
+    "Dunmore",
+    "Eversley",
+    "Farrow",
+    "Glenholt",
+    "Harrowgate",
+];
+
+/// Which store the cluster runs on.
+pub enum Backend {
+    Sqlite,
+    Postgres(TestDatabase),
+}
+
+/// How big the cluster's world is.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub seats: usize,
+    pub leads: usize,
+    /// How many times faster than the wall clock the shared clock runs.
+    pub speed: f64,
+}
+
+/// Waits `ms` milliseconds of wall time: the workers are real processes on the wall clock.
+#[allow(clippy::disallowed_methods)]
+pub fn pause(ms: u64) {
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+}
+
+/// One worker process and where its standard error goes.
+pub struct Worker {
+    pub id: String,
+    pub child: Child,
+    pub log: PathBuf,
+}
+
+impl Worker {
+    /// What it wrote to standard error.
+    pub fn said(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+pub struct Cluster {
+    pub s: Sandbox,
+    backend: Backend,
+    pub fake: FakeLinkedIn,
+    pub clock: ScaledClock,
+    /// The simulated instant the run started at.
+    pub start: Timestamp,
+    clock_env: String,
+    pub seats: Vec<String>,
+    /// Each person's slug and profile id.
+    people: Vec<(String, String)>,
+    started: u32,
+    /// The workers' `--account-lease`: four simulated minutes.
+    lease: String,
+    // Dropped after the fake, whose server task it runs.
+    pub runtime: tokio::runtime::Runtime,
+}
+
+impl Cluster {
+    /// A database with `shape.seats` LinkedIn accounts (premium, every day 08:00 to 20:00, paces
+    /// short enough for a test and day caps that bind within it), `shape.leads` people on the
+    /// list `people`, and `campaign` (YAML, its accounts listed as `{{SEATS}}`) applied and
+    /// started.
+    pub fn new(backend: Backend, shape: Shape, campaign: &str, limits: &[&str]) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let start: Timestamp = START.parse().expect("an instant");
+        let epoch = SystemClock.now();
+        let clock = ScaledClock::new(start, epoch, shape.speed);
+        let clock_env = format!("{start},{epoch},{}", shape.speed);
+        let seats: Vec<String> = (1..=shape.seats).map(|i| format!("seat-{i}")).collect();
+        let mut world = World::new();
+        for (i, seat) in seats.iter().enumerate() {
+            let me = Member::new(
+                &format!("sender-{}", i + 1),
+                GIVEN[i % GIVEN.len()],
+                "Sender",
+                "Partner at Quillon Systems",
+            );
+            world = world.account(Account::new(seat, me, Tier::Premium).with_photo());
+        }
+        let mut csv = String::from("URL,First Name,Last Name,Company\n");
+        let mut people = Vec::new();
+        for i in 0..shape.leads {
+            let slug = format!("person-{i:04}");
+            let (given, family) = (GIVEN[i % 8], FAMILY[(i / 8) % 8]);
+            world = world.member(Member::new(&slug, given, family, "Head of Operations"));
+            people.push((slug.clone(), profile_id_for(&slug)));
+            csv.push_str(&format!(
+                "https://www.linkedin.com/in/{slug},{given},{family},Fernbrook\n"
+            ));
+        }
+        let options = Options {
+            clock: Arc::new(clock),
+            ..Options::default()
+        };
+        let fake = runtime
+            .block_on(FakeLinkedIn::start_with(world, options))
+            .expect("the fake starts");
+        let cluster = Self {
+            s: Sandbox::new(),
+            backend,
+            fake,
+            clock,
+            start,
+            clock_env,
+            seats,
+            people,
+            started: 0,
+            lease: "4m".to_owned(),
+            runtime,
+        };
+        cluster.ok(&["init"]);
+        let base = cluster.fake.base_url();
+        for seat in &cluster.seats {
+            let file = format!("{seat}.cookies");
+            let cookies = cluster.fake.cookies(seat).expect("a seat");
+            cluster.s.write(&file, cookies.cookie_header());
+            cluster.ok(&[
+                "account",
+                "add",
+                "linkedin",
+                "--name",
+                seat,
+                "--tier",
+                "premium",
+                "--cookies-file",
+                &file,
+                "--api-base",
+                &base,
+                "--tz",
+                "UTC",
+                "--days",
+                "mon-sun",
+                "--hours",
+                "08:00-20:00",
+            ]);
+            let mut args = vec!["account", "set", seat.as_str()];
+            for limit in limits {
+                args.extend(["--limit", limit]);
+            }
+            cluster.ok(&args);
+        }
+        let leads = cluster.s.write("people.csv", csv);
+        let leads = leads.to_str().expect("a UTF-8 path");
+        cluster.ok(&["leads", "import", leads, "--list", "people"]);
+        let yaml = campaign.replace("{{SEATS}}", &cluster.seats.join(", "));
+        let file = cluster.s.write("campaign.yaml", yaml);
+        cluster.ok(&["campaign", "apply", file.to_str().expect("a UTF-8 path")]);
+        cluster.ok(&["campaign", "start", "chaos"]);
+        cluster
+    }
+
+    /// The database's URL or path, as `OVERTURE_DATABASE_URL` takes it.
+    pub fn url(&self) -> String {
+        match &self.backend {
+            Backend::Sqlite => self.s.path("overture.db").display().to_string(),
+            Backend::Postgres(db) => db.url.clone(),
+        }
+    }
+
+    /// The backend's name, for what the test prints.
+    pub fn backend(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// Runs a command against the cluster's database on its clock; it must succeed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let url = self.url();
+        self.s
+            .run_with(
+                args,
+                &[
+                    ("OVERTURE_DATABASE_URL", url.as_str()),
+                    ("OVERTURE_TEST_CLOCK", self.clock_env.as_str()),
+                ],
+            )
+            .success()
+    }
+
+    /// Starts a worker; `failpoints` is its `OVERTURE_FAILPOINTS` (or none).
+    pub fn spawn(&mut self, failpoints: Option<&str>) -> Worker {
+        self.started += 1;
+        let id = format!("w{}", self.started);
+        let log = self.s.path(&format!("{id}.log"));
+        let err = File::create(&log).expect("a log file");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_overture"));
+        command
+            .args(["worker", "--id", &id, "--account-lease", &self.lease])
+            .current_dir(self.s.path(""))
+            .env_remove("OVERTURE_CONFIG")
+            .env_remove("OVERTURE_MASTER_KEY")
+            .env_remove("OVERTURE_FAILPOINTS")
+            .env("OVERTURE_DATABASE_URL", self.url())
+            .env("OVERTURE_TEST_CLOCK", &self.clock_env)
+            .env("OVERTURE_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(err));
+        if let Some(points) = failpoints {
+            command
+                .env("OVERTURE_FAILPOINTS", points)
+                .env("OVERTURE_FAILPOINTS_SEED", self.started.to_string());
+        }
+        let child = command.spawn().expect("start a worker");
+        Worker { id, child, log }
+    }
+
+    /// Each person's slug and profile id.
+    pub fn people(&self) -> &[(String, String)] {
+        &self.people
+    }
+
+    /// How many workers were started so far.
+    pub fn started(&self) -> u32 {
+        self.started
+    }
+
+    /// The shared clock's reading.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Every action of the default workspace, read through the store.
+    pub fn actions(&self) -> Vec<Action> {
+        let query = ActionQuery {
+            state: None,
+            account: None,
+            limit: 1_000_000,
+        };
+        let ws = WorkspaceId::from(1);
+        self.runtime.block_on(async {
+            match &self.backend {
+                Backend::Sqlite => {
+                    let path = self.s.path("overture.db");
+                    let store = SqliteStore::open(&path, SqliteOptions::default())
+                        .await
+                        .expect("open the database");
+                    store.list_actions(ws, query).await.expect("the actions")
+                }
+                Backend::Postgres(db) => {
+                    let store = PostgresStore::connect(&db.url, PostgresOptions::default())
+                        .await
+                        .expect("connect");
+                    store.list_actions(ws, query).await.expect("the actions")
+                }
+            }
+        })
+    }
+
+    /// Every account lease: the account's id and the worker that holds (or last held) it,
+    /// whether or not the lease is still live.
+    pub fn leases(&self) -> Vec<(i64, String)> {
+        let now = self.now();
+        self.runtime.block_on(async {
+            let leases = match &self.backend {
+                Backend::Sqlite => {
+                    let path = self.s.path("overture.db");
+                    let store = SqliteStore::open(&path, SqliteOptions::default())
+                        .await
+                        .expect("open the database");
+                    store.account_leases().await
+                }
+                Backend::Postgres(db) => {
+                    let store = PostgresStore::connect(&db.url, PostgresOptions::default())
+                        .await
+                        .expect("connect");
+                    store.account_leases().await
+                }
+            };
+            leases
+                .expect("the leases")
+                .into_iter()
+                .filter(|l| l.expires_at > now)
+                .map(|l| (l.account.get(), l.worker))
+                .collect()
+        })
+    }
+
+    /// Schedules the fake's people to answer: every second one accepts its invitation between
+    /// 10 and 70 simulated minutes after it was sent, and every fifth of those replies half an
+    /// hour later (which stops its sequence). Invitations already scheduled are skipped.
+    pub fn answer(&self, scheduled: &mut BTreeMap<String, ()>) {
+        for invitation in self.fake.invitations() {
+            let slug = invitation.slug.clone();
+            if scheduled.insert(slug.clone(), ()).is_some() {
+                continue;
+            }
+            let n: usize = slug
+                .trim_start_matches("person-")
+                .parse()
+                .unwrap_or_default();
+            if !n.is_multiple_of(2) {
+                continue;
+            }
+            let sent = invitation.sent_at;
+            let at = sent + SignedDuration::from_mins(10 + (n % 7) as i64 * 10);
+            self.fake.accept_at(&invitation.account, &slug, at);
+            if n.is_multiple_of(5) {
+                let later = at + SignedDuration::from_mins(30);
+                self.fake
+                    .reply_at(&invitation.account, &slug, "Thanks, let's talk", later);
+            }
+        }
+    }
+}
+
+/// The person an action is about, from its payload's profile URL.
+pub fn slug_of(action: &Action) -> String {
+    let payload: serde_json::Value = serde_json::from_str(&action.payload).unwrap_or_default();
+    let profile = payload["profile"].as_str().unwrap_or_default();
+    profile
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// How many actions are in each state, and of each kind.
+pub fn tally(actions: &[Action]) -> (BTreeMap<ActionState, usize>, BTreeMap<ActionKind, usize>) {
+    let mut states = BTreeMap::new();
+    let mut kinds = BTreeMap::new();
+    for a in actions {
+        *states.entry(a.state).or_insert(0) += 1;
+        *kinds.entry(a.kind).or_insert(0) += 1;
+    }
+    (states, kinds)
+}
