@@ -140,6 +140,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         let action = &job.claim.action;
         let kind = action.kind;
         let account = &job.account;
+        // An intent left without a result by an earlier claim: what happened is asked of the
+        // channel first. Neither a gate's release nor a fresh attempt may paper over it.
+        if let Some(effect) = job.claim.in_flight.clone() {
+            return self.reconcile(&job, &effect, report).await;
+        }
         // The suppression list, read in the claiming transaction: nobody on it is contacted
         // (a withdrawal still goes: it takes an invitation back).
         if let Some(entry) = job

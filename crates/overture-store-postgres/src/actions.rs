@@ -56,6 +56,7 @@ pub(crate) fn decode_claim(row: &PgRow) -> Result<ClaimedAction, StoreError> {
         lease_until,
         fence: col(row, WHAT, "fence")?,
         suppressed: None,
+        in_flight: None,
     })
 }
 
@@ -126,13 +127,14 @@ impl PostgresStore {
                         attempts = attempts + 1, updated_at = $1
                   WHERE id IN (SELECT id FROM due)
                   RETURNING ",
-                columns!()
+                columns!(),
+                ", intent_at, with_note, effect, failures"
             ))
             .bind(ms(now))
             .bind(ms(lease_until))
             .bind(i64::from(max))
             .bind(worker),
-            decode_claim,
+            crate::effects::decode_claim_in_flight,
         )
         .await?;
         // The suppression list is read in the claiming transaction: an entry added before the

@@ -53,6 +53,7 @@ pub(crate) fn decode_claim(row: &Row<'_>) -> Result<ClaimedAction, StoreError> {
         lease_until,
         fence: col(row, WHAT, "fence")?,
         suppressed: None,
+        in_flight: None,
     })
 }
 
@@ -133,10 +134,11 @@ impl SqliteStore {
                                  WHERE worker = ?4 AND expires_at > ?1))
                          ORDER BY due_at, id LIMIT +?3)
                       RETURNING ",
-                    columns!()
+                    columns!(),
+                    ", intent_at, with_note, effect, failures"
                 ),
                 params![ms(now), ms(lease_until), limit(max), worker],
-                decode_claim,
+                crate::effects::decode_claim_in_flight,
             )
             .and_then(|mut claimed| {
                 // The suppression list is read in the claiming transaction: an entry added

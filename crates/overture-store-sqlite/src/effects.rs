@@ -27,6 +27,19 @@ macro_rules! columns {
     };
 }
 
+/// A claim with the intent an earlier claim left without a result, if any (the claim query
+/// returns the effect columns too).
+pub(crate) fn decode_claim_in_flight(
+    row: &Row<'_>,
+) -> Result<overture_store::ClaimedAction, StoreError> {
+    let mut claim = decode_claim(row)?;
+    let effect: Option<String> = col(row, WHAT, "effect")?;
+    if effect.is_none() {
+        claim.in_flight = decode_effect(row)?;
+    }
+    Ok(claim)
+}
+
 fn decode_effect(row: &Row<'_>) -> Result<Option<EffectRecord>, StoreError> {
     let Some(intent_at) = col_opt_ts(row, WHAT, "intent_at")? else {
         return Ok(None);

@@ -144,6 +144,10 @@ pub struct ClaimedAction {
     /// The suppression-list entry that forbids the action's lead, found in the transaction that
     /// claimed it: the action must not be carried out.
     pub suppressed: Option<Suppression>,
+    /// An intent an earlier claim committed without a result (the process died, or the
+    /// channel could not tell what happened): the action must be reconciled with the channel
+    /// before anything else, never carried out anew or put back in the queue blindly.
+    pub in_flight: Option<crate::engine_types::EffectRecord>,
 }
 
 /// How many actions of one kind and state an account has.

@@ -56,6 +56,13 @@ pub struct MailboxConfig {
 }
 
 impl MailboxConfig {
+    /// Whether the SMTP server is logged in to (its URL names a user), so that a password is
+    /// needed; a URL that does not parse counts as needing one ([`MailboxConfig::check`] says
+    /// what is wrong with it).
+    pub fn smtp_login(&self) -> bool {
+        SmtpUrl::parse(&self.smtp_url).map_or(true, |url| url.user.is_some())
+    }
+
     /// Checks every field before anything is stored; errors name the flag.
     pub fn check(&self) -> CliResult {
         Mailbox::from_str(&self.from).map_err(|e| {
@@ -234,13 +241,18 @@ pub async fn channel<S: Store>(
             .await
             .map_err(|e| cannot_decrypt(&format!("the {name} of `{}`", account.name), &e))
     };
-    let Some(password) = secret(MAILBOX_PASSWORD).await? else {
-        return Ok(None);
-    };
-    let imap_password = secret(IMAP_PASSWORD).await?;
     let smtp_url = SmtpUrl::parse(&config.smtp_url)
         .map_err(|e| CliError::input(format!("account `{}`: {e}", account.name)))?;
-    let mut smtp = SmtpConfig::new(smtp_url, Some(password.expose().to_owned().into()));
+    let password = secret(MAILBOX_PASSWORD).await?;
+    // A server that needs no login (the URL names no user: a relay on this machine) sends
+    // without a password; any other waits for one.
+    let smtp_password = match (&smtp_url.user, &password) {
+        (None, _) => None,
+        (Some(_), Some(password)) => Some(password.expose().to_owned().into()),
+        (Some(_), None) => return Ok(None),
+    };
+    let imap_password = secret(IMAP_PASSWORD).await?;
+    let mut smtp = SmtpConfig::new(smtp_url, smtp_password);
     smtp.extra_root_certificate = config.ca_pem.clone();
     let from = Mailbox::from_str(&config.from)
         .map_err(|e| CliError::input(format!("account `{}`: --from: {e}", account.name)))?;
@@ -257,7 +269,9 @@ pub async fn channel<S: Store>(
         Some(url) => {
             let url = ImapUrl::parse(url)
                 .map_err(|e| CliError::input(format!("account `{}`: {e}", account.name)))?;
-            let pass = imap_password.unwrap_or(password);
+            let Some(pass) = imap_password.or(password) else {
+                return Ok(None);
+            };
             let mut inbox =
                 ImapMailbox::new(url, pass.expose().to_owned().into(), Arc::clone(&clock));
             if let Some(pem) = &config.ca_pem {

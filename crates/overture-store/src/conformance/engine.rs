@@ -423,6 +423,32 @@ pub async fn effect_ledger_intent_then_result<S: Store>(store: S) {
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].kind, log[0].at), (ActionKind::Invite, at(11)));
     assert!(ok("none", store.in_flight_intents(at(15), LEASE).await).is_empty());
+
+    // A claim of an action whose intent has no result says so, so that the engine reconciles
+    // it rather than carrying it out anew; a fresh claim carries no intent.
+    assert!(claim.in_flight.is_none(), "{:?}", claim.in_flight);
+    ok(
+        "enqueue",
+        store
+            .enqueue_actions(&[invite(alice, leads[0], "invite-2")])
+            .await,
+    );
+    let second = ok("claim", store.claim_due_actions(at(20), 5, LEASE).await).remove(0);
+    assert!(second.in_flight.is_none());
+    let intent = Intent {
+        action: second.action.id,
+        fence: second.fence,
+        at: at(21),
+        with_note: false,
+    };
+    ok("intent", store.record_intent(intent).await);
+    let later = at(22) + LEASE;
+    let again = ok("again", store.claim_due_actions(later, 5, LEASE).await).remove(0);
+    assert_eq!(again.action.id, second.action.id);
+    let left = again
+        .in_flight
+        .expect("the intent without a result comes with the claim");
+    assert_eq!((left.intent_at, left.with_note), (at(21), false));
 }
 
 /// A retry clears the intent, queues the action again at its new due time and counts the

@@ -172,7 +172,7 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     let ready = cookies.is_some()
         || mailbox
             .as_ref()
-            .is_some_and(mailbox::MailboxUpdate::has_password);
+            .is_some_and(mailbox::MailboxUpdate::can_send);
     let account = if kind == AccountKind::Sandbox {
         account
     } else if ready {
@@ -212,6 +212,11 @@ async fn add(ctx: &Ctx, args: AccountAdd) -> CliResult {
     if let Some(update) = &mailbox {
         if update.has_password() {
             println!("Stored its mailbox settings and password, encrypted; the account is active.");
+        } else if update.can_send() {
+            println!(
+                "Stored its mailbox settings, encrypted; its SMTP server needs no login, so the \
+                 account is active."
+            );
         } else {
             println!(
                 "Stored its mailbox settings, encrypted; give its password with --password-file."
@@ -306,7 +311,7 @@ async fn set(ctx: &Ctx, args: AccountSet) -> CliResult {
     }
     if let Some(update) = &mailbox {
         mailbox::save(ctx, &store, &updated, update).await?;
-        if update.has_password() && updated.status == AccountStatus::NeedsCredentials {
+        if update.can_send() && updated.status == AccountStatus::NeedsCredentials {
             updated = store
                 .set_account_status(ws, updated.id, AccountStatus::Active)
                 .await?;

@@ -20,13 +20,14 @@ use overture_core::{ActionKind, ActionState};
 use overture_fake_linkedin::{RequestLog, paths};
 use overture_store_postgres::testing::TestDatabase;
 
-use cluster::{Backend, Cluster, Shape, Worker, pause, slug_of, tally};
+use cluster::{Backend, Cluster, Shape, Worker, emails, pause, slug_of, tally};
 
-/// The campaign every crash run carries out: visit, invite with a note, withdraw after two
-/// hours without an answer, thank those who accept.
+/// The campaign every crash run carries out: visit, invite with a note, thank those who
+/// accept; after two hours without an answer, withdraw the invitation and email instead.
 const CAMPAIGN: &str = r#"
 name: chaos
 accounts: [{{SEATS}}]
+mailboxes: [mail-1]
 leads: { list: people }
 settings:
   stop_on_reply: true
@@ -36,16 +37,26 @@ steps:
       note:
         - "Hi {{ first_name }}, we both look after clinics' operations; glad to connect."
       without_note_if_quota_exhausted: true
-  - wait_for_acceptance: { within: 2h, accepted: next, not_accepted: withdraw }
+  - wait_for_acceptance: { within: 2h, accepted: next, not_accepted: by-email }
   - wait: 10m
   - message:
       text: "Thanks for connecting, {{ first_name }}! How are things at {{ company }}?"
+  - end
+  - label: by-email
+    withdraw:
+  - email:
+      - subject: "Clinic operations at {{ company }}"
+        body: |
+          Hi {{ first_name }},
+
+          We help clinics like {{ company }} keep their schedules full. Open to a short call?
 "#;
 
 /// Paces short enough for a test, warm-up off, and a day cap on invitations that binds within
 /// the run.
 const INVITES_PER_DAY: usize = 60;
-const LIMITS: [&str; 10] = [
+const EMAILS_PER_DAY: usize = 40;
+const LIMITS: [&str; 13] = [
     "invite.per_day=60",
     "invite.min_spacing=1m",
     "invite.jitter=1m",
@@ -56,6 +67,9 @@ const LIMITS: [&str; 10] = [
     "withdraw.min_spacing=30s",
     "withdraw.jitter=30s",
     "warm_up.ramp_days=0",
+    "email.per_day=40",
+    "email.min_spacing=30s",
+    "email.jitter=30s",
 ];
 
 /// Every failpoint, each taken now and then.
@@ -199,14 +213,16 @@ fn crash_matrix(backend: Backend) {
         pause(100);
         c.answer(&mut answered);
         if c.leases().iter().all(|(_, w)| clean_ids.contains(w))
-            && c.leases().len() == c.seats.len()
+            && c.leases().len() == c.seats.len() + 1
         {
             break;
         }
         assert!(round < 2_999, "the clean workers never held every account");
     }
-    // Twenty simulated minutes more: reconciliation, retries after their back-off.
-    let until = c.now() + SignedDuration::from_mins(20);
+    // An hour (simulated) more: reconciliation, retries after their back-off, and emails
+    // whose answer was lost looked at until they are declared in doubt (without IMAP, nothing
+    // can tell whether they went out, and they are never sent again blindly).
+    let until = c.now() + SignedDuration::from_mins(60);
     while c.now() < until {
         pause(100);
         c.answer(&mut answered);
@@ -234,13 +250,22 @@ fn crash_matrix(backend: Backend) {
     // and sends a repeated message token once): the requests themselves. In this run nothing
     // fails on the network, so each person gets one invitation request and one message
     // request at most; a second one would be a blind retry.
+    let mut emailed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut emails_per_day: BTreeMap<String, usize> = BTreeMap::new();
+    for (slug, date) in emails(&c.s) {
+        *emailed.entry(slug).or_insert(0) += 1;
+        // `Mon, 02 Mar 2026 14:03:00 +0000`: the day is the second to fourth words.
+        let day: Vec<&str> = date.split_whitespace().skip(1).take(3).collect();
+        *emails_per_day.entry(day.join(" ")).or_insert(0) += 1;
+    }
     let invite_requests = requests_per_person(&log, paths::CREATE_INVITATION, c.people());
     let message_requests = requests_per_person(&log, paths::MESSAGES, c.people());
     let duplicates = invited.values().filter(|&&n| n > 1).count()
         + messaged.values().filter(|&&n| n > 1).count()
         + withdrawn.values().filter(|&&n| n > 1).count()
         + invite_requests.values().filter(|&&n| n > 1).count()
-        + message_requests.values().filter(|&&n| n > 1).count();
+        + message_requests.values().filter(|&&n| n > 1).count()
+        + emailed.values().filter(|&&n| n > 1).count();
     let people = |kind: ActionKind, state: ActionState| -> BTreeSet<String> {
         actions
             .iter()
@@ -262,6 +287,7 @@ fn crash_matrix(backend: Backend) {
         ),
         (ActionKind::Message, messaged.keys().cloned().collect()),
         (ActionKind::Withdraw, withdrawn_slugs),
+        (ActionKind::Email, emailed.keys().cloned().collect()),
     ] {
         let done = people(kind, ActionState::Done);
         let doubt = people(kind, ActionState::InDoubt);
@@ -284,15 +310,22 @@ fn crash_matrix(backend: Backend) {
         let day = invitation.sent_at.as_second().div_euclid(86_400);
         *per_day.entry((invitation.account, day)).or_insert(0) += 1;
     }
-    let over: Vec<_> = per_day
+    let mut over: Vec<String> = per_day
         .iter()
         .filter(|&(_, &n)| n > INVITES_PER_DAY)
+        .map(|(key, n)| format!("{key:?}: {n} invitations"))
         .collect();
+    over.extend(
+        emails_per_day
+            .iter()
+            .filter(|&(_, &n)| n > EMAILS_PER_DAY)
+            .map(|(day, n)| format!("{day}: {n} emails")),
+    );
 
     println!(
         "crash matrix on {}: {} kills ({} at random instants, at failpoints {:?}), {} workers \
          started, {} simulated hours of chaos; {} actions {:?} by kind {:?}; {} invitations, {} \
-         messages, {} withdrawals sent; duplicates = {duplicates}, lost = {}, day caps exceeded \
+         messages, {} withdrawals, {} emails sent; duplicates = {duplicates}, lost = {}, day caps exceeded \
          = {}",
         c.backend(),
         kills.total(),
@@ -306,6 +339,7 @@ fn crash_matrix(backend: Backend) {
         invited.len(),
         messaged.len(),
         withdrawn.len(),
+        emailed.len(),
         lost.len(),
         over.len(),
     );
@@ -317,7 +351,7 @@ fn crash_matrix(backend: Backend) {
     assert_eq!(
         duplicates, 0,
         "invited {invited:?}, messaged {messaged:?}, invitation requests {invite_requests:?}, \
-         message requests {message_requests:?}"
+         message requests {message_requests:?}, emailed {emailed:?}"
     );
     assert!(lost.is_empty(), "{lost:#?}");
     assert!(over.is_empty(), "{over:?}");

@@ -112,3 +112,32 @@ fn dkim_keys_are_generated_per_domain_and_only_their_public_record_is_printed() 
         .input_error();
     assert!(bad.contains("--algorithm"), "{bad}");
 }
+
+#[test]
+fn a_relay_that_needs_no_login_makes_an_active_mailbox_without_a_password() {
+    let s = Sandbox::new();
+    s.ok(&["init"]);
+    let relay = [
+        "account",
+        "add",
+        "email",
+        "--name",
+        "relay",
+        "--from",
+        "Quillon Systems <outreach@example.com>",
+        "--smtp-url",
+        "smtp://127.0.0.1:2525?tls=none",
+    ];
+    let password = s.write("pw", "fictional-mail-password-1200");
+    let mut with_password = relay.to_vec();
+    with_password.extend(["--password-file", password.to_str().unwrap()]);
+    let err = s.run(&with_password).input_error();
+    assert!(err.contains("--password-file"), "{err}");
+    assert!(err.contains("names no user"), "{err}");
+    assert_eq!(s.json(&["account", "list"]).as_array().unwrap().len(), 0);
+
+    let out = s.ok(&relay);
+    assert!(out.contains("needs no login"), "{out}");
+    let listed = s.json(&["account", "list"]);
+    assert_eq!(listed[0]["status"]["state"], "active", "{listed}");
+}

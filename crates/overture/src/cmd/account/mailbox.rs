@@ -23,9 +23,15 @@ pub struct MailboxUpdate {
 }
 
 impl MailboxUpdate {
-    /// Whether a password is part of the update (the account can then act).
+    /// Whether a password is part of the update.
     pub fn has_password(&self) -> bool {
         self.password.is_some()
+    }
+
+    /// Whether the account can send with what it has: a password, or an SMTP server that
+    /// needs no login (its URL names no user).
+    pub fn can_send(&self) -> bool {
+        self.password.is_some() || !self.config.smtp_login()
     }
 }
 
@@ -88,6 +94,12 @@ pub fn read(
         .as_deref()
         .map(|p| secret_file("--password-file", p))
         .transpose()?;
+    if password.is_some() && !config.smtp_login() {
+        return Err(CliError::input(
+            "--password-file: the SMTP URL names no user, so the mailbox does not log in; put \
+             the user in the URL (smtps://USER@HOST) or leave the password out",
+        ));
+    }
     let imap_password = args
         .imap_password_file
         .as_deref()

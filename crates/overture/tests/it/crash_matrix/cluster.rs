@@ -83,6 +83,8 @@ pub struct Cluster {
     pub seats: Vec<String>,
     /// Each person's slug and profile id.
     people: Vec<(String, String)>,
+    /// The SMTP server the mailbox sends through (aiosmtpd, writing a Maildir).
+    smtp: Child,
     started: u32,
     /// The workers' `--account-lease`: four simulated minutes.
     lease: String,
@@ -116,7 +118,7 @@ impl Cluster {
             );
             world = world.account(Account::new(seat, me, Tier::Premium).with_photo());
         }
-        let mut csv = String::from("URL,First Name,Last Name,Company\n");
+        let mut csv = String::from("URL,First Name,Last Name,Company,Email\n");
         let mut people = Vec::new();
         for i in 0..shape.leads {
             let slug = format!("person-{i:04}");
@@ -124,7 +126,7 @@ impl Cluster {
             world = world.member(Member::new(&slug, given, family, "Head of Operations"));
             people.push((slug.clone(), profile_id_for(&slug)));
             csv.push_str(&format!(
-                "https://www.linkedin.com/in/{slug},{given},{family},Fernbrook\n"
+                "https://www.linkedin.com/in/{slug},{given},{family},Fernbrook,{slug}@example.com\n"
             ));
         }
         let options = Options {
@@ -134,8 +136,10 @@ impl Cluster {
         let fake = runtime
             .block_on(FakeLinkedIn::start_with(world, options))
             .expect("the fake starts");
+        let s = Sandbox::new();
+        let (smtp, smtp_port) = smtp_server(&s);
         let cluster = Self {
-            s: Sandbox::new(),
+            s,
             backend,
             fake,
             clock,
@@ -143,6 +147,7 @@ impl Cluster {
             clock_env,
             seats,
             people,
+            smtp,
             started: 0,
             lease: "4m".to_owned(),
             runtime,
@@ -178,6 +183,33 @@ impl Cluster {
             }
             cluster.ok(&args);
         }
+        let smtp_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
+        cluster.ok(&[
+            "account",
+            "add",
+            "email",
+            "--name",
+            "mail-1",
+            "--from",
+            "Quillon Systems <outreach@example.com>",
+            "--smtp-url",
+            &smtp_url,
+            "--footer",
+            "Quillon Systems, 1 Sample Street, Springfield",
+            "--unsubscribe-url",
+            "https://out.example.com",
+            "--tz",
+            "UTC",
+            "--days",
+            "mon-sun",
+            "--hours",
+            "08:00-20:00",
+        ]);
+        let mut args = vec!["account", "set", "mail-1"];
+        for limit in limits {
+            args.extend(["--limit", limit]);
+        }
+        cluster.ok(&args);
         let leads = cluster.s.write("people.csv", csv);
         let leads = leads.to_str().expect("a UTF-8 path");
         cluster.ok(&["leads", "import", leads, "--list", "people"]);
@@ -343,6 +375,78 @@ impl Cluster {
             }
         }
     }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.smtp.kill();
+        let _ = self.smtp.wait();
+    }
+}
+
+/// Starts aiosmtpd on a free loopback port, storing what it accepts in the Maildir `mail`;
+/// returns it once it answers.
+fn smtp_server(s: &Sandbox) -> (Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let maildir = s.path("mail");
+    let child = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &listen, "-c"])
+        .arg("aiosmtpd.handlers.Mailbox")
+        .arg(&maildir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(&listen).is_ok() {
+            return (child, port);
+        }
+        pause(100);
+    }
+    let out = child.wait_with_output().expect("aiosmtpd ended");
+    panic!(
+        "aiosmtpd did not start (scripts/test.sh installs it): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The emails the SMTP server received: the recipient's slug and the `Date` header, one per
+/// email.
+pub fn emails(s: &Sandbox) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for folder in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(s.path("mail").join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let header = |name: &str| {
+                text.lines()
+                    .take_while(|l| !l.is_empty())
+                    .find_map(|l| l.strip_prefix(name))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            };
+            let to = header("To:");
+            let slug = to
+                .trim_start_matches('<')
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .rsplit(['<', ' '])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            found.push((slug, header("Date:")));
+        }
+    }
+    found
 }
 
 /// The person an action is about, from its payload's profile URL.
