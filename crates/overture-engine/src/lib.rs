@@ -51,6 +51,10 @@ pub use config::{EngineConfig, Failpoint, WorkerConfig};
 pub use error::EngineError;
 pub use metrics::{AccountMetrics, Counts, Report, metrics};
 
+/// The shortest time between two ticks of [`Engine::run`] when the second is woken by work
+/// queued elsewhere rather than by the engine's schedule.
+pub const MIN_SPACING: SignedDuration = SignedDuration::from_secs(1);
+
 /// How long the engine keeps its copies of accounts and campaigns before reading them again.
 const CACHE_FOR: SignedDuration = SignedDuration::from_secs(60);
 
@@ -203,18 +207,35 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     }
 
     /// Runs until `shutdown` completes, in real time: tick, then wait for the next wake-up
-    /// (at most `poll_every`). An action being executed when `shutdown` completes finishes
-    /// first; nothing else is left claimed.
+    /// (at most `poll_every`) or for work another process queued
+    /// ([`AccountLeaseStore::work_queued`](overture_store::AccountLeaseStore::work_queued)),
+    /// whichever comes first; ticks woken by the latter are at least [`MIN_SPACING`] apart. An
+    /// action being executed when `shutdown` completes finishes first; nothing else is left
+    /// claimed.
     pub async fn run(&mut self, shutdown: impl Future<Output = ()>) -> Result<(), EngineError> {
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
+            let started = self.clock.now();
             let report = self.tick().await?;
             let now = self.clock.now();
             let cap = plus(now, self.config.poll_every);
             let wake = report.next_wakeup.map_or(cap, |t| t.min(cap)).max(now);
-            tokio::select! {
+            tracing::debug!(until = %wake, "waiting for the next wake-up or for queued work");
+            let queued = tokio::select! {
+                biased;
                 () = &mut shutdown => return Ok(()),
-                () = overture_clock::sleep_until(&self.clock, wake) => {}
+                () = overture_clock::sleep_until(&self.clock, wake) => false,
+                () = self.store.work_queued() => true,
+            };
+            if queued {
+                // The engine's own inserts are heard too: they cost one more tick, and a
+                // database where work keeps arriving one tick per `MIN_SPACING`.
+                let soonest = plus(started, MIN_SPACING).min(wake);
+                tokio::select! {
+                    biased;
+                    () = &mut shutdown => return Ok(()),
+                    () = overture_clock::sleep_until(&self.clock, soonest) => {}
+                }
             }
         }
     }
@@ -306,10 +327,18 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     /// The earliest of the store's next due instant and the next poll.
     async fn next_wakeup(&mut self) -> Result<Option<Timestamp>, EngineError> {
         let due = self.store.next_due().await?;
-        let poll = self.next_poll.values().min().copied();
+        // Only the accounts this engine serves: a worker keeps the turns of accounts another
+        // worker holds (or took over) unchanged, and an instant in the past would wake it
+        // again at once, over and over.
+        let now = self.clock.now();
+        let served = |turns: &HashMap<AccountId, Timestamp>| {
+            let mine = turns.iter().filter(|(id, _)| self.serves(**id, now));
+            mine.map(|(_, &t)| t).min()
+        };
+        let poll = served(&self.next_poll);
         // The governor's own turns too: it finds invitations sent by hand, which nothing else
         // in the store would wake the engine for.
-        let govern = self.next_govern.values().min().copied();
+        let govern = served(&self.next_govern);
         let renew = self.next_renewal();
         Ok([due, poll, govern, renew].into_iter().flatten().min())
     }

@@ -169,4 +169,8 @@ impl AccountLeaseStore for PostgresStore {
     ) -> Result<Vec<InFlightEffect>, StoreError> {
         self.in_flight_intents_impl(Some(worker), now, lease).await
     }
+
+    async fn work_queued(&self) {
+        self.work_queued_impl().await;
+    }
 }

@@ -7,7 +7,9 @@
 //! method that uses it, one file per resource; every change of more than one row is one
 //! transaction. Claims (`claim_due_actions`, webhook deliveries) lock with
 //! `FOR UPDATE SKIP LOCKED`, so workers on several machines claim at once and never take the
-//! same row; writes of a claimed action lock its row and check its fence.
+//! same row; writes of a claimed action lock its row and check its fence. Triggers notify
+//! channel `overture_work` when work is queued, and each store keeps one connection that
+//! listens to it (`work_notify`), so idle workers wake at once.
 //!
 //! Nothing outside this crate sees a `sqlx` type: every failure becomes a
 //! `overture_store::StoreError`. This crate must not depend on the engine, the server or any
@@ -33,6 +35,7 @@ mod suppressions;
 mod users;
 mod variants;
 mod webhooks;
+mod work_notify;
 
 #[cfg(feature = "testing")]
 pub mod testing;

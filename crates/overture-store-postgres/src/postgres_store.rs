@@ -3,6 +3,7 @@
 //! `store_impl.rs`.
 
 use std::fmt::Display;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -11,6 +12,8 @@ use overture_store::{StoreError, Workspace};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Decode, PgConnection, Postgres, Row, Transaction, Type};
+
+use crate::work_notify::WorkNotify;
 
 /// How to connect a [`PostgresStore`].
 #[derive(Debug, Clone)]
@@ -30,10 +33,13 @@ impl Default for PostgresOptions {
     }
 }
 
-/// The `overture_store::Store` on a PostgreSQL database. Clones share one connection pool.
+/// The `overture_store::Store` on a PostgreSQL database. Clones share one connection pool,
+/// and one connection of it that listens for work queued by other processes once the engine
+/// waits for some (`AccountLeaseStore::work_queued`).
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    work: Arc<WorkNotify>,
 }
 
 /// A statement with its bound parameters.
@@ -67,12 +73,20 @@ impl PostgresStore {
             .map_err(|e| StoreError::Unavailable {
                 message: format!("migrating the PostgreSQL database: {e}"),
             })?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            work: Arc::default(),
+        })
     }
 
     /// Closes every connection of the pool; the store (and its clones) cannot be used after.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Completes when another process may have queued work (see `work_notify`).
+    pub(crate) async fn work_queued_impl(&self) {
+        self.work.wait(&self.pool).await;
     }
 
     /// Starts a transaction. It commits with `tx.commit()`; dropped without a commit (a

@@ -141,4 +141,10 @@ impl AccountLeaseStore for SqliteStore {
     ) -> Result<Vec<InFlightEffect>, StoreError> {
         self.in_flight_intents_impl(Some(worker), now, lease)
     }
+
+    /// Never completes: SQLite has no way to tell another process's writes as they happen,
+    /// so engines on a SQLite file wake on their schedule (see `docs/scaling.md`).
+    async fn work_queued(&self) {
+        std::future::pending().await
+    }
 }

@@ -90,6 +90,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0015_webhooks.sql")),
         M::up(include_str!("../migrations/0016_list_indexes.sql")),
         M::up(include_str!("../migrations/0017_account_leases.sql")),
+        M::up(include_str!("../migrations/0018_work_notify.sql")),
     ])
 }
 

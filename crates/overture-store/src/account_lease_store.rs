@@ -41,7 +41,8 @@ impl AccountLease {
 /// supertrait). An engine without a worker identity uses
 /// [`Store::claim_due_actions`](crate::Store::claim_due_actions) and
 /// [`Store::in_flight_intents`](crate::Store::in_flight_intents) and acts for every account,
-/// as when it is the only one.
+/// as when it is the only one. [`AccountLeaseStore::work_queued`] tells an idle engine that
+/// another process queued work, where the backend can tell.
 pub trait AccountLeaseStore: Send + Sync {
     /// Gives `worker` up to `max` accounts that no live lease holds (never held, released, or
     /// expired), in id order, each for `lease` from `now` with a fence one higher than the
@@ -101,4 +102,16 @@ pub trait AccountLeaseStore: Send + Sync {
         now: Timestamp,
         lease: SignedDuration,
     ) -> impl Future<Output = Result<Vec<InFlightEffect>, StoreError>> + Send;
+
+    /// Completes when work may have been queued by another process since the last time it
+    /// completed (new actions, new enrollments, a campaign or account whose status changed),
+    /// so that an idle engine ticks at once rather than at its next scheduled instant.
+    ///
+    /// A signal that arrives while nobody waits is kept (one, however many arrive): the next
+    /// call completes at once, so work queued while the engine was busy is not missed. It may
+    /// complete without new work (the engine's own inserts, a reconnection after which the
+    /// backend cannot tell what it missed); a spare tick is all that costs. A backend that
+    /// cannot tell never completes, and the engine wakes on its schedule alone. Any number of
+    /// callers may wait; each signal wakes one of them.
+    fn work_queued(&self) -> impl Future<Output = ()> + Send;
 }

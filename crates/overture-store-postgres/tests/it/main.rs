@@ -8,6 +8,7 @@
 //! (`scripts/test.sh` sets it).
 
 mod postgres;
+mod work_notify;
 
 pub use overture_store_postgres::testing::TestDatabase as Database;
 

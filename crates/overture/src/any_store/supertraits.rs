@@ -282,4 +282,8 @@ impl AccountLeaseStore for AnyStore {
     ) -> Result<Vec<InFlightEffect>, StoreError> {
         delegate!(self, s => s.in_flight_intents_for(worker, now, lease))
     }
+
+    async fn work_queued(&self) {
+        delegate!(self, s => s.work_queued())
+    }
 }

@@ -1,0 +1,4 @@
+-- Work notifications. On PostgreSQL this migration adds the triggers that tell idle workers
+-- that another process queued work (LISTEN/NOTIFY). SQLite has no such signal between
+-- processes, so engines on a SQLite file wake on their schedule: the migration is kept, with
+-- nothing to do, so that both stores list the same migrations.
