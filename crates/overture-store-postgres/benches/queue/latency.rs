@@ -24,6 +24,17 @@ pub struct Load {
     pub seconds: u32,
     /// How long an idle worker waits before it claims again.
     pub poll: Duration,
+    pub wake: Wake,
+}
+
+/// How an idle worker learns of new work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    /// It claims again after `poll`.
+    Poll,
+    /// It claims again when `work_queued` completes (LISTEN/NOTIFY on PostgreSQL), or after
+    /// `poll` at the latest.
+    Notify,
 }
 
 /// Latencies in milliseconds.
@@ -81,7 +92,7 @@ pub fn run<D: Db>(
                     // Past the barrier even on failure, so that the run does not wait forever.
                     ready.wait();
                     let store = prepared?;
-                    let idled = idle(&store, &id, load.poll, &picked, &stop).await;
+                    let idled = idle(&store, &id, load, &picked, &stop).await;
                     D::close(store).await;
                     idled
                 })
@@ -129,11 +140,12 @@ pub fn run<D: Db>(
     })
 }
 
-/// An idle worker: claims, completes what it got, and waits `poll` when it got nothing.
+/// An idle worker: claims, completes what it got, and waits as `load.wake` says when it got
+/// nothing.
 async fn idle<S: Store>(
     store: &S,
     id: &str,
-    poll: Duration,
+    load: Load,
     picked: &Mutex<HashMap<String, Instant>>,
     stop: &AtomicBool,
 ) -> Result<(), BoxError> {
@@ -143,7 +155,15 @@ async fn idle<S: Store>(
             .await?;
         let at = Instant::now();
         if claimed.is_empty() {
-            tokio::time::sleep(poll).await;
+            match load.wake {
+                Wake::Poll => tokio::time::sleep(load.poll).await,
+                Wake::Notify => {
+                    tokio::select! {
+                        () = store.work_queued() => {}
+                        () = tokio::time::sleep(load.poll) => {}
+                    }
+                }
+            }
             continue;
         }
         {

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use db::{BoxError, Db, PgDb, SqliteDb};
-use latency::{Latency, Load};
+use latency::{Latency, Load, Wake};
 use report::{Report, Row};
 use throughput::Run;
 
@@ -68,6 +68,7 @@ impl Settings {
             rate,
             seconds,
             poll: POLL,
+            wake: Wake::Poll,
         };
         Self {
             quick,
@@ -125,6 +126,20 @@ fn run() -> Result<(), BoxError> {
         let drop = |db: &PgDb| runtime.block_on(db.drop_database());
         let fresh = || runtime.block_on(PgDb::fresh(&settings.url, false));
         let row = measure_store("PostgreSQL", &settings, fresh, drop, &runtime)?;
+        report.rows.push(row);
+        // The same store, its idle workers waiting on LISTEN/NOTIFY (`work_queued`).
+        let load = Load {
+            wake: Wake::Notify,
+            ..settings.load
+        };
+        let db = fresh()?;
+        let latency = latency::run(&runtime, &db, load);
+        drop(&db)?;
+        let latency = latency?;
+        eprintln!("PostgreSQL, latency with LISTEN/NOTIFY: {latency:?}");
+        let wake = format!("LISTEN/NOTIFY (poll {} ms at the latest)", POLL.as_millis());
+        let mut row = Row::new("PostgreSQL, LISTEN/NOTIFY", wake);
+        row.latency = Some(latency);
         report.rows.push(row);
         if settings.async_commit {
             let fresh = || runtime.block_on(PgDb::fresh(&settings.url, true));
