@@ -131,3 +131,35 @@ async fn a_waiting_store_hears_the_work_another_store_queues() {
     heard(&worker, "an account made active").await;
     quiet(&worker, &other, "after the last change").await;
 }
+
+#[tokio::test]
+async fn a_waiting_store_listens_again_after_its_connection_drops() {
+    let Some(db) = Database::create().await else {
+        return;
+    };
+    let (worker, other) = (db.store().await, db.store().await);
+    heard(&worker, "listening").await;
+
+    // The server ends the listening connection (a restart, a proxy's idle timeout).
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .expect("an admin connection");
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()
+            AND query LIKE 'LISTEN%'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .expect("ending the listening connection");
+    assert_eq!(ended, [true], "one connection listens");
+
+    // Listening again, the store wakes its waiter: it could not hear what was queued meanwhile.
+    heard(&worker, "listening again").await;
+    ok(
+        "account",
+        other.create_account(new_account(WS, "alice")).await,
+    );
+    heard(&worker, "a new account after the reconnection").await;
+    quiet(&worker, &other, "after the reconnection").await;
+}
