@@ -16,7 +16,7 @@ use crate::changes::enqueue;
 use crate::postgres_store::{
     PostgresStore, col, col_int, col_opt_ts, col_parse, col_ts, commit, found, ms, row, rows,
 };
-use crate::suppressions::suppression_of;
+use crate::suppressions::{decode_joined, suppression_of_lead};
 
 const WHAT: &str = "action";
 
@@ -107,11 +107,14 @@ impl PostgresStore {
         let lease_until = now
             .checked_add(lease)
             .map_err(|e| StoreError::conflict("lease", e))?;
-        let mut tx = self.begin().await?;
-        // The inner select locks the rows it picks and skips rows another claim holds, so
-        // two workers claiming at once take different actions and never wait for each other.
+        // One statement, so one round trip and one commit for the whole batch. The inner
+        // select locks the rows it picks and skips rows another claim holds, so two workers
+        // claiming at once take different actions and never wait for each other. The
+        // suppression list is read in the same statement: an entry added before the claim is
+        // never missed.
+        let mut c = self.conn().await?;
         let mut claimed = rows(
-            &mut tx,
+            &mut c,
             sqlx::query(concat!(
                 "WITH due AS (
                     SELECT id FROM actions
@@ -121,30 +124,34 @@ impl PostgresStore {
                             SELECT account_id FROM account_leases
                              WHERE worker = $4 AND expires_at > $1))
                      ORDER BY due_at, id LIMIT $3
-                     FOR UPDATE SKIP LOCKED)
-                 UPDATE actions
-                    SET state = 'claimed', lease_until = $2, fence = fence + 1,
-                        attempts = attempts + 1, updated_at = $1
-                  WHERE id IN (SELECT id FROM due)
-                  RETURNING ",
+                     FOR UPDATE SKIP LOCKED),
+                 claimed AS (
+                    UPDATE actions
+                       SET state = 'claimed', lease_until = $2, fence = fence + 1,
+                           attempts = attempts + 1, updated_at = $1
+                     WHERE id IN (SELECT id FROM due)
+                     RETURNING ",
                 columns!(),
-                ", intent_at, with_note, effect, failures"
+                ", intent_at, with_note, effect, failures)
+                 SELECT c.*, s.kind AS suppression_kind, s.value AS suppression_value,
+                        s.reason AS suppression_reason, s.created_at AS suppression_created_at
+                   FROM claimed c
+                   LEFT JOIN leads l ON l.id = c.lead_id AND l.workspace_id = c.workspace_id
+                   LEFT JOIN LATERAL (",
+                suppression_of_lead!(),
+                ") s ON TRUE"
             ))
             .bind(ms(now))
             .bind(ms(lease_until))
             .bind(i64::from(max))
             .bind(worker),
-            crate::effects::decode_claim_in_flight,
+            |row| {
+                let mut claim = crate::effects::decode_claim_in_flight(row)?;
+                claim.suppressed = decode_joined(row)?;
+                Ok(claim)
+            },
         )
         .await?;
-        // The suppression list is read in the claiming transaction: an entry added before the
-        // claim is never missed.
-        for c in &mut claimed {
-            if let Some(lead) = c.action.lead_id {
-                c.suppressed = suppression_of(&mut tx, c.action.workspace_id, lead).await?;
-            }
-        }
-        commit(tx).await?;
         // RETURNING gives no order; the queue's order is oldest due first.
         claimed.sort_by_key(|c| (c.action.due_at, c.action.id));
         Ok(claimed)

@@ -4,8 +4,8 @@ use jiff::{SignedDuration, Timestamp};
 use overture_core::action::ActionEvent;
 use overture_core::{AccountId, Action, ActionId, ActionKind, ActionState, LeadId, WorkspaceId};
 use overture_store::{
-    ActionHistory, EffectEntry, EffectOutcome, EffectRecord, EffectResult, InFlightEffect, Intent,
-    IntentOutcome, StoreError,
+    ActionHistory, Changes, EffectEntry, EffectOutcome, EffectRecord, EffectResult, InFlightEffect,
+    Intent, IntentOutcome, StoreError,
 };
 use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
@@ -14,8 +14,8 @@ use crate::actions::{decode, decode_claim};
 use crate::changes::apply_in_tx;
 use crate::enrollments::is_open;
 use crate::postgres_store::{
-    PostgresStore, col, col_int, col_opt_ts, col_parse, col_ts, commit, found, from_ms, ms, row,
-    rows, scalar,
+    PostgresStore, Tx, col, col_int, col_opt_ts, col_parse, col_ts, commit, found, from_ms, ms,
+    row, rows, scalar,
 };
 
 const WHAT: &str = "action";
@@ -189,6 +189,40 @@ async fn held<T>(
     Ok(value)
 }
 
+/// Applies an outcome's other changes in the transaction that recorded its result on
+/// `action`, and commits; returns the action as stored.
+async fn with_changes(
+    mut tx: Tx,
+    action: Action,
+    outcome: &EffectOutcome,
+) -> Result<Action, StoreError> {
+    let id = outcome.action;
+    apply_in_tx(&mut tx, action.workspace_id, &outcome.changes, outcome.at).await?;
+    // Stopping an enrollment cancels its queued actions, which may include this one (a
+    // released attempt): read it again then.
+    let action = if outcome.changes.enrollments.iter().all(|u| is_open(u.state)) {
+        action
+    } else {
+        found(
+            row(
+                &mut tx,
+                sqlx::query(concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM actions WHERE id = $1"
+                ))
+                .bind(id.get()),
+                decode,
+            )
+            .await?,
+            WHAT,
+            id,
+        )?
+    };
+    commit(tx).await?;
+    Ok(action)
+}
+
 impl PostgresStore {
     pub(crate) async fn action_history_impl(
         &self,
@@ -228,6 +262,33 @@ impl PostgresStore {
         &self,
         intent: Intent,
     ) -> Result<IntentOutcome, StoreError> {
+        // The common case in one statement (one round trip, one commit): the action is held
+        // with this fence, claimed, and has no intent yet. The update checks all three on the
+        // row it locks, so a takeover cannot slip in between.
+        let mut c = self.conn().await?;
+        let recorded = row(
+            &mut c,
+            sqlx::query(
+                "UPDATE actions SET intent_at = $2, with_note = $3, effect = NULL,
+                        updated_at = $2
+                  WHERE id = $1 AND fence = $4 AND state = 'claimed' AND intent_at IS NULL
+                  RETURNING id, intent_at, with_note, failures",
+            )
+            .bind(intent.action.get())
+            .bind(ms(intent.at))
+            .bind(intent.with_note)
+            .bind(intent.fence),
+            decode_effect,
+        )
+        .await?;
+        drop(c);
+        if let Some(record) = recorded {
+            let record =
+                record.ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))?;
+            return Ok(IntentOutcome::Recorded(record));
+        }
+        // Otherwise find out why under the row's lock: unknown, stale, not claimed, or an
+        // intent recorded already.
         let mut tx = self.begin().await?;
         let (state, existing) = held(&mut tx, intent.action, intent.fence, |row| {
             (
@@ -283,9 +344,27 @@ impl PostgresStore {
             EffectResult::Retry { .. } => ActionEvent::Release,
             EffectResult::InDoubt { .. } => ActionEvent::LoseTrack,
         };
+        // The common case first: the action is still claimed with this fence. The update
+        // checks both on the row it locks, so a takeover cannot slip in between; without
+        // other changes it is the only statement (one round trip, one commit).
+        if let Ok(next) = ActionState::Claimed.apply(event) {
+            if outcome.changes == Changes::default() {
+                let mut c = self.conn().await?;
+                let done = set_result(&mut c, &outcome, ActionState::Claimed, next).await?;
+                if let Some(action) = done {
+                    return Ok(action);
+                }
+            } else {
+                let mut tx = self.begin().await?;
+                let done = set_result(&mut tx, &outcome, ActionState::Claimed, next).await?;
+                if let Some(action) = done {
+                    return with_changes(tx, action, &outcome).await;
+                }
+            }
+        }
+        // Otherwise the row is locked and its fence checked before anything changes, which
+        // tells a stale fence from a refused transition.
         let mut tx = self.begin().await?;
-        // The row is locked and its fence checked before anything changes, so a takeover
-        // cannot slip in between.
         let current = held(&mut tx, id, outcome.fence, decode).await??.state;
         let next = current
             .apply(event)
@@ -293,30 +372,7 @@ impl PostgresStore {
         let action = set_result(&mut tx, &outcome, current, next)
             .await?
             .ok_or_else(|| StoreError::conflict(WHAT, format!("{id}: changed meanwhile")))?;
-        apply_in_tx(&mut tx, action.workspace_id, &outcome.changes, outcome.at).await?;
-        // Stopping an enrollment cancels its queued actions, which may include this one (a
-        // released attempt): read it again then.
-        let action = if outcome.changes.enrollments.iter().all(|u| is_open(u.state)) {
-            action
-        } else {
-            found(
-                row(
-                    &mut tx,
-                    sqlx::query(concat!(
-                        "SELECT ",
-                        columns!(),
-                        " FROM actions WHERE id = $1"
-                    ))
-                    .bind(id.get()),
-                    decode,
-                )
-                .await?,
-                WHAT,
-                id,
-            )?
-        };
-        commit(tx).await?;
-        Ok(action)
+        with_changes(tx, action, &outcome).await
     }
 
     /// Takes over in-flight intents; with `worker`, only those of the accounts it holds.

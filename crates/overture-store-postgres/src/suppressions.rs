@@ -21,8 +21,25 @@ fn decode(row: &PgRow) -> Result<Suppression, StoreError> {
     })
 }
 
-/// The entry that suppresses lead `lead` (its profile, its address, its address's domain),
-/// profile first.
+/// The entry that suppresses the lead `l` (a row of `leads` in scope): its profile, its
+/// address or its address's domain, profile first. A subquery for `concat!`, shared by
+/// [`suppression_of`] and the claim of actions (which joins it laterally).
+macro_rules! suppression_of_lead {
+    () => {
+        "SELECT s.kind, s.value, s.reason, s.created_at FROM suppressions s
+          WHERE s.workspace_id = l.workspace_id
+            AND (   (s.kind = 'profile' AND s.value = l.profile_url)
+                 OR (s.kind = 'address' AND s.value = lower(trim(l.email)))
+                 OR (s.kind = 'domain'
+                     AND s.value = lower(substr(trim(l.email),
+                                                strpos(trim(l.email), '@') + 1))))
+          ORDER BY CASE s.kind WHEN 'profile' THEN 0 WHEN 'address' THEN 1 ELSE 2 END
+          LIMIT 1"
+    };
+}
+pub(crate) use suppression_of_lead;
+
+/// The entry that suppresses lead `lead` (see [`suppression_of_lead`]).
 pub(crate) async fn suppression_of(
     c: &mut PgConnection,
     ws: WorkspaceId,
@@ -30,23 +47,33 @@ pub(crate) async fn suppression_of(
 ) -> Result<Option<Suppression>, StoreError> {
     row(
         c,
-        sqlx::query(
+        sqlx::query(concat!(
             "SELECT s.kind, s.value, s.reason, s.created_at
-               FROM leads l JOIN suppressions s ON s.workspace_id = l.workspace_id
-              WHERE l.workspace_id = $1 AND l.id = $2
-                AND (   (s.kind = 'profile' AND s.value = l.profile_url)
-                     OR (s.kind = 'address' AND s.value = lower(trim(l.email)))
-                     OR (s.kind = 'domain'
-                         AND s.value = lower(substr(trim(l.email),
-                                                    strpos(trim(l.email), '@') + 1))))
-              ORDER BY CASE s.kind WHEN 'profile' THEN 0 WHEN 'address' THEN 1 ELSE 2 END
-              LIMIT 1",
-        )
+               FROM leads l CROSS JOIN LATERAL (",
+            suppression_of_lead!(),
+            ") s WHERE l.workspace_id = $1 AND l.id = $2"
+        ))
         .bind(ws.get())
         .bind(lead.get()),
         decode,
     )
     .await
+}
+
+/// The entry a row carries as `suppression_kind`, `suppression_value`, `suppression_reason`
+/// and `suppression_created_at` (all NULL: none).
+pub(crate) fn decode_joined(row: &PgRow) -> Result<Option<Suppression>, StoreError> {
+    let Some(kind) = col::<Option<String>>(row, WHAT, "suppression_kind")? else {
+        return Ok(None);
+    };
+    Ok(Some(Suppression {
+        kind: kind
+            .parse()
+            .map_err(|e| StoreError::corrupt(WHAT, format!("column suppression_kind: {e}")))?,
+        value: col(row, WHAT, "suppression_value")?,
+        reason: col(row, WHAT, "suppression_reason")?,
+        created_at: col_ts(row, WHAT, "suppression_created_at")?,
+    }))
 }
 
 pub(crate) async fn insert(
