@@ -15,6 +15,7 @@ use sqlx::postgres::PgRow;
 use crate::changes::enqueue;
 use crate::postgres_store::{
     PostgresStore, col, col_int, col_opt_ts, col_parse, col_ts, commit, found, ms, row, rows,
+    settle,
 };
 use crate::suppressions::{decode_joined, suppression_of_lead};
 
@@ -174,56 +175,61 @@ impl PostgresStore {
         let mut tx = self.begin().await?;
         // The row stays locked until the commit: a takeover cannot slip in between the fence
         // check and the update.
-        let (action, current) = found(
-            row(
-                &mut tx,
-                sqlx::query(concat!(
-                    "SELECT ",
-                    columns!(),
-                    " FROM actions WHERE id = $1 FOR UPDATE"
-                ))
-                .bind(id.get()),
-                |row| Ok((decode(row)?, col::<i64>(row, WHAT, "fence")?)),
-            )
-            .await?,
-            WHAT,
-            id,
-        )?;
-        if current != fence {
-            return Err(StoreError::conflict(
+        let result = async {
+            let (action, current) = found(
+                row(
+                    &mut tx,
+                    sqlx::query(concat!(
+                        "SELECT ",
+                        columns!(),
+                        " FROM actions WHERE id = $1 FOR UPDATE"
+                    ))
+                    .bind(id.get()),
+                    |row| Ok((decode(row)?, col::<i64>(row, WHAT, "fence")?)),
+                )
+                .await?,
                 WHAT,
-                format!("{id}: fence {fence} is stale (the action is held with fence {current})"),
-            ));
-        }
-        let next = action
-            .state
-            .apply(event)
-            .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
-        let action = found(
-            row(
-                &mut tx,
-                sqlx::query(concat!(
-                    "UPDATE actions
+                id,
+            )?;
+            if current != fence {
+                return Err(StoreError::conflict(
+                    WHAT,
+                    format!(
+                        "{id}: fence {fence} is stale (the action is held with fence {current})"
+                    ),
+                ));
+            }
+            let next = action
+                .state
+                .apply(event)
+                .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
+            let action = found(
+                row(
+                    &mut tx,
+                    sqlx::query(concat!(
+                        "UPDATE actions
                         SET state = $2,
                             lease_until = CASE WHEN $2 = 'claimed' THEN lease_until END,
                             last_error = coalesce($3, last_error),
                             updated_at = $4
                       WHERE id = $1
                       RETURNING ",
-                    columns!()
-                ))
-                .bind(id.get())
-                .bind(next.as_str())
-                .bind(error)
-                .bind(ms(now)),
-                decode,
-            )
-            .await?,
-            WHAT,
-            id,
-        )?;
-        commit(tx).await?;
-        Ok(action)
+                        columns!()
+                    ))
+                    .bind(id.get())
+                    .bind(next.as_str())
+                    .bind(error)
+                    .bind(ms(now)),
+                    decode,
+                )
+                .await?,
+                WHAT,
+                id,
+            )?;
+            Ok(action)
+        }
+        .await;
+        settle(tx, result).await
     }
 
     pub(crate) async fn list_actions_impl(

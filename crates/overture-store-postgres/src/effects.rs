@@ -15,7 +15,7 @@ use crate::changes::apply_in_tx;
 use crate::enrollments::is_open;
 use crate::postgres_store::{
     PostgresStore, Tx, col, col_int, col_opt_ts, col_parse, col_ts, commit, found, from_ms, ms,
-    row, rows, scalar,
+    row, rows, scalar, settle,
 };
 
 const WHAT: &str = "action";
@@ -290,47 +290,50 @@ impl PostgresStore {
         // Otherwise find out why under the row's lock: unknown, stale, not claimed, or an
         // intent recorded already.
         let mut tx = self.begin().await?;
-        let (state, existing) = held(&mut tx, intent.action, intent.fence, |row| {
-            (
-                col_parse::<ActionState>(row, WHAT, "state"),
-                decode_effect(row),
-            )
-        })
-        .await?;
-        let state = state?;
-        if state != ActionState::Claimed {
-            return Err(StoreError::conflict(
-                WHAT,
-                format!(
-                    "{}: an action that is {state} cannot be carried out",
-                    intent.action
-                ),
-            ));
-        }
-        if let Some(existing) = existing? {
-            return Ok(IntentOutcome::AlreadyRecorded(existing));
-        }
-        let record = found(
-            row(
-                &mut tx,
-                sqlx::query(concat!(
-                    "UPDATE actions SET intent_at = $2, with_note = $3, effect = NULL,
+        let result = async {
+            let (state, existing) = held(&mut tx, intent.action, intent.fence, |row| {
+                (
+                    col_parse::<ActionState>(row, WHAT, "state"),
+                    decode_effect(row),
+                )
+            })
+            .await?;
+            let state = state?;
+            if state != ActionState::Claimed {
+                return Err(StoreError::conflict(
+                    WHAT,
+                    format!(
+                        "{}: an action that is {state} cannot be carried out",
+                        intent.action
+                    ),
+                ));
+            }
+            if let Some(existing) = existing? {
+                return Ok(IntentOutcome::AlreadyRecorded(existing));
+            }
+            let record = found(
+                row(
+                    &mut tx,
+                    sqlx::query(concat!(
+                        "UPDATE actions SET intent_at = $2, with_note = $3, effect = NULL,
                             updated_at = $2
                       WHERE id = $1 RETURNING ",
-                    columns!()
-                ))
-                .bind(intent.action.get())
-                .bind(ms(intent.at))
-                .bind(intent.with_note),
-                decode_effect,
-            )
-            .await?,
-            WHAT,
-            intent.action,
-        )?
-        .ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))?;
-        commit(tx).await?;
-        Ok(IntentOutcome::Recorded(record))
+                        columns!()
+                    ))
+                    .bind(intent.action.get())
+                    .bind(ms(intent.at))
+                    .bind(intent.with_note),
+                    decode_effect,
+                )
+                .await?,
+                WHAT,
+                intent.action,
+            )?
+            .ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))?;
+            Ok(IntentOutcome::Recorded(record))
+        }
+        .await;
+        settle(tx, result).await
     }
 
     pub(crate) async fn complete_effect_impl(
@@ -365,14 +368,20 @@ impl PostgresStore {
         // Otherwise the row is locked and its fence checked before anything changes, which
         // tells a stale fence from a refused transition.
         let mut tx = self.begin().await?;
-        let current = held(&mut tx, id, outcome.fence, decode).await??.state;
-        let next = current
-            .apply(event)
-            .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
-        let action = set_result(&mut tx, &outcome, current, next)
-            .await?
-            .ok_or_else(|| StoreError::conflict(WHAT, format!("{id}: changed meanwhile")))?;
-        with_changes(tx, action, &outcome).await
+        let checked = async {
+            let current = held(&mut tx, id, outcome.fence, decode).await??.state;
+            let next = current
+                .apply(event)
+                .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
+            set_result(&mut tx, &outcome, current, next)
+                .await?
+                .ok_or_else(|| StoreError::conflict(WHAT, format!("{id}: changed meanwhile")))
+        }
+        .await;
+        match checked {
+            Ok(action) => with_changes(tx, action, &outcome).await,
+            Err(e) => settle(tx, Err(e)).await,
+        }
     }
 
     /// Takes over in-flight intents; with `worker`, only those of the accounts it holds.

@@ -141,6 +141,22 @@ pub(crate) async fn commit(tx: Tx) -> Result<(), StoreError> {
     tx.commit().await.map_err(unavailable)
 }
 
+/// Ends `tx` after `result`: commits what succeeded, and rolls back at once what failed. A
+/// transaction that is only dropped keeps its row locks until its connection is used again,
+/// and claims (`SKIP LOCKED`) would pass those rows by meanwhile.
+pub(crate) async fn settle<T>(tx: Tx, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    match result {
+        Ok(value) => {
+            commit(tx).await?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
 /// Every row of a query, decoded by `decode`.
 pub(crate) async fn rows<T>(
     c: &mut PgConnection,
