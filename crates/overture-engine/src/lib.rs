@@ -326,11 +326,21 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
 
     /// The earliest of the store's next due instant and the next poll.
     async fn next_wakeup(&mut self) -> Result<Option<Timestamp>, EngineError> {
-        let due = self.store.next_due().await?;
+        let now = self.clock.now();
+        // A worker looks only at its own accounts' work (and, with room for more, at when
+        // another worker's lease runs out): another account's due work is not its to do, and
+        // would wake it again at once, over and over, while nobody may claim it.
+        let due = match &self.config.worker {
+            None => self.store.next_due().await?,
+            Some(worker) => {
+                let held = u32::try_from(self.held.len()).unwrap_or(u32::MAX);
+                let more = held < worker.max_accounts;
+                self.store.next_due_for(&worker.id, now, more).await?
+            }
+        };
         // Only the accounts this engine serves: a worker keeps the turns of accounts another
         // worker holds (or took over) unchanged, and an instant in the past would wake it
         // again at once, over and over.
-        let now = self.clock.now();
         let served = |turns: &HashMap<AccountId, Timestamp>| {
             let mine = turns.iter().filter(|(id, _)| self.serves(**id, now));
             mine.map(|(_, &t)| t).min()

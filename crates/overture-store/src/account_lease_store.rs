@@ -114,4 +114,16 @@ pub trait AccountLeaseStore: Send + Sync {
     /// cannot tell never completes, and the engine wakes on its schedule alone. Any number of
     /// callers may wait; each signal wakes one of them.
     fn work_queued(&self) -> impl Future<Output = ()> + Send;
+
+    /// [`Store::next_due`](crate::Store::next_due) limited to what `worker` may act on: the
+    /// queued actions, expiring claims and open enrollments of the accounts it holds by a lease
+    /// live at `now`, and, when it may hold `more` accounts, the instant the first live lease
+    /// of another worker runs out (an account it could then take over). `None` when nothing
+    /// is. Work of accounts other workers hold never wakes it.
+    fn next_due_for(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        more: bool,
+    ) -> impl Future<Output = Result<Option<Timestamp>, StoreError>> + Send;
 }

@@ -185,3 +185,31 @@ pub async fn in_flight_intents_for_cover_only_held_accounts<S: Store>(store: S) 
     let every = ok("all", store.in_flight_intents(at(4), CLAIM).await);
     assert_eq!(every.len(), 2);
 }
+
+/// A worker's next due instant counts only the accounts it holds, and, when it has room for
+/// more, the first instant another worker's lease runs out.
+pub async fn next_due_for_counts_only_held_accounts<S: Store>(store: S) {
+    let (alice, others, leads) = accounts(&store, &["bob"]).await;
+    let bob = others[0];
+    let queued = [
+        action(alice, leads[0], "alice", 200),
+        action(bob, leads[1], "bob", 100),
+    ];
+    ok("enqueue", store.enqueue_actions(&queued).await);
+    ok("a", store.acquire_accounts("a", at(0), HOLD, 1).await);
+    ok("b", store.acquire_accounts("b", at(0), HOLD, 1).await);
+    let next = |worker: &'static str, more: bool| store.next_due_for(worker, at(1), more);
+    assert_eq!(ok("a", next("a", false).await), Some(at(200)));
+    assert_eq!(ok("b", next("b", false).await), Some(at(100)));
+    assert_eq!(
+        ok("a with room", next("a", true).await),
+        Some(at(0) + HOLD),
+        "b's lease runs out first"
+    );
+    assert_eq!(ok("c", next("c", false).await), None);
+    assert_eq!(ok("c with room", next("c", true).await), Some(at(0) + HOLD));
+    // Past the leases nobody holds anything: only the store-wide instant is left.
+    let late = store.next_due_for("a", at(61), true).await;
+    assert_eq!(ok("late", late), None);
+    assert_eq!(ok("store", store.next_due().await), Some(at(100)));
+}

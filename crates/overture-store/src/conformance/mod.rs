@@ -125,6 +125,7 @@ macro_rules! conformance_tests {
             expired_account_lease_is_taken_over_with_a_higher_fence,
             account_takeover_fences_the_former_holders_claims,
             in_flight_intents_for_cover_only_held_accounts,
+            next_due_for_counts_only_held_accounts,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -286,4 +286,13 @@ impl AccountLeaseStore for AnyStore {
     async fn work_queued(&self) {
         delegate!(self, s => s.work_queued())
     }
+
+    async fn next_due_for(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        more: bool,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        delegate!(self, s => s.next_due_for(worker, now, more))
+    }
 }
