@@ -184,7 +184,8 @@ impl AccountLeaseStore for PostgresStore {
         // An aggregate always answers one row; its value is NULL when nothing is due.
         let next: Option<i64> = crate::postgres_store::scalar::<Option<i64>>(
             &mut c,
-            sqlx::query("WITH held AS (SELECT account_id FROM account_leases
+            sqlx::query(
+                "WITH held AS (SELECT account_id FROM account_leases
                             WHERE worker = $1 AND expires_at > $2)
                  SELECT min(t) FROM (
                     SELECT min(due_at) AS t FROM actions
@@ -198,7 +199,8 @@ impl AccountLeaseStore for PostgresStore {
                        AND account_id IN (SELECT account_id FROM held)
                     UNION ALL
                     SELECT min(expires_at) FROM account_leases
-                     WHERE $3 AND worker <> $1 AND expires_at > $2) AS due")
+                     WHERE $3 AND worker <> $1 AND expires_at > $2) AS due",
+            )
             .bind(worker)
             .bind(ms(now))
             .bind(more),

@@ -155,13 +155,14 @@ impl AccountLeaseStore for SqliteStore {
         more: bool,
     ) -> Result<Option<Timestamp>, StoreError> {
         // An aggregate always answers one row; its value is NULL when nothing is due.
-        let next: Option<i64> = self.read(|c| {
-            crate::sqlite_store::scalar::<Option<i64>>(
-                c,
-                concat!(
-                    "WITH held AS (SELECT account_id FROM account_leases
+        let next: Option<i64> = self
+            .read(|c| {
+                crate::sqlite_store::scalar::<Option<i64>>(
+                    c,
+                    concat!(
+                        "WITH held AS (SELECT account_id FROM account_leases
                                     WHERE worker = ?1 AND expires_at > ?2) ",
-                    "SELECT min(t) FROM (
+                        "SELECT min(t) FROM (
                         SELECT min(due_at) AS t FROM actions
                          WHERE state = 'queued' AND account_id IN (SELECT account_id FROM held)
                         UNION ALL
@@ -174,11 +175,11 @@ impl AccountLeaseStore for SqliteStore {
                         UNION ALL
                         SELECT min(expires_at) FROM account_leases
                          WHERE ?3 AND worker <> ?1 AND expires_at > ?2)"
-                ),
-                params![worker, ms(now), more],
-            )
-        })?
-        .flatten();
+                    ),
+                    params![worker, ms(now), more],
+                )
+            })?
+            .flatten();
         next.map(|t| crate::sqlite_store::from_ms("action", t))
             .transpose()
     }
