@@ -48,10 +48,13 @@ async fn no_cookie_value_reaches_the_database_or_the_logs_and_rotated_cookies_ar
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
+    // Tracing caches, process-wide, whether each log site is of interest. While only one
+    // subscriber exists it asks the subscriber of whichever thread meets the site first: a test
+    // on another thread of this binary, with none, would silence the site for this one too.
+    // A second, idle subscriber kept alive makes tracing ask every live subscriber instead,
+    // and asking again settles the sites met before.
+    let _anchor = tracing::Dispatch::new(tracing_subscriber::registry());
     let _guard = tracing::subscriber::set_default(subscriber);
-    // Tests on other threads of this binary may have met the same log sites while no
-    // subscriber listened, and tracing caches that they are of no interest: ask again, so
-    // that this thread's subscriber hears them.
     tracing::callsite::rebuild_interest_cache();
 
     let rig = Rig::new(3, invite_then_message("30d")).await;
