@@ -9,7 +9,7 @@ use overture_clock::Clock;
 use overture_core::AccountId;
 use overture_store::{ClaimedAction, InFlightEffect, Store, StoreError};
 
-use crate::{Engine, EngineError, plus};
+use crate::{Engine, EngineError, WorkerConfig, plus};
 
 impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
     /// Renews the leases that are half spent, drops the ones another worker took over, and
@@ -20,30 +20,14 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             return Ok(false);
         };
         let half = worker.account_lease / 2;
-        let mut lost = Vec::new();
-        for lease in self.held.values_mut() {
-            if lease.expires_at > plus(now, half) {
-                continue;
-            }
-            let renewed = self
-                .store
-                .renew_account_lease(
-                    &worker.id,
-                    lease.account,
-                    lease.fence,
-                    now,
-                    worker.account_lease,
-                )
-                .await;
-            match renewed {
-                Ok(renewed) => *lease = renewed,
-                Err(StoreError::Conflict { .. }) => lost.push(lease.account),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        for account in lost {
-            tracing::warn!(worker = %worker.id, %account, "another worker took this account over");
-            self.held.remove(&account);
+        let aging: Vec<AccountId> = self
+            .held
+            .values()
+            .filter(|lease| lease.expires_at <= plus(now, half))
+            .map(|lease| lease.account)
+            .collect();
+        for account in aging {
+            self.renew(&worker, account, now).await?;
         }
         let room = u32::try_from(self.held.len())
             .map_or(0, |held| worker.max_accounts.saturating_sub(held));
@@ -86,15 +70,27 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             return Ok(true);
         };
         let now = self.clock.now();
-        let Some(lease) = self.held.get(&account).cloned() else {
+        match self.held.get(&account) {
+            None => Ok(false),
+            Some(lease) if lease.expires_at > plus(now, worker.account_lease / 2) => Ok(true),
+            Some(_) => self.renew(&worker, account, now).await,
+        }
+    }
+
+    /// Renews the lease on `account` from `now`; a lease another worker took over is dropped
+    /// (the account is no longer acted for) and `false` returned.
+    async fn renew(
+        &mut self,
+        worker: &WorkerConfig,
+        account: AccountId,
+        now: Timestamp,
+    ) -> Result<bool, EngineError> {
+        let Some(fence) = self.held.get(&account).map(|lease| lease.fence) else {
             return Ok(false);
         };
-        if lease.expires_at > plus(now, worker.account_lease / 2) {
-            return Ok(true);
-        }
         let renewed = self
             .store
-            .renew_account_lease(&worker.id, account, lease.fence, now, worker.account_lease)
+            .renew_account_lease(&worker.id, account, fence, now, worker.account_lease)
             .await;
         match renewed {
             Ok(renewed) => {

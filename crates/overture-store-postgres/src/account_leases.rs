@@ -5,7 +5,9 @@ use overture_core::AccountId;
 use overture_store::{AccountLease, AccountLeaseStore, ClaimedAction, InFlightEffect, StoreError};
 use sqlx::postgres::PgRow;
 
-use crate::postgres_store::{PostgresStore, col, col_ts, commit, exec, ms, row, rows, unavailable};
+use crate::postgres_store::{
+    PostgresStore, col, col_ts, commit, exec, from_ms, ms, row, rows, scalar, unavailable,
+};
 
 const WHAT: &str = "account lease";
 
@@ -182,7 +184,7 @@ impl AccountLeaseStore for PostgresStore {
     ) -> Result<Option<Timestamp>, StoreError> {
         let mut c = self.conn().await?;
         // An aggregate always answers one row; its value is NULL when nothing is due.
-        let next: Option<i64> = crate::postgres_store::scalar::<Option<i64>>(
+        let next: Option<i64> = scalar::<Option<i64>>(
             &mut c,
             sqlx::query(
                 "WITH held AS (SELECT account_id FROM account_leases
@@ -207,7 +209,6 @@ impl AccountLeaseStore for PostgresStore {
         )
         .await?
         .flatten();
-        next.map(|t| crate::postgres_store::from_ms("action", t))
-            .transpose()
+        next.map(|t| from_ms("action", t)).transpose()
     }
 }

@@ -5,7 +5,9 @@ use overture_core::AccountId;
 use overture_store::{AccountLease, AccountLeaseStore, ClaimedAction, InFlightEffect, StoreError};
 use rusqlite::{Row, params};
 
-use crate::sqlite_store::{SqliteStore, col, col_ts, limit, ms, row, rows, unavailable};
+use crate::sqlite_store::{
+    SqliteStore, col, col_ts, from_ms, limit, ms, row, rows, scalar, unavailable,
+};
 
 const WHAT: &str = "account lease";
 
@@ -157,12 +159,11 @@ impl AccountLeaseStore for SqliteStore {
         // An aggregate always answers one row; its value is NULL when nothing is due.
         let next: Option<i64> = self
             .read(|c| {
-                crate::sqlite_store::scalar::<Option<i64>>(
+                scalar::<Option<i64>>(
                     c,
-                    concat!(
-                        "WITH held AS (SELECT account_id FROM account_leases
-                                    WHERE worker = ?1 AND expires_at > ?2) ",
-                        "SELECT min(t) FROM (
+                    "WITH held AS (SELECT account_id FROM account_leases
+                                WHERE worker = ?1 AND expires_at > ?2)
+                     SELECT min(t) FROM (
                         SELECT min(due_at) AS t FROM actions
                          WHERE state = 'queued' AND account_id IN (SELECT account_id FROM held)
                         UNION ALL
@@ -174,13 +175,11 @@ impl AccountLeaseStore for SqliteStore {
                            AND account_id IN (SELECT account_id FROM held)
                         UNION ALL
                         SELECT min(expires_at) FROM account_leases
-                         WHERE ?3 AND worker <> ?1 AND expires_at > ?2)"
-                    ),
+                         WHERE ?3 AND worker <> ?1 AND expires_at > ?2)",
                     params![worker, ms(now), more],
                 )
             })?
             .flatten();
-        next.map(|t| crate::sqlite_store::from_ms("action", t))
-            .transpose()
+        next.map(|t| from_ms("action", t)).transpose()
     }
 }

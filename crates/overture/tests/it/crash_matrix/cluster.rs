@@ -2,11 +2,11 @@
 //! fake LinkedIn on loopback holding the accounts' sessions and the people they contact, and
 //! `overture worker` child processes on one accelerated clock that the fake shares.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::{SignedDuration, Timestamp};
 use overture_clock::{Clock, ScaledClock, SystemClock};
@@ -36,6 +36,12 @@ const FAMILY: [&str; 8] = [
     "Glenholt",
     "Harrowgate",
 ];
+
+/// The test's own handle on the cluster's store, to read what the workers did.
+enum Reader {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
 
 /// Which store the cluster runs on.
 pub enum Backend {
@@ -74,6 +80,8 @@ impl Worker {
 
 pub struct Cluster {
     pub s: Sandbox,
+    // Closed before the database it reads is dropped (fields drop in order).
+    reader: OnceLock<Reader>,
     backend: Backend,
     pub fake: FakeLinkedIn,
     pub clock: ScaledClock,
@@ -141,6 +149,7 @@ impl Cluster {
         let cluster = Self {
             s,
             backend,
+            reader: OnceLock::new(),
             fake,
             clock,
             start,
@@ -177,11 +186,7 @@ impl Cluster {
                 "--hours",
                 "08:00-20:00",
             ]);
-            let mut args = vec!["account", "set", seat.as_str()];
-            for limit in limits {
-                args.extend(["--limit", limit]);
-            }
-            cluster.ok(&args);
+            cluster.set_limits(seat, limits);
         }
         let smtp_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
         cluster.ok(&[
@@ -205,11 +210,7 @@ impl Cluster {
             "--hours",
             "08:00-20:00",
         ]);
-        let mut args = vec!["account", "set", "mail-1"];
-        for limit in limits {
-            args.extend(["--limit", limit]);
-        }
-        cluster.ok(&args);
+        cluster.set_limits("mail-1", limits);
         let leads = cluster.s.write("people.csv", csv);
         let leads = leads.to_str().expect("a UTF-8 path");
         cluster.ok(&["leads", "import", leads, "--list", "people"]);
@@ -218,6 +219,15 @@ impl Cluster {
         cluster.ok(&["campaign", "apply", file.to_str().expect("a UTF-8 path")]);
         cluster.ok(&["campaign", "start", "chaos"]);
         cluster
+    }
+
+    /// Sets each of `limits` (`KIND.key=value`) on the account `name`.
+    fn set_limits(&self, name: &str, limits: &[&str]) {
+        let mut args = vec!["account", "set", name];
+        for limit in limits {
+            args.extend(["--limit", limit]);
+        }
+        self.ok(&args);
     }
 
     /// The database's URL or path, as `OVERTURE_DATABASE_URL` takes it.
@@ -293,6 +303,25 @@ impl Cluster {
         self.clock.now()
     }
 
+    /// The cluster's store, opened once, the first time it is read.
+    fn store(&self) -> &Reader {
+        self.reader.get_or_init(|| {
+            self.runtime.block_on(async {
+                match &self.backend {
+                    Backend::Sqlite => {
+                        let path = self.s.path("overture.db");
+                        let store = SqliteStore::open(&path, SqliteOptions::default()).await;
+                        Reader::Sqlite(store.expect("open the database"))
+                    }
+                    Backend::Postgres(db) => {
+                        let store = PostgresStore::connect(&db.url, PostgresOptions::default());
+                        Reader::Postgres(store.await.expect("connect"))
+                    }
+                }
+            })
+        })
+    }
+
     /// Every action of the default workspace, read through the store.
     pub fn actions(&self) -> Vec<Action> {
         let query = ActionQuery {
@@ -301,61 +330,42 @@ impl Cluster {
             limit: 1_000_000,
         };
         let ws = WorkspaceId::from(1);
-        self.runtime.block_on(async {
-            match &self.backend {
-                Backend::Sqlite => {
-                    let path = self.s.path("overture.db");
-                    let store = SqliteStore::open(&path, SqliteOptions::default())
-                        .await
-                        .expect("open the database");
-                    store.list_actions(ws, query).await.expect("the actions")
-                }
-                Backend::Postgres(db) => {
-                    let store = PostgresStore::connect(&db.url, PostgresOptions::default())
-                        .await
-                        .expect("connect");
-                    store.list_actions(ws, query).await.expect("the actions")
-                }
+        // Opened before the runtime is entered: opening it enters the runtime too.
+        let store = self.store();
+        let actions = self.runtime.block_on(async {
+            match store {
+                Reader::Sqlite(store) => store.list_actions(ws, query).await,
+                Reader::Postgres(store) => store.list_actions(ws, query).await,
             }
-        })
+        });
+        actions.expect("the actions")
     }
 
-    /// Every account lease: the account's id and the worker that holds (or last held) it,
-    /// whether or not the lease is still live.
+    /// The live account leases: each account's id and the worker that holds it.
     pub fn leases(&self) -> Vec<(i64, String)> {
         let now = self.now();
-        self.runtime.block_on(async {
-            let leases = match &self.backend {
-                Backend::Sqlite => {
-                    let path = self.s.path("overture.db");
-                    let store = SqliteStore::open(&path, SqliteOptions::default())
-                        .await
-                        .expect("open the database");
-                    store.account_leases().await
-                }
-                Backend::Postgres(db) => {
-                    let store = PostgresStore::connect(&db.url, PostgresOptions::default())
-                        .await
-                        .expect("connect");
-                    store.account_leases().await
-                }
-            };
-            leases
-                .expect("the leases")
-                .into_iter()
-                .filter(|l| l.expires_at > now)
-                .map(|l| (l.account.get(), l.worker))
-                .collect()
-        })
+        let store = self.store();
+        let leases = self.runtime.block_on(async {
+            match store {
+                Reader::Sqlite(store) => store.account_leases().await,
+                Reader::Postgres(store) => store.account_leases().await,
+            }
+        });
+        leases
+            .expect("the leases")
+            .into_iter()
+            .filter(|l| l.expires_at > now)
+            .map(|l| (l.account.get(), l.worker))
+            .collect()
     }
 
     /// Schedules the fake's people to answer: every second one accepts its invitation between
     /// 10 and 70 simulated minutes after it was sent, and every fifth of those replies half an
     /// hour later (which stops its sequence). Invitations already scheduled are skipped.
-    pub fn answer(&self, scheduled: &mut BTreeMap<String, ()>) {
+    pub fn answer(&self, scheduled: &mut BTreeSet<String>) {
         for invitation in self.fake.invitations() {
             let slug = invitation.slug.clone();
-            if scheduled.insert(slug.clone(), ()).is_some() {
+            if !scheduled.insert(slug.clone()) {
                 continue;
             }
             let n: usize = slug
