@@ -1,6 +1,7 @@
 //! Executing due actions: gates (account, back-offs, limits, note quota, cooldown), the
 //! intent, the channel call, and the result with its state changes in one transaction.
 
+use futures_util::future::join_all;
 use jiff::Timestamp;
 use overture_channel::{
     Channel, ChannelError, Channels, EmailRequest, InviteRequest, MessageRequest, Profile,
@@ -17,7 +18,7 @@ use overture_core::{
 use overture_store::{
     BackoffAxis, Changes, ClaimedAction, EffectOutcome, EffectResult, EnrollmentRecord,
     EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewInvitation, Proximity, Store,
-    StoreError,
+    StoreError, waves,
 };
 use serde_json::json;
 
@@ -79,11 +80,14 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             // Nothing executed here becomes due again at this instant (a release is at least
             // a second later), so a short batch was the last one.
             let last = claims.len() < usize::try_from(self.config.batch).unwrap_or(usize::MAX);
-            for claim in claims {
-                let Some(job) = self.job(claim, report).await? else {
-                    continue;
-                };
-                self.execute_one(job, report).await?;
+            for wave in waves(claims) {
+                let mut jobs = Vec::with_capacity(wave.len());
+                for claim in wave {
+                    if let Some(job) = self.job(claim, report).await? {
+                        jobs.push(job);
+                    }
+                }
+                self.execute_wave(jobs, report).await?;
             }
             if last {
                 break;
@@ -135,7 +139,109 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         }))
     }
 
-    async fn execute_one(&mut self, job: Job, report: &mut TickReport) -> Result<(), EngineError> {
+    /// Carries out a wave of jobs, each of another account: each passes its gates, then their
+    /// intents are committed together, their channel calls made at once, and their results
+    /// committed together. A job its gates stop, or whose call fails, is settled on its own.
+    async fn execute_wave(
+        &mut self,
+        wave: Vec<Job>,
+        report: &mut TickReport,
+    ) -> Result<(), EngineError> {
+        let mut admitted = Vec::with_capacity(wave.len());
+        for job in wave {
+            if let Some((with_note, at)) = self.admit(&job, report).await? {
+                admitted.push((job, with_note, at));
+            }
+        }
+        if admitted.is_empty() {
+            return Ok(());
+        }
+        let intents = admitted
+            .iter()
+            .map(|(job, with_note, at)| Intent {
+                action: job.claim.action.id,
+                fence: job.claim.fence,
+                at: *at,
+                with_note: *with_note,
+            })
+            .collect();
+        let answers = self.store.record_intents(intents).await?;
+        let mut recorded = Vec::with_capacity(admitted.len());
+        let mut earlier = Vec::new();
+        for ((job, with_note, _), answer) in admitted.into_iter().zip(answers) {
+            match answer {
+                Ok(IntentOutcome::Recorded(effect)) => recorded.push((job, with_note, effect)),
+                Ok(IntentOutcome::AlreadyRecorded(effect)) => earlier.push((job, effect)),
+                // Another worker took the action over: it is theirs now.
+                Err(StoreError::Conflict { .. }) => {}
+                // The database failed for this one: no call is made for any of them (the
+                // recorded intents are reconciled, as after a crash).
+                Err(e) => return Err(e.into()),
+            }
+        }
+        for (job, effect) in earlier {
+            self.reconcile(&job, &effect, report).await?;
+        }
+        if recorded.is_empty() {
+            return Ok(());
+        }
+        self.failpoint(Failpoint::AfterIntent)?;
+        let mut calling = Vec::with_capacity(recorded.len());
+        for entry in recorded {
+            // Another worker holds the account now (this process was frozen or cut off past
+            // its lease): the intent is theirs to reconcile, and the channel is not called.
+            if self.still_holds(entry.0.account.id).await? {
+                calling.push(entry);
+            }
+        }
+        // Each call is another account's (another session or mailbox): they run at once.
+        let channels = &self.channels;
+        let results = join_all(calling.iter().map(|(job, with_note, _)| async move {
+            match channels.channel(&job.account) {
+                Ok(channel) => call(&channel, job, *with_note).await,
+                Err(e) => Err(e),
+            }
+        }))
+        .await;
+        self.failpoint(Failpoint::AfterChannelCall)?;
+        let mut done = Vec::with_capacity(calling.len());
+        let mut failed = Vec::new();
+        for ((job, with_note, effect), result) in calling.into_iter().zip(results) {
+            match result {
+                Ok(Called { external_id, seen }) => {
+                    let at = effect.intent_at;
+                    let mut changes = self
+                        .happened(&job, with_note, external_id.clone(), at)
+                        .await?;
+                    if let (Some(seen), Some(record)) = (seen, &job.enrollment) {
+                        changes.proximity.push(Proximity {
+                            enrollment: record.enrollment.id,
+                            degree: seen.degree,
+                            mutual_connections: seen.mutual_connections,
+                        });
+                    }
+                    report.actions_done += 1;
+                    let result = EffectResult::Done { external_id };
+                    done.push((job.claim, result, changes));
+                }
+                Err(error) => failed.push((job, effect, error)),
+            }
+        }
+        self.finish_all(done).await?;
+        for (job, effect, error) in failed {
+            self.react(&job, &effect, error, report).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs a job's gates: `Some((with_note, now))` when it may be carried out now (the
+    /// instant the gates looked at), `None` when a gate settled it (released, failed, or
+    /// reconciled).
+    async fn admit(
+        &mut self,
+        job: &Job,
+        report: &mut TickReport,
+    ) -> Result<Option<(bool, Timestamp)>, EngineError> {
         let now = self.clock.now();
         let action = &job.claim.action;
         let kind = action.kind;
@@ -143,7 +249,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         // An intent left without a result by an earlier claim: what happened is asked of the
         // channel first. Neither a gate's release nor a fresh attempt may paper over it.
         if let Some(effect) = job.claim.in_flight.clone() {
-            return self.reconcile(&job, &effect, report).await;
+            self.reconcile(job, &effect, report).await?;
+            return Ok(None);
         }
         // The suppression list, read in the claiming transaction: nobody on it is contacted
         // (a withdrawal still goes: it takes an invitation back).
@@ -158,14 +265,20 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             changes.enrollments.extend(job.stop(&reason));
             report.actions_failed += 1;
             let result = EffectResult::Failed { error: reason };
-            return self.finish(&job.claim, result, changes, report).await;
+            {
+                self.finish(&job.claim, result, changes, report).await?;
+                return Ok(None);
+            }
         }
         if !account.status.may_act(now) {
             let due = match &account.status {
                 AccountStatus::Restricted { until } => *until,
                 _ => plus(now, self.config.paused_recheck),
             };
-            return self.release(&job, due, report).await;
+            {
+                self.release(job, due, report).await?;
+                return Ok(None);
+            }
         }
         let backoffs = self.store.backoffs(account.id).await?;
         let active = |axis| {
@@ -175,7 +288,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 .map(|b| b.until)
         };
         if let Some(until) = active(BackoffAxis::Action(kind)) {
-            return self.release(&job, until, report).await;
+            self.release(job, until, report).await?;
+            return Ok(None);
         }
         let history = self
             .store
@@ -200,7 +314,10 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             let due = answer
                 .next_allowed
                 .unwrap_or(plus(now, self.config.paused_recheck));
-            return self.release(&job, due, report).await;
+            {
+                self.release(job, due, report).await?;
+                return Ok(None);
+            }
         }
         let mut with_note = kind == ActionKind::Invite && job.payload.note.is_some();
         if with_note {
@@ -213,9 +330,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     // Never drop a note silently: wait for the quota.
                     let quota = answer.note.and_then(|n| n.next_allowed);
                     let due = quota.max(note_backoff).unwrap_or(plus(now, NOTE_WINDOW));
-                    return self
-                        .release(&job, due.max(plus(now, self.config.lease)), report)
-                        .await;
+                    {
+                        self.release(job, due.max(plus(now, self.config.lease)), report)
+                            .await?;
+                        return Ok(None);
+                    }
                 }
             }
         }
@@ -228,17 +347,19 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             && !cooldown.allows(now)
         {
             if job.waits_out_cooldowns() {
-                return self
-                    .release(&job, cooldown.reinvite_not_before, report)
-                    .await;
+                self.release(job, cooldown.reinvite_not_before, report)
+                    .await?;
+                return Ok(None);
             }
             let mut changes = Changes::default();
             changes.enrollments.extend(job.stop("cooling_down"));
             let error = "the person cannot be invited again yet (cooldown)".to_owned();
             report.actions_failed += 1;
-            return self
-                .finish(&job.claim, EffectResult::Failed { error }, changes, report)
-                .await;
+            {
+                self.finish(&job.claim, EffectResult::Failed { error }, changes, report)
+                    .await?;
+                return Ok(None);
+            }
         }
         if kind == ActionKind::Invite {
             // The pending cap holds whatever was planned: at the cap the invitation waits.
@@ -258,53 +379,13 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     .map_or(plus(now, self.config.poll_every), |due| {
                         plus(due, AFTER_WITHDRAWAL).min(plus(now, self.config.poll_every))
                     });
-                return self.release(&job, later, report).await;
-            }
-        }
-        let intent = Intent {
-            action: action.id,
-            fence: job.claim.fence,
-            at: now,
-            with_note,
-        };
-        let effect = match self.store.record_intent(intent).await {
-            Ok(IntentOutcome::Recorded(effect)) => effect,
-            Ok(IntentOutcome::AlreadyRecorded(effect)) => {
-                return self.reconcile(&job, &effect, report).await;
-            }
-            // Another worker took the action over: it is theirs now.
-            Err(StoreError::Conflict { .. }) => return Ok(()),
-            Err(e) => return Err(e.into()),
-        };
-        self.failpoint(Failpoint::AfterIntent)?;
-        if !self.still_holds(account.id).await? {
-            // Another worker holds the account now (this process was frozen or cut off past
-            // its lease): the intent is theirs to reconcile, and the channel is not called.
-            return Ok(());
-        }
-        let result = match self.channels.channel(account) {
-            Ok(channel) => call(&channel, &job, with_note).await,
-            Err(e) => Err(e),
-        };
-        self.failpoint(Failpoint::AfterChannelCall)?;
-        match result {
-            Ok(Called { external_id, seen }) => {
-                let mut changes = self
-                    .happened(&job, with_note, external_id.clone(), now)
-                    .await?;
-                if let (Some(seen), Some(record)) = (seen, &job.enrollment) {
-                    changes.proximity.push(Proximity {
-                        enrollment: record.enrollment.id,
-                        degree: seen.degree,
-                        mutual_connections: seen.mutual_connections,
-                    });
+                {
+                    self.release(job, later, report).await?;
+                    return Ok(None);
                 }
-                report.actions_done += 1;
-                let result = EffectResult::Done { external_id };
-                self.finish(&job.claim, result, changes, report).await
             }
-            Err(error) => self.react(&job, &effect, error, report).await,
         }
+        Ok(Some((with_note, now)))
     }
 
     /// Passes failpoint `point`: calls the hook, then stops here when the configured failpoint
@@ -345,26 +426,56 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         changes: Changes,
         _report: &mut TickReport,
     ) -> Result<(), EngineError> {
+        let outcome = self.outcome(claim, result, changes);
+        self.failpoint(Failpoint::DuringCommit)?;
+        let answer = self.store.complete_effect(outcome).await;
+        settled(claim, answer)
+    }
+
+    /// [`Engine::finish`] for several attempts (each of another account), in one call to the
+    /// store, which may commit them together.
+    async fn finish_all(
+        &mut self,
+        ended: Vec<(ClaimedAction, EffectResult, Changes)>,
+    ) -> Result<(), EngineError> {
+        if ended.is_empty() {
+            return Ok(());
+        }
+        let outcomes = ended
+            .iter()
+            .map(|(claim, result, changes)| self.outcome(claim, result.clone(), changes.clone()))
+            .collect();
+        self.failpoint(Failpoint::DuringCommit)?;
+        let answers = self.store.complete_effects(outcomes).await?;
+        let mut first_error = Ok(());
+        for ((claim, ..), answer) in ended.iter().zip(answers) {
+            let settled = settled(claim, answer);
+            if first_error.is_ok() {
+                first_error = settled;
+            }
+        }
+        first_error
+    }
+
+    /// The outcome to record for an attempt; the account statuses it changes are cached at
+    /// once.
+    fn outcome(
+        &mut self,
+        claim: &ClaimedAction,
+        result: EffectResult,
+        changes: Changes,
+    ) -> EffectOutcome {
         for (account, status) in &changes.account_status {
             if let Some(cached) = self.accounts.get_mut(account) {
                 cached.status = status.clone();
             }
         }
-        let outcome = EffectOutcome {
+        EffectOutcome {
             action: claim.action.id,
             fence: claim.fence,
             at: self.clock.now(),
             result,
             changes,
-        };
-        self.failpoint(Failpoint::DuringCommit)?;
-        match self.store.complete_effect(outcome).await {
-            Ok(_) => Ok(()),
-            Err(StoreError::Conflict { key, .. }) => {
-                tracing::warn!(action = %claim.action.id, reason = %key, "result refused: the action changed hands");
-                Ok(())
-            }
-            Err(e) => Err(e.into()),
         }
     }
 
@@ -469,6 +580,20 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             });
         }
         changes
+    }
+}
+
+/// What the store's answer to an attempt's result means for the engine: a result refused
+/// because the action changed hands is left to its new holder (logged); any other error
+/// stops the turn.
+fn settled<T>(claim: &ClaimedAction, answer: Result<T, StoreError>) -> Result<(), EngineError> {
+    match answer {
+        Ok(_) => Ok(()),
+        Err(StoreError::Conflict { key, .. }) => {
+            tracing::warn!(action = %claim.action.id, reason = %key, "result refused: the action changed hands");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

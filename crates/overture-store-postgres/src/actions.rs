@@ -108,29 +108,45 @@ impl PostgresStore {
         let lease_until = now
             .checked_add(lease)
             .map_err(|e| StoreError::conflict("lease", e))?;
-        // One statement, so one round trip and one commit for the whole batch. The inner
-        // select locks the rows it picks and skips rows another claim holds, so two workers
-        // claiming at once take different actions and never wait for each other. The
+        // One statement, so one round trip and one commit for the whole batch. The selects
+        // lock the rows they pick and skip rows another claim holds, so two workers claiming
+        // at once take different actions and never wait for each other. Queued actions and
+        // claims whose lease ran out are picked apart, each in the order of its own partial
+        // index (`actions_queued`, `actions_claimed`), so that a claim reads about as many
+        // rows as it takes, however long the queue: one select with `OR` read every due row
+        // and sorted them all. The rows one select locked and the batch leaves out are free
+        // again at the statement's commit. The
         // suppression list is read in the same statement: an entry added before the claim is
-        // never missed.
+        // never missed. The update finds its rows by primary key (`= ANY` of the array the
+        // select made), whatever the table's size: with `IN (SELECT …)` the planner may read
+        // the whole table to join it with the batch.
         let mut c = self.conn().await?;
         let mut claimed = rows(
             &mut c,
             sqlx::query(concat!(
-                "WITH due AS (
-                    SELECT id FROM actions
-                     WHERE ((state = 'queued' AND due_at <= $1)
-                        OR (state = 'claimed' AND lease_until <= $1))
-                       AND ($4::text IS NULL OR account_id IN (
-                            SELECT account_id FROM account_leases
-                             WHERE worker = $4 AND expires_at > $1))
+                "WITH held AS (
+                    SELECT account_id FROM account_leases
+                     WHERE worker = $4 AND expires_at > $1),
+                 late AS (
+                    SELECT id, due_at FROM actions
+                     WHERE state = 'queued' AND due_at <= $1
+                       AND ($4::text IS NULL OR account_id IN (SELECT account_id FROM held))
                      ORDER BY due_at, id LIMIT $3
                      FOR UPDATE SKIP LOCKED),
+                 lapsed AS (
+                    SELECT id, due_at FROM actions
+                     WHERE state = 'claimed' AND lease_until <= $1
+                       AND ($4::text IS NULL OR account_id IN (SELECT account_id FROM held))
+                     ORDER BY lease_until, id LIMIT $3
+                     FOR UPDATE SKIP LOCKED),
+                 due AS (
+                    SELECT id FROM (SELECT * FROM late UNION ALL SELECT * FROM lapsed) d
+                     ORDER BY due_at, id LIMIT $3),
                  claimed AS (
                     UPDATE actions
                        SET state = 'claimed', lease_until = $2, fence = fence + 1,
                            attempts = attempts + 1, updated_at = $1
-                     WHERE id IN (SELECT id FROM due)
+                     WHERE id = ANY(ARRAY(SELECT id FROM due))
                      RETURNING ",
                 columns!(),
                 ", intent_at, with_note, effect, failures)

@@ -1,5 +1,7 @@
 //! The effect ledger: intents committed before a channel call, results after it.
 
+use std::collections::{HashMap, HashSet};
+
 use jiff::{SignedDuration, Timestamp};
 use overture_core::action::ActionEvent;
 use overture_core::{AccountId, Action, ActionId, ActionKind, ActionState, LeadId, WorkspaceId};
@@ -55,68 +57,164 @@ fn decode_effect(row: &PgRow) -> Result<Option<EffectRecord>, StoreError> {
     }))
 }
 
-/// Records an attempt's result on the action, if it is held with the outcome's fence and is
-/// in state `from`; returns the updated action.
+/// The effect a result records: `done`, `failed` or `in_doubt`, or none for a release.
+fn effect_of(result: &EffectResult, next: ActionState) -> Option<&'static str> {
+    match result {
+        EffectResult::Done { .. } => Some("done"),
+        EffectResult::Failed { .. } | EffectResult::InDoubt { .. } => {
+            Some(if next == ActionState::Failed {
+                "failed"
+            } else {
+                "in_doubt"
+            })
+        }
+        EffectResult::Retry { .. } => None,
+    }
+}
+
+/// The event an outcome applies to its action's state.
+fn event_of(result: &EffectResult) -> ActionEvent {
+    match result {
+        EffectResult::Done { .. } => ActionEvent::Succeed,
+        EffectResult::Failed { .. } => ActionEvent::Fail,
+        EffectResult::Retry { .. } => ActionEvent::Release,
+        EffectResult::InDoubt { .. } => ActionEvent::LoseTrack,
+    }
+}
+
+/// Records attempts' results on their actions, each only if it is held with its outcome's
+/// fence and is in state `from` (moving to `next`); returns the updated actions, in no
+/// particular order. One statement whatever the number of outcomes: the rows go in as
+/// arrays and each row's update is what its result asks for (a release clears the intent and
+/// moves the due instant; a result that happened or failed keeps it). The ids must differ.
+async fn set_results(
+    tx: &mut PgConnection,
+    outcomes: &[(&EffectOutcome, ActionState, ActionState)],
+) -> Result<Vec<Action>, StoreError> {
+    let n = outcomes.len();
+    let (mut ids, mut nexts, mut froms, mut ats) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut retries, mut effects, mut texts, mut dues, mut fences) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (outcome, from, next) in outcomes {
+        let (text, due) = match &outcome.result {
+            EffectResult::Done { external_id } => (external_id.clone(), None),
+            EffectResult::Failed { error } | EffectResult::InDoubt { error } => {
+                (Some(error.clone()), None)
+            }
+            EffectResult::Retry { due_at, error } => (error.clone(), Some(ms(*due_at))),
+        };
+        ids.push(outcome.action.get());
+        nexts.push(next.as_str());
+        froms.push(from.as_str());
+        ats.push(ms(outcome.at));
+        retries.push(matches!(outcome.result, EffectResult::Retry { .. }));
+        effects.push(effect_of(&outcome.result, *next));
+        texts.push(text);
+        dues.push(due);
+        fences.push(outcome.fence);
+    }
+    // `v_text` is the external id of a result that happened, the error of one that failed
+    // or is in doubt, and the error (if any) of a release.
+    rows(
+        tx,
+        sqlx::query(concat!(
+            "UPDATE actions SET state = v_next, lease_until = NULL, effect = v_effect,
+                    effect_at = CASE WHEN v_retry THEN NULL ELSE v_at END,
+                    intent_at = CASE WHEN v_retry THEN NULL
+                                     WHEN v_effect = 'done' THEN coalesce(intent_at, v_at)
+                                     ELSE intent_at END,
+                    with_note = with_note AND NOT v_retry,
+                    external_id = CASE WHEN v_effect = 'done'
+                                       THEN coalesce(v_text, external_id)
+                                       ELSE external_id END,
+                    last_error = CASE WHEN v_effect = 'done' THEN last_error
+                                      WHEN v_retry THEN coalesce(v_text, last_error)
+                                      ELSE v_text END,
+                    due_at = CASE WHEN v_retry THEN v_due ELSE due_at END,
+                    failures = failures
+                        + CASE WHEN v_retry AND v_text IS NOT NULL THEN 1 ELSE 0 END,
+                    updated_at = v_at
+               FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::BOOL[],
+                           $6::TEXT[], $7::TEXT[], $8::BIGINT[], $9::BIGINT[])
+                    AS v(v_id, v_next, v_from, v_at, v_retry, v_effect, v_text, v_due, v_fence)
+              WHERE id = v_id AND fence = v_fence AND state = v_from
+              RETURNING ",
+            columns!()
+        ))
+        .bind(ids)
+        .bind(nexts)
+        .bind(froms)
+        .bind(ats)
+        .bind(retries)
+        .bind(effects)
+        .bind(texts)
+        .bind(dues)
+        .bind(fences),
+        decode,
+    )
+    .await
+}
+
+/// [`set_results`] for one outcome: the updated action, or `None` when the action is not
+/// held with the fence or not in state `from`.
 async fn set_result(
     tx: &mut PgConnection,
     outcome: &EffectOutcome,
     from: ActionState,
     next: ActionState,
 ) -> Result<Option<Action>, StoreError> {
-    // Every variant binds the same seven parameters ($4 and $5 differ; some leave $5 unused,
-    // which PostgreSQL allows since sqlx declares every parameter's type).
-    let (sql, text, due): (&'static str, Option<&str>, Option<i64>) = match &outcome.result {
-        EffectResult::Done { external_id } => (
-            concat!(
-                "UPDATE actions SET state = $2, lease_until = NULL, effect = 'done',
-                        effect_at = $3, intent_at = coalesce(intent_at, $3),
-                        external_id = coalesce($4, external_id), updated_at = $3
-                  WHERE id = $1 AND fence = $6 AND state = $7
-                  RETURNING ",
-                columns!()
-            ),
-            external_id.as_deref(),
-            None,
-        ),
-        EffectResult::Failed { error } | EffectResult::InDoubt { error } => (
-            concat!(
-                "UPDATE actions SET state = $2, lease_until = NULL,
-                        effect = CASE WHEN $2 = 'failed' THEN 'failed' ELSE 'in_doubt' END,
-                        effect_at = $3, last_error = $4, updated_at = $3
-                  WHERE id = $1 AND fence = $6 AND state = $7
-                  RETURNING ",
-                columns!()
-            ),
-            Some(error.as_str()),
-            None,
-        ),
-        EffectResult::Retry { due_at, error } => (
-            concat!(
-                "UPDATE actions SET state = $2, lease_until = NULL, intent_at = NULL,
-                        with_note = FALSE, effect = NULL, effect_at = NULL, due_at = $5,
-                        failures = failures + CASE WHEN $4::TEXT IS NOT NULL THEN 1 ELSE 0 END,
-                        last_error = coalesce($4, last_error), updated_at = $3
-                  WHERE id = $1 AND fence = $6 AND state = $7
-                  RETURNING ",
-                columns!()
-            ),
-            error.as_deref(),
-            Some(ms(*due_at)),
-        ),
-    };
-    row(
-        tx,
-        sqlx::query(sql)
-            .bind(outcome.action.get())
-            .bind(next.as_str())
-            .bind(ms(outcome.at))
-            .bind(text)
-            .bind(due)
-            .bind(outcome.fence)
-            .bind(from.as_str()),
-        decode,
+    Ok(set_results(tx, &[(outcome, from, next)]).await?.pop())
+}
+
+/// Records the intents of actions held with their fences, claimed and without an intent,
+/// in one statement (one round trip, one commit); returns the records of those it recorded,
+/// by action. The ids must differ.
+async fn record_fresh_intents(
+    c: &mut PgConnection,
+    intents: &[Intent],
+) -> Result<HashMap<ActionId, EffectRecord>, StoreError> {
+    let ids: Vec<i64> = intents.iter().map(|i| i.action.get()).collect();
+    let ats: Vec<i64> = intents.iter().map(|i| ms(i.at)).collect();
+    let notes: Vec<bool> = intents.iter().map(|i| i.with_note).collect();
+    let fences: Vec<i64> = intents.iter().map(|i| i.fence).collect();
+    let recorded = rows(
+        c,
+        sqlx::query(
+            "UPDATE actions SET intent_at = v_at, with_note = v_note, effect = NULL,
+                    updated_at = v_at
+               FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BOOL[], $4::BIGINT[])
+                    AS v(v_id, v_at, v_note, v_fence)
+              WHERE id = v_id AND fence = v_fence AND state = 'claimed' AND intent_at IS NULL
+              RETURNING id, intent_at, with_note, failures",
+        )
+        .bind(ids)
+        .bind(ats)
+        .bind(notes)
+        .bind(fences),
+        |row| {
+            decode_effect(row)?
+                .ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))
+        },
     )
-    .await
+    .await?;
+    Ok(recorded.into_iter().map(|r| (r.action, r)).collect())
+}
+
+/// Which items of a batch may go into one statement: the first of each action (a repeated
+/// action is answered on its own, after the statement, as it would be after the first).
+fn first_of_each<T>(items: &[T], id: impl Fn(&T) -> ActionId) -> Vec<bool> {
+    let mut seen = HashSet::new();
+    items.iter().map(|item| seen.insert(id(item))).collect()
 }
 
 /// The effects part of an account's history (see `Store::effect_history`).
@@ -190,37 +288,44 @@ async fn held<T>(
 }
 
 /// Applies an outcome's other changes in the transaction that recorded its result on
-/// `action`, and commits; returns the action as stored.
+/// `action`; returns the action as it is then.
+async fn apply_changes(
+    tx: &mut PgConnection,
+    action: Action,
+    outcome: &EffectOutcome,
+) -> Result<Action, StoreError> {
+    let id = outcome.action;
+    apply_in_tx(tx, action.workspace_id, &outcome.changes, outcome.at).await?;
+    // Stopping an enrollment cancels its queued actions, which may include this one (a
+    // released attempt): read it again then.
+    if outcome.changes.enrollments.iter().all(|u| is_open(u.state)) {
+        return Ok(action);
+    }
+    found(
+        row(
+            tx,
+            sqlx::query(concat!(
+                "SELECT ",
+                columns!(),
+                " FROM actions WHERE id = $1"
+            ))
+            .bind(id.get()),
+            decode,
+        )
+        .await?,
+        WHAT,
+        id,
+    )
+}
+
+/// [`apply_changes`], then the commit.
 async fn with_changes(
     mut tx: Tx,
     action: Action,
     outcome: &EffectOutcome,
 ) -> Result<Action, StoreError> {
-    let id = outcome.action;
-    apply_in_tx(&mut tx, action.workspace_id, &outcome.changes, outcome.at).await?;
-    // Stopping an enrollment cancels its queued actions, which may include this one (a
-    // released attempt): read it again then.
-    let action = if outcome.changes.enrollments.iter().all(|u| is_open(u.state)) {
-        action
-    } else {
-        found(
-            row(
-                &mut tx,
-                sqlx::query(concat!(
-                    "SELECT ",
-                    columns!(),
-                    " FROM actions WHERE id = $1"
-                ))
-                .bind(id.get()),
-                decode,
-            )
-            .await?,
-            WHAT,
-            id,
-        )?
-    };
-    commit(tx).await?;
-    Ok(action)
+    let applied = apply_changes(&mut tx, action, outcome).await;
+    settle(tx, applied).await
 }
 
 impl PostgresStore {
@@ -262,33 +367,44 @@ impl PostgresStore {
         &self,
         intent: Intent,
     ) -> Result<IntentOutcome, StoreError> {
-        // The common case in one statement (one round trip, one commit): the action is held
-        // with this fence, claimed, and has no intent yet. The update checks all three on the
-        // row it locks, so a takeover cannot slip in between.
-        let mut c = self.conn().await?;
-        let recorded = row(
-            &mut c,
-            sqlx::query(
-                "UPDATE actions SET intent_at = $2, with_note = $3, effect = NULL,
-                        updated_at = $2
-                  WHERE id = $1 AND fence = $4 AND state = 'claimed' AND intent_at IS NULL
-                  RETURNING id, intent_at, with_note, failures",
-            )
-            .bind(intent.action.get())
-            .bind(ms(intent.at))
-            .bind(intent.with_note)
-            .bind(intent.fence),
-            decode_effect,
-        )
-        .await?;
-        drop(c);
-        if let Some(record) = recorded {
-            let record =
-                record.ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))?;
-            return Ok(IntentOutcome::Recorded(record));
+        let mut answers = self.record_intents_impl(vec![intent]).await?;
+        answers
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::corrupt(WHAT, "an intent without an answer")))
+    }
+
+    pub(crate) async fn record_intents_impl(
+        &self,
+        intents: Vec<Intent>,
+    ) -> Result<Vec<Result<IntentOutcome, StoreError>>, StoreError> {
+        // The common case in one statement (one round trip, one commit) for all of them: the
+        // action is held with this fence, claimed, and has no intent yet. The update checks
+        // all three on the rows it locks, so a takeover cannot slip in between.
+        let first = first_of_each(&intents, |i| i.action);
+        let fresh: Vec<Intent> = intents
+            .iter()
+            .zip(&first)
+            .filter_map(|(i, first)| first.then_some(*i))
+            .collect();
+        let mut recorded = {
+            let mut c = self.conn().await?;
+            record_fresh_intents(&mut c, &fresh).await?
+        };
+        let mut answers = Vec::with_capacity(intents.len());
+        for (intent, first) in intents.into_iter().zip(first) {
+            let answer = match recorded.remove(&intent.action).filter(|_| first) {
+                Some(record) => Ok(IntentOutcome::Recorded(record)),
+                None => self.record_intent_checked(intent).await,
+            };
+            answers.push(answer);
         }
-        // Otherwise find out why under the row's lock: unknown, stale, not claimed, or an
-        // intent recorded already.
+        Ok(answers)
+    }
+
+    /// An intent the common case did not record: finds out why under the row's lock
+    /// (unknown, stale, not claimed, or an intent recorded already), and records it if it
+    /// may be after all.
+    async fn record_intent_checked(&self, intent: Intent) -> Result<IntentOutcome, StoreError> {
         let mut tx = self.begin().await?;
         let result = async {
             let (state, existing) = held(&mut tx, intent.action, intent.fence, |row| {
@@ -298,18 +414,8 @@ impl PostgresStore {
                 )
             })
             .await?;
-            let state = state?;
-            if state != ActionState::Claimed {
-                return Err(StoreError::conflict(
-                    WHAT,
-                    format!(
-                        "{}: an action that is {state} cannot be carried out",
-                        intent.action
-                    ),
-                ));
-            }
-            if let Some(existing) = existing? {
-                return Ok(IntentOutcome::AlreadyRecorded(existing));
+            if let Some(answer) = IntentOutcome::after_check(intent.action, state?, existing?)? {
+                return Ok(answer);
             }
             let record = found(
                 row(
@@ -340,17 +446,10 @@ impl PostgresStore {
         &self,
         outcome: EffectOutcome,
     ) -> Result<Action, StoreError> {
-        let id = outcome.action;
-        let event = match &outcome.result {
-            EffectResult::Done { .. } => ActionEvent::Succeed,
-            EffectResult::Failed { .. } => ActionEvent::Fail,
-            EffectResult::Retry { .. } => ActionEvent::Release,
-            EffectResult::InDoubt { .. } => ActionEvent::LoseTrack,
-        };
         // The common case first: the action is still claimed with this fence. The update
         // checks both on the row it locks, so a takeover cannot slip in between; without
         // other changes it is the only statement (one round trip, one commit).
-        if let Ok(next) = ActionState::Claimed.apply(event) {
+        if let Ok(next) = ActionState::Claimed.apply(event_of(&outcome.result)) {
             if outcome.changes == Changes::default() {
                 let mut c = self.conn().await?;
                 let done = set_result(&mut c, &outcome, ActionState::Claimed, next).await?;
@@ -365,8 +464,14 @@ impl PostgresStore {
                 }
             }
         }
-        // Otherwise the row is locked and its fence checked before anything changes, which
-        // tells a stale fence from a refused transition.
+        self.complete_effect_checked(outcome).await
+    }
+
+    /// An outcome the common case did not record: the row is locked and its fence checked
+    /// before anything changes, which tells a stale fence from a refused transition.
+    async fn complete_effect_checked(&self, outcome: EffectOutcome) -> Result<Action, StoreError> {
+        let id = outcome.action;
+        let event = event_of(&outcome.result);
         let mut tx = self.begin().await?;
         let checked = async {
             let current = held(&mut tx, id, outcome.fence, decode).await??.state;
@@ -382,6 +487,70 @@ impl PostgresStore {
             Ok(action) => with_changes(tx, action, &outcome).await,
             Err(e) => settle(tx, Err(e)).await,
         }
+    }
+
+    pub(crate) async fn complete_effects_impl(
+        &self,
+        outcomes: Vec<EffectOutcome>,
+    ) -> Result<Vec<Result<Action, StoreError>>, StoreError> {
+        // The common case for all of them in one transaction (one commit): one statement
+        // records every result of an action still claimed with its fence, then each one's
+        // other changes are applied. Should any of those changes fail, the transaction is
+        // rolled back and every outcome is recorded on its own, so that one outcome's failure
+        // refuses only that outcome.
+        let first = first_of_each(&outcomes, |o| o.action);
+        let claimed: Vec<_> = outcomes
+            .iter()
+            .zip(&first)
+            .filter(|(_, first)| **first)
+            .filter_map(|(o, _)| {
+                let next = ActionState::Claimed.apply(event_of(&o.result)).ok()?;
+                Some((o, ActionState::Claimed, next))
+            })
+            .collect();
+        let mut recorded = HashMap::new();
+        if !claimed.is_empty() {
+            let mut tx = self.begin().await?;
+            let applied = async {
+                let by_id: HashMap<ActionId, &EffectOutcome> =
+                    claimed.iter().map(|(o, ..)| (o.action, *o)).collect();
+                let mut applied = HashMap::new();
+                for action in set_results(&mut tx, &claimed).await? {
+                    let Some(outcome) = by_id.get(&action.id) else {
+                        return Err(StoreError::corrupt(WHAT, "a result of another action"));
+                    };
+                    let action = if outcome.changes == Changes::default() {
+                        action
+                    } else {
+                        apply_changes(&mut tx, action, outcome).await?
+                    };
+                    applied.insert(action.id, action);
+                }
+                Ok(applied)
+            }
+            .await;
+            match applied {
+                Ok(applied) => {
+                    commit(tx).await?;
+                    recorded = applied;
+                }
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    if matches!(e, StoreError::Unavailable { .. }) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        let mut answers = Vec::with_capacity(outcomes.len());
+        for (outcome, first) in outcomes.into_iter().zip(first) {
+            let answer = match recorded.remove(&outcome.action).filter(|_| first) {
+                Some(action) => Ok(action),
+                None => self.complete_effect_impl(outcome).await,
+            };
+            answers.push(answer);
+        }
+        Ok(answers)
     }
 
     /// Takes over in-flight intents; with `worker`, only those of the accounts it holds.

@@ -472,6 +472,20 @@ impl Store for PostgresStore {
         self.complete_effect_impl(outcome).await
     }
 
+    async fn record_intents(
+        &self,
+        intents: Vec<Intent>,
+    ) -> Result<Vec<Result<IntentOutcome, StoreError>>, StoreError> {
+        self.record_intents_impl(intents).await
+    }
+
+    async fn complete_effects(
+        &self,
+        outcomes: Vec<EffectOutcome>,
+    ) -> Result<Vec<Result<Action, StoreError>>, StoreError> {
+        self.complete_effects_impl(outcomes).await
+    }
+
     async fn in_flight_intents(
         &self,
         now: Timestamp,

@@ -197,6 +197,27 @@ pub enum IntentOutcome {
     AlreadyRecorded(EffectRecord),
 }
 
+impl IntentOutcome {
+    /// What a store answers for an intent the common case did not record, once it has found
+    /// the action held with the intent's fence (under the row's lock): in state `state`, with
+    /// the intent `existing` an earlier attempt left. `Ok(Some(..))` is the answer; `Ok(None)`
+    /// means the intent is to be recorded now; an action that is not claimed is a
+    /// `Conflict`.
+    pub fn after_check(
+        action: ActionId,
+        state: overture_core::ActionState,
+        existing: Option<EffectRecord>,
+    ) -> Result<Option<Self>, crate::StoreError> {
+        if state != overture_core::ActionState::Claimed {
+            return Err(crate::StoreError::conflict(
+                "action",
+                format!("{action}: an action that is {state} cannot be carried out"),
+            ));
+        }
+        Ok(existing.map(IntentOutcome::AlreadyRecorded))
+    }
+}
+
 /// An action taken over for reconciliation, with its ledger entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InFlightEffect {

@@ -49,7 +49,7 @@ pub use secrets::{SealedSecret, SecretInfo, StoredSecret};
 pub use store::Store;
 pub use types::{
     ActionQuery, ActionTally, Applied, ClaimedAction, EventQuery, ImportOutcome, InvitationQuery,
-    LeadQuery, NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace,
+    LeadQuery, NewAction, NewCampaignVersion, NewInvitation, Unsubscribed, Workspace, waves,
 };
 pub use user_store::UserStore;
 pub use users::{

@@ -574,6 +574,45 @@ pub trait Store: UserStore + WebhookStore + AccountLeaseStore + Send + Sync + 's
         outcome: EffectOutcome,
     ) -> impl Future<Output = Result<Action, StoreError>> + Send;
 
+    /// [`Store::record_intent`] for several actions at once (the engine's actions of one turn,
+    /// each of another account), answering each in the order given. Each intent stands on its
+    /// own: one that is refused (a stale fence) leaves the others recorded. A backend may
+    /// commit them together, in one commit; the default records them one after the other.
+    /// An `Err` of the whole call (the database is unreachable) may leave some of them
+    /// recorded, as a crash would: they are in flight, for reconciliation.
+    fn record_intents(
+        &self,
+        intents: Vec<Intent>,
+    ) -> impl Future<Output = Result<Vec<Result<IntentOutcome, StoreError>>, StoreError>> + Send
+    {
+        async move {
+            let mut answers = Vec::with_capacity(intents.len());
+            for intent in intents {
+                answers.push(self.record_intent(intent).await);
+            }
+            Ok(answers)
+        }
+    }
+
+    /// [`Store::complete_effect`] for several actions at once, answering each in the order
+    /// given. Each outcome stands on its own: with its changes, it is recorded whole or not
+    /// at all, and one that is refused leaves the others recorded. A backend may commit them
+    /// together; the default records them one after the other. An `Err` of the whole call may
+    /// leave some of them recorded (the others stay claimed with their intents, as after a
+    /// crash).
+    fn complete_effects(
+        &self,
+        outcomes: Vec<EffectOutcome>,
+    ) -> impl Future<Output = Result<Vec<Result<Action, StoreError>>, StoreError>> + Send {
+        async move {
+            let mut answers = Vec::with_capacity(outcomes.len());
+            for outcome in outcomes {
+                answers.push(self.complete_effect(outcome).await);
+            }
+            Ok(answers)
+        }
+    }
+
     /// Takes over every claimed action of any workspace whose intent is committed without a
     /// result, whatever its lease (start-up reconciliation: one engine per store), with a new
     /// lease and fence.

@@ -150,6 +150,25 @@ pub struct ClaimedAction {
     pub in_flight: Option<crate::engine_types::EffectRecord>,
 }
 
+/// Splits a claim into waves that each hold at most one action of an account, in the
+/// claim's order: the first wave has each account's first action, the next one each
+/// account's second, and so on. The actions of one wave can be carried out together (their
+/// intents and results recorded in one commit each, their channel calls at once), while an
+/// account's actions still go one after the other, each after the previous one's result.
+pub fn waves(claims: Vec<ClaimedAction>) -> Vec<Vec<ClaimedAction>> {
+    let mut waves: Vec<Vec<ClaimedAction>> = Vec::new();
+    let mut seen: std::collections::HashMap<AccountId, usize> = std::collections::HashMap::new();
+    for claim in claims {
+        let n = seen.entry(claim.action.account_id).or_default();
+        if *n == waves.len() {
+            waves.push(Vec::new());
+        }
+        waves[*n].push(claim);
+        *n += 1;
+    }
+    waves
+}
+
 /// How many actions of one kind and state an account has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionTally {
@@ -185,4 +204,47 @@ pub struct ActionQuery {
     pub account: Option<AccountId>,
     /// At most this many.
     pub limit: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use overture_core::{ActionId, ActionKind, ActionState};
+
+    fn claim(id: i64, account: i64) -> ClaimedAction {
+        ClaimedAction {
+            action: Action {
+                id: ActionId(id),
+                workspace_id: WorkspaceId::DEFAULT,
+                account_id: AccountId(account),
+                lead_id: None,
+                campaign_id: None,
+                enrollment_id: None,
+                kind: ActionKind::Visit,
+                payload: "{}".into(),
+                due_at: Timestamp::UNIX_EPOCH,
+                idempotency_key: format!("k{id}"),
+                state: ActionState::Claimed,
+                attempts: 1,
+                last_error: None,
+            },
+            lease_until: Timestamp::UNIX_EPOCH,
+            fence: 1,
+            suppressed: None,
+            in_flight: None,
+        }
+    }
+
+    #[test]
+    fn waves_hold_one_action_per_account_in_claim_order() {
+        let claims = [(1, 7), (2, 7), (3, 8), (4, 7), (5, 9), (6, 8)]
+            .map(|(id, account)| claim(id, account))
+            .to_vec();
+        let ids: Vec<Vec<i64>> = waves(claims)
+            .iter()
+            .map(|wave| wave.iter().map(|c| c.action.id.get()).collect())
+            .collect();
+        assert_eq!(ids, [vec![1, 3, 5], vec![2, 6], vec![4]]);
+        assert!(waves(Vec::new()).is_empty());
+    }
 }

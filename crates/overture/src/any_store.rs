@@ -488,6 +488,20 @@ impl Store for AnyStore {
         delegate!(self, s => s.complete_effect(outcome))
     }
 
+    async fn record_intents(
+        &self,
+        intents: Vec<Intent>,
+    ) -> Result<Vec<Result<IntentOutcome, StoreError>>, StoreError> {
+        delegate!(self, s => s.record_intents(intents))
+    }
+
+    async fn complete_effects(
+        &self,
+        outcomes: Vec<EffectOutcome>,
+    ) -> Result<Vec<Result<Action, StoreError>>, StoreError> {
+        delegate!(self, s => s.complete_effects(outcomes))
+    }
+
     async fn in_flight_intents(
         &self,
         now: Timestamp,

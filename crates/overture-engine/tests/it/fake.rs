@@ -61,6 +61,11 @@ struct State {
     inbox: Vec<(AccountId, InboundEmail)>,
     /// Whether mailboxes have a Sent folder to look in (the default) or cannot tell.
     no_sent_folder: bool,
+    /// Visits in progress, by seat, while each visit waits for the engine's next poll (see
+    /// [`FakeChannels::track_overlap`]); `None` when visits answer at once.
+    visiting: Option<HashMap<AccountId, usize>>,
+    /// The most visits in progress at once: in all, and of one seat.
+    most_visiting: (usize, usize),
 }
 
 /// The fake network, shared by every seat's channel.
@@ -113,6 +118,38 @@ impl FakeChannels {
             after_effect: false,
             always: true,
         });
+    }
+
+    /// From now on, each visit stays in progress until the engine polls it again, and the
+    /// fake counts how many are in progress at once ([`FakeChannels::most_visiting`]).
+    pub(crate) fn track_overlap(&self) {
+        self.lock().visiting = Some(HashMap::new());
+    }
+
+    /// The most visits that were in progress at once: in all, and of one seat.
+    pub(crate) fn most_visiting(&self) -> (usize, usize) {
+        self.lock().most_visiting
+    }
+
+    /// Counts a visit of `seat` in progress (`delta` 1) or ended (`delta` -1); whether visits
+    /// are tracked.
+    fn visiting(&self, seat: AccountId, starts: bool) -> bool {
+        let mut state = self.lock();
+        let state = &mut *state;
+        let Some(visiting) = state.visiting.as_mut() else {
+            return false;
+        };
+        let n = visiting.entry(seat).or_default();
+        if starts {
+            *n += 1;
+        } else {
+            *n -= 1;
+        }
+        let of_seat = *n;
+        let all = visiting.values().sum();
+        state.most_visiting.0 = state.most_visiting.0.max(all);
+        state.most_visiting.1 = state.most_visiting.1.max(of_seat);
+        true
     }
 
     /// Every effect carried out, in order.
@@ -283,6 +320,10 @@ impl Channel for FakeChannel {
 
     async fn visit(&self, profile: &ProfileUrl) -> Result<Profile, ChannelError> {
         let me = self.account;
+        if self.net.visiting(me, true) {
+            tokio::task::yield_now().await;
+            self.net.visiting(me, false);
+        }
         self.op("visit", Some(profile), |state, now| {
             let seen = Self::profile(state, me, profile);
             Ok((seen, Some(Self::effect("visit", now))))

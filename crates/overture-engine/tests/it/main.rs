@@ -13,6 +13,7 @@ mod sandbox_errors;
 mod suppression;
 mod templates;
 mod variants;
+mod waves;
 mod workers;
 
 use std::collections::BTreeMap;

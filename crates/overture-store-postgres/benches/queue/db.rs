@@ -17,9 +17,10 @@ use sqlx::Connection as _;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// How many sender accounts the actions are spread over, so that account affinity leaves
-/// every worker the same share (64 divides by 1, 4, 8 and 16).
-pub const ACCOUNTS: usize = 64;
+/// How many sender accounts the actions are spread over: an agency's hundreds of seats, so
+/// that account affinity leaves every worker the same share (512 divides by 1, 4, 8 and 16)
+/// and a claim of 200 spans many accounts, as the engine's claims do.
+pub const ACCOUNTS: usize = 512;
 
 /// How many leads the actions are aimed at (the claim reads each lead's suppression entry,
 /// as the engine's does).

@@ -8,7 +8,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
-use overture_store::{AccountLeaseStore, Store};
+use overture_store::{AccountLeaseStore, Store, waves};
 
 use crate::db::{ACCOUNTS, BoxError, Db, Fixture};
 use crate::throughput::{ACCOUNT_LEASE, complete};
@@ -174,8 +174,8 @@ async fn idle<S: Store>(
                 picked.insert(c.action.idempotency_key.clone(), at);
             }
         }
-        for c in &claimed {
-            complete(store, c).await?;
+        for wave in waves(claimed) {
+            complete(store, &wave).await?;
         }
     }
     Ok(())

@@ -119,8 +119,8 @@ fn run() -> Result<(), BoxError> {
             took
         })?;
         report.notes.push(format!(
-            "PostgreSQL commit of one row (waiting for the disk): {:.2} ms (median of 200); an \
-             action takes two such commits (its intent, then its result).",
+            "PostgreSQL commit of one row (waiting for the disk): {:.2} ms (median of 200); a \
+             wave of actions takes two commits (its intents, then its results).",
             probe.as_secs_f64() * 1e3
         ));
         let drop = |db: &PgDb| runtime.block_on(db.drop_database());

@@ -89,9 +89,11 @@ impl Report {
         }
         let _ = writeln!(
             out,
-            "\nThroughput: no-op actions claimed (batches of 200) and completed (intent, then \
-             result), at least {} s per cell. Pickup: {} idle workers, {} actions/s queued one \
-             at a time for {} s.",
+            "\nThroughput: no-op actions of {} accounts claimed (batches of 200) and completed \
+             in waves of one action per account (the wave's intents, then its results), at \
+             least {} s per cell. Pickup: {} idle workers, {} actions/s queued one at a time \
+             for {} s.",
+            crate::db::ACCOUNTS,
             self.cell.as_secs_f64(),
             self.load.workers,
             self.load.rate,

@@ -1,5 +1,6 @@
 //! Claim-and-complete throughput: workers that each claim a batch of due actions for the
-//! accounts they hold, then record each one's intent and its result, as the engine does.
+//! accounts they hold, then carry them out in waves of one action per account, recording a
+//! wave's intents in one call and its results in another, as the engine does.
 
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -7,7 +8,7 @@ use std::time::{Duration, Instant};
 use jiff::{SignedDuration, Timestamp};
 use overture_store::{
     AccountLeaseStore, Changes, ClaimedAction, EffectOutcome, EffectResult, Intent, IntentOutcome,
-    Store,
+    Store, waves,
 };
 
 use crate::db::{ACCOUNTS, BoxError, Db, Fixture};
@@ -131,7 +132,7 @@ async fn work<S: Store>(store: &S, id: &str, deadline: Instant) -> Result<Ended,
                 drained: true,
             });
         }
-        for claim in &claimed {
+        for wave in waves(claimed) {
             if Instant::now() >= deadline {
                 return Ok(Ended {
                     done,
@@ -139,33 +140,45 @@ async fn work<S: Store>(store: &S, id: &str, deadline: Instant) -> Result<Ended,
                     drained: false,
                 });
             }
-            complete(store, claim).await?;
-            done += 1;
+            done += complete(store, &wave).await?;
         }
     }
 }
 
-/// What the engine does with a claimed action whose channel call succeeded at once.
-pub async fn complete<S: Store>(store: &S, claim: &ClaimedAction) -> Result<(), BoxError> {
-    let intent = Intent {
-        action: claim.action.id,
-        fence: claim.fence,
-        at: Timestamp::now(),
-        with_note: false,
-    };
-    match store.record_intent(intent).await? {
-        IntentOutcome::Recorded(_) => {}
-        IntentOutcome::AlreadyRecorded(_) => {
-            return Err(format!("{}: an intent was already recorded", claim.action.id).into());
+/// What the engine does with a wave of claimed actions (one per account) whose channel
+/// calls succeeded at once: their intents in one call, then their results in one call.
+pub async fn complete<S: Store>(store: &S, wave: &[ClaimedAction]) -> Result<u64, BoxError> {
+    let intents = wave
+        .iter()
+        .map(|claim| Intent {
+            action: claim.action.id,
+            fence: claim.fence,
+            at: Timestamp::now(),
+            with_note: false,
+        })
+        .collect();
+    for (claim, answer) in wave.iter().zip(store.record_intents(intents).await?) {
+        match answer? {
+            IntentOutcome::Recorded(_) => {}
+            IntentOutcome::AlreadyRecorded(_) => {
+                return Err(format!("{}: an intent was already recorded", claim.action.id).into());
+            }
         }
     }
-    let outcome = EffectOutcome {
-        action: claim.action.id,
-        fence: claim.fence,
-        at: Timestamp::now(),
-        result: EffectResult::Done { external_id: None },
-        changes: Changes::default(),
-    };
-    store.complete_effect(outcome).await?;
-    Ok(())
+    let outcomes = wave
+        .iter()
+        .map(|claim| EffectOutcome {
+            action: claim.action.id,
+            fence: claim.fence,
+            at: Timestamp::now(),
+            result: EffectResult::Done { external_id: None },
+            changes: Changes::default(),
+        })
+        .collect();
+    let mut done = 0;
+    for answer in store.complete_effects(outcomes).await? {
+        answer?;
+        done += 1;
+    }
+    Ok(done)
 }

@@ -10,8 +10,9 @@ use super::invitations::seed;
 use super::{at, ok, spec};
 use crate::{
     ActionQuery, Backoff, BackoffAxis, Changes, ContactPolicy, EffectOutcome, EffectResult,
-    EnrollmentUpdate, Intent, IntentOutcome, InvitationChange, NewAction, NewCampaignVersion,
-    NewEnrollment, NewInvitation, OpenAccount, PollKind, Proximity, Store, StoreError,
+    EnrollmentUpdate, EventQuery, Intent, IntentOutcome, InvitationChange, NewAction,
+    NewCampaignVersion, NewEnrollment, NewInvitation, OpenAccount, PollKind, Proximity, Store,
+    StoreError,
 };
 
 const WS: WorkspaceId = WorkspaceId::DEFAULT;
@@ -311,6 +312,180 @@ pub async fn proximity_is_kept_on_the_enrollment<S: Store>(store: S) {
         .expect("the enrollment is listed");
     assert_eq!(record.degree, Some(Degree::First), "the latest visit wins");
     assert_eq!(record.mutual_connections, Some(18));
+}
+
+/// Intents and results recorded several at once stand alone: a stale fence, an action
+/// repeated in the batch, or an outcome whose changes fail refuses that one only, and what
+/// each answer says is what is stored.
+pub async fn effect_batches_answer_each_action<S: Store>(store: S) {
+    let (alice, leads) = seed(&store, 4).await;
+    let new: Vec<_> = (0..4)
+        .map(|i| invite(alice, leads[i], &format!("batch-{i}")))
+        .collect();
+    ok("enqueue", store.enqueue_actions(&new).await);
+    let claims = ok("claim", store.claim_due_actions(at(10), 10, LEASE).await);
+    assert_eq!(claims.len(), 4);
+    let intent = |i: usize, fence_shift: i64| Intent {
+        action: claims[i].action.id,
+        fence: claims[i].fence + fence_shift,
+        at: at(11),
+        with_note: i == 0,
+    };
+    let answers = ok(
+        "intents",
+        store
+            .record_intents(vec![
+                intent(0, 0),
+                intent(1, 1),
+                intent(2, 0),
+                intent(0, 0),
+                intent(3, 0),
+            ])
+            .await,
+    );
+    assert_eq!(answers.len(), 5, "one answer per intent, in order");
+    assert!(
+        matches!(&answers[0], Ok(IntentOutcome::Recorded(r)) if r.with_note && r.action == claims[0].action.id),
+        "{:?}",
+        answers[0]
+    );
+    assert!(
+        matches!(answers[1], Err(StoreError::Conflict { .. })),
+        "a stale fence is refused: {:?}",
+        answers[1]
+    );
+    assert!(
+        matches!(&answers[2], Ok(IntentOutcome::Recorded(r)) if r.action == claims[2].action.id)
+    );
+    assert!(
+        matches!(&answers[3], Ok(IntentOutcome::AlreadyRecorded(r)) if r.action == claims[0].action.id),
+        "the second intent of one action finds the first: {:?}",
+        answers[3]
+    );
+    assert!(matches!(answers[4], Ok(IntentOutcome::Recorded(_))));
+    let history = ok(
+        "history",
+        store.effect_history(alice, ActionKind::Invite, at(0)).await,
+    );
+    assert_eq!(
+        history.effects.len(),
+        3,
+        "three intents count, the stale one not"
+    );
+    assert_eq!(history.notes, [at(11)]);
+
+    let outcome =
+        |i: usize, fence_shift: i64, result: EffectResult, changes: Changes| EffectOutcome {
+            action: claims[i].action.id,
+            fence: claims[i].fence + fence_shift,
+            at: at(12),
+            result,
+            changes,
+        };
+    let done = || EffectResult::Done {
+        external_id: Some("inv".into()),
+    };
+    let event = |lead: LeadId| NewEvent {
+        workspace_id: WS,
+        kind: EventKind::InviteSent,
+        at: at(12),
+        account_id: Some(alice),
+        lead_id: Some(lead),
+        campaign_id: None,
+        data: "{}".into(),
+    };
+    let sent = Changes {
+        events: vec![event(leads[0])],
+        ..Changes::default()
+    };
+    // The changes of the fourth outcome name an invitation that does not exist.
+    let broken = Changes {
+        events: vec![event(leads[3])],
+        invitations: vec![InvitationChange::Transition {
+            id: overture_core::InvitationId(987_654),
+            event: InvitationEvent::Withdraw,
+            at: at(12),
+        }],
+        ..Changes::default()
+    };
+    let retry = EffectResult::Retry {
+        due_at: at(60),
+        error: Some("later".into()),
+    };
+    let answers = ok(
+        "results",
+        store
+            .complete_effects(vec![
+                outcome(0, 0, done(), sent),
+                outcome(1, 1, done(), Changes::default()),
+                outcome(2, 0, retry, Changes::default()),
+                outcome(3, 0, done(), broken),
+                outcome(0, 0, done(), Changes::default()),
+            ])
+            .await,
+    );
+    assert_eq!(answers.len(), 5, "one answer per outcome, in order");
+    assert_eq!(ok("first", answers[0].clone()).state, ActionState::Done);
+    assert!(
+        matches!(answers[1], Err(StoreError::Conflict { .. })),
+        "{:?}",
+        answers[1]
+    );
+    let released = ok("released", answers[2].clone());
+    assert_eq!(released.state, ActionState::Queued);
+    assert_eq!(released.due_at, at(60));
+    assert!(
+        answers[3].is_err(),
+        "the broken changes refuse their outcome"
+    );
+    assert!(
+        matches!(answers[4], Err(StoreError::Conflict { .. })),
+        "a second result of one action is refused: {:?}",
+        answers[4]
+    );
+    let query = ActionQuery {
+        state: None,
+        account: Some(alice),
+        limit: 10,
+    };
+    let stored = ok("list", store.list_actions(WS, query).await);
+    let state = |i: usize| {
+        stored
+            .iter()
+            .find(|a| a.id == claims[i].action.id)
+            .map(|a| a.state)
+    };
+    assert_eq!(state(0), Some(ActionState::Done));
+    assert_eq!(
+        state(1),
+        Some(ActionState::Claimed),
+        "the stale result changed nothing"
+    );
+    assert_eq!(state(2), Some(ActionState::Queued));
+    assert_eq!(
+        state(3),
+        Some(ActionState::Claimed),
+        "the outcome whose changes failed left nothing of itself"
+    );
+    let query = EventQuery {
+        after: None,
+        kinds: vec![EventKind::InviteSent],
+        limit: 100,
+    };
+    let events = ok("events", store.list_events(WS, query).await);
+    let sent: Vec<_> = events.iter().map(|e| e.event.lead_id).collect();
+    assert_eq!(
+        sent,
+        [Some(leads[0])],
+        "only the recorded outcome's event is stored"
+    );
+    // The released action's intent is gone with its attempt; the failed outcome's stays in
+    // flight, for reconciliation.
+    let history = ok(
+        "history",
+        store.effect_history(alice, ActionKind::Invite, at(0)).await,
+    );
+    assert_eq!(history.effects.len(), 2);
 }
 
 /// The intent is committed before the call; a second claim finds it instead of a fresh

@@ -94,6 +94,7 @@ macro_rules! conformance_tests {
             proximity_is_kept_on_the_enrollment,
             accounts_are_watched_while_work_is_open,
             effect_ledger_intent_then_result,
+            effect_batches_answer_each_action,
             effect_retry_requeues_without_intent,
             backoffs_and_cursors_persist,
             change_sets_are_all_or_nothing,
