@@ -128,17 +128,25 @@ pub async fn run(ctx: &Ctx, db: Option<&str>, args: ServeArgs) -> CliResult {
     outcome
 }
 
-/// The simulated instant the demo starts at: the Monday of `now`'s week at 07:55 UTC, a few
+/// The simulated instant the demo starts at: the last Monday at 07:55 UTC up to `now`, a few
 /// minutes before the first seats' working hours, so the first invitations go out at once.
+/// Early on a Monday that is the Monday before: a start later than `now` would date the
+/// demo's first invitations in the future, where reports as of now do not see them.
 fn demo_start(now: Timestamp) -> CliResult<Timestamp> {
     let today = now.to_zoned_datetime(TimeZone::UTC).date();
     let back = i64::from(today.weekday().to_monday_zero_offset());
     let monday = today.checked_sub(back.days()).map_err(internal)?;
-    monday
-        .at(7, 55, 0, 0)
-        .to_zoned_datetime(TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .map_err(internal)
+    let at = |day: jiff::civil::Date| {
+        day.at(7, 55, 0, 0)
+            .to_zoned_datetime(TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(internal)
+    };
+    let start = at(monday)?;
+    if start <= now {
+        return Ok(start);
+    }
+    at(monday.checked_sub(7.days()).map_err(internal)?)
 }
 
 #[cfg(test)]
@@ -149,7 +157,10 @@ mod tests {
     fn the_demo_starts_on_the_last_monday_morning() {
         for (now, start) in [
             ("2026-12-06T16:00:00Z", "2026-11-30T07:55:00Z"),
-            ("2026-11-30T06:00:00Z", "2026-11-30T07:55:00Z"),
+            ("2026-11-30T06:00:00Z", "2026-11-23T07:55:00Z"),
+            ("2026-12-07T00:30:00Z", "2026-11-30T07:55:00Z"),
+            ("2026-11-30T07:55:00Z", "2026-11-30T07:55:00Z"),
+            ("2026-11-30T09:00:00Z", "2026-11-30T07:55:00Z"),
             ("2026-12-01T00:00:00Z", "2026-11-30T07:55:00Z"),
         ] {
             assert_eq!(
