@@ -249,8 +249,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         // An intent left without a result by an earlier claim: what happened is asked of the
         // channel first. Neither a gate's release nor a fresh attempt may paper over it.
         if let Some(effect) = job.claim.in_flight.clone() {
-            self.reconcile(job, &effect, report).await?;
-            return Ok(None);
+            return self.reconcile(job, &effect, report).await.map(|()| None);
         }
         // The suppression list, read in the claiming transaction: nobody on it is contacted
         // (a withdrawal still goes: it takes an invitation back).
@@ -265,20 +264,17 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             changes.enrollments.extend(job.stop(&reason));
             report.actions_failed += 1;
             let result = EffectResult::Failed { error: reason };
-            {
-                self.finish(&job.claim, result, changes, report).await?;
-                return Ok(None);
-            }
+            return self
+                .finish(&job.claim, result, changes, report)
+                .await
+                .map(|()| None);
         }
         if !account.status.may_act(now) {
             let due = match &account.status {
                 AccountStatus::Restricted { until } => *until,
                 _ => plus(now, self.config.paused_recheck),
             };
-            {
-                self.release(job, due, report).await?;
-                return Ok(None);
-            }
+            return self.release(job, due, report).await.map(|()| None);
         }
         let backoffs = self.store.backoffs(account.id).await?;
         let active = |axis| {
@@ -288,8 +284,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 .map(|b| b.until)
         };
         if let Some(until) = active(BackoffAxis::Action(kind)) {
-            self.release(job, until, report).await?;
-            return Ok(None);
+            return self.release(job, until, report).await.map(|()| None);
         }
         let history = self
             .store
@@ -314,10 +309,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             let due = answer
                 .next_allowed
                 .unwrap_or(plus(now, self.config.paused_recheck));
-            {
-                self.release(job, due, report).await?;
-                return Ok(None);
-            }
+            return self.release(job, due, report).await.map(|()| None);
         }
         let mut with_note = kind == ActionKind::Invite && job.payload.note.is_some();
         if with_note {
@@ -330,11 +322,10 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     // Never drop a note silently: wait for the quota.
                     let quota = answer.note.and_then(|n| n.next_allowed);
                     let due = quota.max(note_backoff).unwrap_or(plus(now, NOTE_WINDOW));
-                    {
-                        self.release(job, due.max(plus(now, self.config.lease)), report)
-                            .await?;
-                        return Ok(None);
-                    }
+                    return self
+                        .release(job, due.max(plus(now, self.config.lease)), report)
+                        .await
+                        .map(|()| None);
                 }
             }
         }
@@ -347,19 +338,19 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
             && !cooldown.allows(now)
         {
             if job.waits_out_cooldowns() {
-                self.release(job, cooldown.reinvite_not_before, report)
-                    .await?;
-                return Ok(None);
+                return self
+                    .release(job, cooldown.reinvite_not_before, report)
+                    .await
+                    .map(|()| None);
             }
             let mut changes = Changes::default();
             changes.enrollments.extend(job.stop("cooling_down"));
             let error = "the person cannot be invited again yet (cooldown)".to_owned();
             report.actions_failed += 1;
-            {
-                self.finish(&job.claim, EffectResult::Failed { error }, changes, report)
-                    .await?;
-                return Ok(None);
-            }
+            return self
+                .finish(&job.claim, EffectResult::Failed { error }, changes, report)
+                .await
+                .map(|()| None);
         }
         if kind == ActionKind::Invite {
             // The pending cap holds whatever was planned: at the cap the invitation waits.
@@ -379,10 +370,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     .map_or(plus(now, self.config.poll_every), |due| {
                         plus(due, AFTER_WITHDRAWAL).min(plus(now, self.config.poll_every))
                     });
-                {
-                    self.release(job, later, report).await?;
-                    return Ok(None);
-                }
+                return self.release(job, later, report).await.map(|()| None);
             }
         }
         Ok(Some((with_note, now)))
@@ -441,14 +429,17 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         if ended.is_empty() {
             return Ok(());
         }
-        let outcomes = ended
-            .iter()
-            .map(|(claim, result, changes)| self.outcome(claim, result.clone(), changes.clone()))
-            .collect();
+        let (claims, outcomes): (Vec<_>, Vec<_>) = ended
+            .into_iter()
+            .map(|(claim, result, changes)| {
+                let outcome = self.outcome(&claim, result, changes);
+                (claim, outcome)
+            })
+            .unzip();
         self.failpoint(Failpoint::DuringCommit)?;
         let answers = self.store.complete_effects(outcomes).await?;
         let mut first_error = Ok(());
-        for ((claim, ..), answer) in ended.iter().zip(answers) {
+        for (claim, answer) in claims.iter().zip(answers) {
             let settled = settled(claim, answer);
             if first_error.is_ok() {
                 first_error = settled;

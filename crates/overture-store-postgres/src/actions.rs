@@ -115,11 +115,10 @@ impl PostgresStore {
         // index (`actions_queued`, `actions_claimed`), so that a claim reads about as many
         // rows as it takes, however long the queue: one select with `OR` read every due row
         // and sorted them all. The rows one select locked and the batch leaves out are free
-        // again at the statement's commit. The
-        // suppression list is read in the same statement: an entry added before the claim is
-        // never missed. The update finds its rows by primary key (`= ANY` of the array the
-        // select made), whatever the table's size: with `IN (SELECT …)` the planner may read
-        // the whole table to join it with the batch.
+        // again at the statement's commit. The update finds its rows by primary key (`= ANY`
+        // of the array the selects made), whatever the table's size: with `IN (SELECT …)` the
+        // planner may read the whole table to join it with the batch. The suppression list is
+        // read in the same statement: an entry added before the claim is never missed.
         let mut c = self.conn().await?;
         let mut claimed = rows(
             &mut c,

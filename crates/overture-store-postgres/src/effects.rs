@@ -3,7 +3,6 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
-use overture_core::action::ActionEvent;
 use overture_core::{AccountId, Action, ActionId, ActionKind, ActionState, LeadId, WorkspaceId};
 use overture_store::{
     ActionHistory, Changes, EffectEntry, EffectOutcome, EffectRecord, EffectResult, InFlightEffect,
@@ -69,16 +68,6 @@ fn effect_of(result: &EffectResult, next: ActionState) -> Option<&'static str> {
             })
         }
         EffectResult::Retry { .. } => None,
-    }
-}
-
-/// The event an outcome applies to its action's state.
-fn event_of(result: &EffectResult) -> ActionEvent {
-    match result {
-        EffectResult::Done { .. } => ActionEvent::Succeed,
-        EffectResult::Failed { .. } => ActionEvent::Fail,
-        EffectResult::Retry { .. } => ActionEvent::Release,
-        EffectResult::InDoubt { .. } => ActionEvent::LoseTrack,
     }
 }
 
@@ -449,7 +438,7 @@ impl PostgresStore {
         // The common case first: the action is still claimed with this fence. The update
         // checks both on the row it locks, so a takeover cannot slip in between; without
         // other changes it is the only statement (one round trip, one commit).
-        if let Ok(next) = ActionState::Claimed.apply(event_of(&outcome.result)) {
+        if let Ok(next) = ActionState::Claimed.apply(outcome.result.event()) {
             if outcome.changes == Changes::default() {
                 let mut c = self.conn().await?;
                 let done = set_result(&mut c, &outcome, ActionState::Claimed, next).await?;
@@ -471,7 +460,7 @@ impl PostgresStore {
     /// before anything changes, which tells a stale fence from a refused transition.
     async fn complete_effect_checked(&self, outcome: EffectOutcome) -> Result<Action, StoreError> {
         let id = outcome.action;
-        let event = event_of(&outcome.result);
+        let event = outcome.result.event();
         let mut tx = self.begin().await?;
         let checked = async {
             let current = held(&mut tx, id, outcome.fence, decode).await??.state;
@@ -504,11 +493,13 @@ impl PostgresStore {
             .zip(&first)
             .filter(|(_, first)| **first)
             .filter_map(|(o, _)| {
-                let next = ActionState::Claimed.apply(event_of(&o.result)).ok()?;
+                let next = ActionState::Claimed.apply(o.result.event()).ok()?;
                 Some((o, ActionState::Claimed, next))
             })
             .collect();
-        let mut recorded = HashMap::new();
+        // What the statement recorded, or `None` when nothing was committed (then each
+        // outcome tries the common case again on its own).
+        let mut recorded: Option<HashMap<ActionId, Action>> = None;
         if !claimed.is_empty() {
             let mut tx = self.begin().await?;
             let applied = async {
@@ -532,7 +523,7 @@ impl PostgresStore {
             match applied {
                 Ok(applied) => {
                     commit(tx).await?;
-                    recorded = applied;
+                    recorded = Some(applied);
                 }
                 Err(e) => {
                     let _ = tx.rollback().await;
@@ -544,9 +535,13 @@ impl PostgresStore {
         }
         let mut answers = Vec::with_capacity(outcomes.len());
         for (outcome, first) in outcomes.into_iter().zip(first) {
-            let answer = match recorded.remove(&outcome.action).filter(|_| first) {
-                Some(action) => Ok(action),
+            let answer = match recorded.as_mut() {
                 None => self.complete_effect_impl(outcome).await,
+                Some(recorded) => match recorded.remove(&outcome.action).filter(|_| first) {
+                    Some(action) => Ok(action),
+                    // The statement found it not claimed with its fence: say why.
+                    None => self.complete_effect_checked(outcome).await,
+                },
             };
             answers.push(answer);
         }

@@ -1,7 +1,6 @@
 //! The effect ledger: intents committed before a channel call, results after it.
 
 use jiff::{SignedDuration, Timestamp};
-use overture_core::action::ActionEvent;
 use overture_core::{AccountId, Action, ActionId, ActionKind, ActionState, LeadId, WorkspaceId};
 use overture_store::{
     ActionHistory, EffectEntry, EffectOutcome, EffectRecord, EffectResult, InFlightEffect, Intent,
@@ -176,108 +175,6 @@ fn held<T>(
     Ok(value)
 }
 
-/// Records the intent if the action is held with its fence, claimed and without an intent
-/// (one statement); `None` otherwise.
-fn record_fresh_intent(c: &Connection, intent: Intent) -> Result<Option<EffectRecord>, StoreError> {
-    let recorded = row(
-        c,
-        concat!(
-            "UPDATE actions SET intent_at = ?2, with_note = ?3, effect = NULL, updated_at = ?2
-              WHERE id = ?1 AND fence = ?4 AND state = 'claimed' AND intent_at IS NULL
-              RETURNING ",
-            columns!()
-        ),
-        params![
-            intent.action.get(),
-            ms(intent.at),
-            intent.with_note,
-            intent.fence
-        ],
-        decode_effect,
-    )?;
-    recorded
-        .map(|r| r.ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored")))
-        .transpose()
-}
-
-/// An intent [`record_fresh_intent`] did not record: finds out why under the write lock
-/// (unknown, stale, not claimed, or an intent recorded already), and records it if it may
-/// be after all.
-fn record_intent_checked(tx: &Connection, intent: Intent) -> Result<IntentOutcome, StoreError> {
-    let (state, existing) = held(tx, intent.action, intent.fence, |row| {
-        (
-            col_parse::<ActionState>(row, WHAT, "state"),
-            decode_effect(row),
-        )
-    })?;
-    if let Some(answer) = IntentOutcome::after_check(intent.action, state?, existing?)? {
-        return Ok(answer);
-    }
-    let record = found(
-        row(
-            tx,
-            concat!(
-                "UPDATE actions SET intent_at = ?2, with_note = ?3, effect = NULL, updated_at = ?2
-                  WHERE id = ?1 RETURNING ",
-                columns!()
-            ),
-            params![intent.action.get(), ms(intent.at), intent.with_note],
-            decode_effect,
-        )?,
-        WHAT,
-        intent.action,
-    )?
-    .ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))?;
-    Ok(IntentOutcome::Recorded(record))
-}
-
-/// Records how an attempt ended with its changes, in the write transaction `tx`.
-fn complete_in(tx: &Connection, outcome: &EffectOutcome) -> Result<Action, StoreError> {
-    let id = outcome.action;
-    let event = match &outcome.result {
-        EffectResult::Done { .. } => ActionEvent::Succeed,
-        EffectResult::Failed { .. } => ActionEvent::Fail,
-        EffectResult::Retry { .. } => ActionEvent::Release,
-        EffectResult::InDoubt { .. } => ActionEvent::LoseTrack,
-    };
-    // The common case first: the action is claimed and held with this fence, so the update
-    // itself checks the fence and the state. Otherwise the row is read to tell a stale
-    // fence, a missing action and another state apart.
-    let claimed = ActionState::Claimed;
-    let updated = match claimed.apply(event) {
-        Ok(next) => set_result(tx, outcome, claimed, next)?,
-        Err(_) => None,
-    };
-    let action = match updated {
-        Some(action) => action,
-        None => {
-            let current = held(tx, id, outcome.fence, decode)??.state;
-            let next = current
-                .apply(event)
-                .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
-            set_result(tx, outcome, current, next)?
-                .ok_or_else(|| StoreError::conflict(WHAT, format!("{id}: changed meanwhile")))?
-        }
-    };
-    apply_in_tx(tx, action.workspace_id, &outcome.changes, outcome.at)?;
-    // Stopping an enrollment cancels its queued actions, which may include this one (a
-    // released attempt): read it again then.
-    if outcome.changes.enrollments.iter().all(|u| is_open(u.state)) {
-        Ok(action)
-    } else {
-        found(
-            row(
-                tx,
-                concat!("SELECT ", columns!(), " FROM actions WHERE id = ?1"),
-                [id.get()],
-                decode,
-            )?,
-            WHAT,
-            id,
-        )
-    }
-}
-
 impl SqliteStore {
     pub(crate) fn action_history_impl(
         &self,
@@ -314,17 +211,98 @@ impl SqliteStore {
         // The common case in one statement (atomic on its own): the action is held with this
         // fence and has no intent yet. Anything else takes the transaction below, which
         // tells the cases apart.
-        if let Some(record) = self.on_writer(|c| record_fresh_intent(c, intent))? {
+        let recorded = self.on_writer(|c| {
+            row(
+                c,
+                concat!(
+                    "UPDATE actions SET intent_at = ?2, with_note = ?3, effect = NULL, updated_at = ?2
+                      WHERE id = ?1 AND fence = ?4 AND state = 'claimed' AND intent_at IS NULL
+                      RETURNING ",
+                    columns!()
+                ),
+                params![intent.action.get(), ms(intent.at), intent.with_note, intent.fence],
+                decode_effect,
+            )
+        })?;
+        if let Some(record) = recorded {
+            let record =
+                record.ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))?;
             return Ok(IntentOutcome::Recorded(record));
         }
-        self.write(|tx| record_intent_checked(tx, intent))
+        self.write(|tx| {
+            let (state, existing) = held(tx, intent.action, intent.fence, |row| {
+                (
+                    col_parse::<ActionState>(row, WHAT, "state"),
+                    decode_effect(row),
+                )
+            })?;
+            if let Some(answer) = IntentOutcome::after_check(intent.action, state?, existing?)? {
+                return Ok(answer);
+            }
+            let record = found(
+                row(
+                    tx,
+                    concat!(
+                        "UPDATE actions SET intent_at = ?2, with_note = ?3, effect = NULL, updated_at = ?2
+                          WHERE id = ?1 RETURNING ",
+                        columns!()
+                    ),
+                    params![intent.action.get(), ms(intent.at), intent.with_note],
+                    decode_effect,
+                )?,
+                WHAT,
+                intent.action,
+            )?
+            .ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))?;
+            Ok(IntentOutcome::Recorded(record))
+        })
     }
 
     pub(crate) fn complete_effect_impl(
         &self,
         outcome: EffectOutcome,
     ) -> Result<Action, StoreError> {
-        self.write(|tx| complete_in(tx, &outcome))
+        let id = outcome.action;
+        let event = outcome.result.event();
+        self.write(|tx| {
+            // The common case first: the action is claimed and held with this fence, so the
+            // update itself checks the fence and the state. Otherwise the row is read to tell a
+            // stale fence, a missing action and another state apart.
+            let claimed = ActionState::Claimed;
+            let updated = match claimed.apply(event) {
+                Ok(next) => set_result(tx, &outcome, claimed, next)?,
+                Err(_) => None,
+            };
+            let action = match updated {
+                Some(action) => action,
+                None => {
+                    let current = held(tx, id, outcome.fence, decode)??.state;
+                    let next = current
+                        .apply(event)
+                        .map_err(|e| StoreError::conflict(WHAT, format!("{id}: {e}")))?;
+                    set_result(tx, &outcome, current, next)?.ok_or_else(|| {
+                        StoreError::conflict(WHAT, format!("{id}: changed meanwhile"))
+                    })?
+                }
+            };
+            apply_in_tx(tx, action.workspace_id, &outcome.changes, outcome.at)?;
+            // Stopping an enrollment cancels its queued actions, which may include this one (a
+            // released attempt): read it again then.
+            if outcome.changes.enrollments.iter().all(|u| is_open(u.state)) {
+                Ok(action)
+            } else {
+                found(
+                    row(
+                        tx,
+                        concat!("SELECT ", columns!(), " FROM actions WHERE id = ?1"),
+                        [id.get()],
+                        decode,
+                    )?,
+                    WHAT,
+                    id,
+                )
+            }
+        })
     }
 
     /// Takes over in-flight intents; with `worker`, only those of the accounts it holds.

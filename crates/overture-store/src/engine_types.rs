@@ -338,6 +338,19 @@ pub struct EffectOutcome {
     pub changes: Changes,
 }
 
+impl EffectResult {
+    /// The event the result applies to its action's state.
+    pub fn event(&self) -> overture_core::action::ActionEvent {
+        use overture_core::action::ActionEvent;
+        match self {
+            EffectResult::Done { .. } => ActionEvent::Succeed,
+            EffectResult::Failed { .. } => ActionEvent::Fail,
+            EffectResult::Retry { .. } => ActionEvent::Release,
+            EffectResult::InDoubt { .. } => ActionEvent::LoseTrack,
+        }
+    }
+}
+
 /// An effect that happened or may have happened, for reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EffectEntry {

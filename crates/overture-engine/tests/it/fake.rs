@@ -131,8 +131,7 @@ impl FakeChannels {
         self.lock().most_visiting
     }
 
-    /// Counts a visit of `seat` in progress (`delta` 1) or ended (`delta` -1); whether visits
-    /// are tracked.
+    /// Counts a visit of `seat` that `starts` or ends; whether visits are tracked.
     fn visiting(&self, seat: AccountId, starts: bool) -> bool {
         let mut state = self.lock();
         let state = &mut *state;

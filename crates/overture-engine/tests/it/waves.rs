@@ -50,7 +50,7 @@ async fn seats_act_at_once_and_each_seat_one_action_at_a_time() {
     let (all, of_one_seat) = world.fake.most_visiting();
     assert_eq!(all, 4, "the four seats' visits were in progress at once");
     assert_eq!(of_one_seat, 1, "a seat's visits never overlap");
-    // Each seat's second visit waits for its spacing; a day later all eight went, once each.
+    // Each seat's second visit waits for its spacing; an hour later all eight went, once each.
     assert_eq!(world.fake.effects_of("visit").len(), 4);
     engine
         .run_until(now + SignedDuration::from_hours(1))
