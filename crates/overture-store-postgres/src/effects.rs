@@ -176,20 +176,27 @@ async fn record_fresh_intents(
     let ats: Vec<i64> = intents.iter().map(|i| ms(i.at)).collect();
     let notes: Vec<bool> = intents.iter().map(|i| i.with_note).collect();
     let fences: Vec<i64> = intents.iter().map(|i| i.fence).collect();
+    // The state each row must be in comes with the row (`v_from`), as in `set_results`: a
+    // constant `state = 'claimed'` let the planner read every claimed action through the
+    // partial indexes of claimed actions and join them with the batch, whenever its
+    // statistics had too few claimed rows (as right after a queue is filled); compared
+    // with the batch's own column, each row can only be reached by its primary key.
+    let froms = vec![ActionState::Claimed.as_str(); ids.len()];
     let recorded = rows(
         c,
         sqlx::query(
             "UPDATE actions SET intent_at = v_at, with_note = v_note, effect = NULL,
                     updated_at = v_at
-               FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BOOL[], $4::BIGINT[])
-                    AS v(v_id, v_at, v_note, v_fence)
-              WHERE id = v_id AND fence = v_fence AND state = 'claimed' AND intent_at IS NULL
+               FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BOOL[], $4::BIGINT[], $5::TEXT[])
+                    AS v(v_id, v_at, v_note, v_fence, v_from)
+              WHERE id = v_id AND fence = v_fence AND state = v_from AND intent_at IS NULL
               RETURNING id, intent_at, with_note, failures",
         )
         .bind(ids)
         .bind(ats)
         .bind(notes)
-        .bind(fences),
+        .bind(fences)
+        .bind(froms),
         |row| {
             decode_effect(row)?
                 .ok_or_else(|| StoreError::corrupt(WHAT, "an intent that was not stored"))

@@ -4,7 +4,7 @@
 //!
 //! `cargo bench -p overture-store-postgres --bench queue` prints one table and writes it as
 //! JSON to `target/queue-bench.json`. After `--`: `--quick` for short cells, `--only sqlite`
-//! (or `postgres`, `peer`) for one system, `--async-commit` to measure PostgreSQL without
+//! (or `postgres`, `peer`) for one system, `--workers 4,8` for some of the worker counts, `--async-commit` to measure PostgreSQL without
 //! waiting for the disk at commit as well. PostgreSQL is the server
 //! `OVERTURE_BENCH_POSTGRES_URL` names (default `postgres://postgres@127.0.0.1:5432/postgres`);
 //! each measurement runs in a database of its own, created and dropped here. See
@@ -41,6 +41,8 @@ struct Settings {
     /// Also measure PostgreSQL without waiting for the disk at commit (`--async-commit`).
     async_commit: bool,
     only: Option<String>,
+    /// The worker counts of the throughput cells (`--workers 4,8`; all of [`WORKERS`] by default).
+    workers: Vec<usize>,
     url: String,
     /// The least time a throughput cell runs for.
     cell: Duration,
@@ -57,6 +59,18 @@ impl Settings {
             .iter()
             .position(|a| a == "--only")
             .and_then(|i| args.get(i + 1).cloned());
+        let workers = args
+            .iter()
+            .position(|a| a == "--workers")
+            .and_then(|i| args.get(i + 1))
+            .map_or_else(
+                || WORKERS.to_vec(),
+                |list| {
+                    list.split(',')
+                        .filter_map(|n| n.trim().parse().ok())
+                        .collect()
+                },
+            );
         let url = std::env::var("OVERTURE_BENCH_POSTGRES_URL").unwrap_or(DEFAULT_URL.into());
         let (cell, rate, seconds) = if quick {
             (Duration::from_secs(1), 20, 3)
@@ -74,6 +88,7 @@ impl Settings {
             quick,
             async_commit,
             only,
+            workers,
             url,
             cell,
             load,
@@ -179,7 +194,7 @@ fn measure_store<D: Db>(
     let mut row = Row::new(name, format!("poll {} ms", POLL.as_millis()));
     // A first guess of the actions a cell needs; each cell tells the next one.
     let mut seed = if settings.quick { 2_000 } else { 20_000 };
-    for workers in WORKERS {
+    for &workers in &settings.workers {
         let mut failures = 0;
         let run = loop {
             let db = fresh()?;

@@ -47,6 +47,7 @@ pub fn run<D: Db>(
         let fixture = Fixture::create(&store).await?;
         fixture.enqueue(&store, 0, seed).await?;
         D::close(store).await;
+        db.analyze().await?;
         Ok::<_, BoxError>(())
     })?;
     // Accounts are taken one worker at a time, so that each gets its share.
