@@ -19,6 +19,7 @@
 mod error;
 pub mod export;
 mod index;
+mod lines;
 mod mapping;
 mod read;
 mod rejected;

@@ -9,6 +9,7 @@ use overture_core::NewLead;
 
 use crate::error::{ImportError, RowError};
 use crate::index::LeadIndex;
+use crate::lines::LineBreaks;
 use crate::mapping::{ColumnMapping, plan_columns};
 use crate::row::read_row;
 
@@ -78,7 +79,7 @@ pub fn read_leads(
         .flexible(true)
         .has_headers(true)
         .buffer_capacity(SNIFF_LIMIT)
-        .from_reader(source);
+        .from_reader(LineBreaks::new(source));
     let csv_error = |source| ImportError::Csv {
         file: file_name.to_owned(),
         source,
@@ -101,7 +102,8 @@ pub fn read_leads(
     let mut invalid_total = 0;
     let mut record = ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, csv::Position::line);
+        let offset = record.position().map_or(0, csv::Position::byte);
+        let line = reader.get_mut().line_of_row_at(offset);
         let lead = match read_row(&plan, &headers, &record) {
             Ok(Some(lead)) => lead,
             Ok(None) => continue,

@@ -20,6 +20,31 @@ fn one_bad_row_fails_the_read_and_names_file_line_and_field() {
 }
 
 #[test]
+fn a_spreadsheets_crlf_line_ends_and_blank_lines_leave_line_numbers_right() {
+    // As Excel saves it: CRLF line ends, a quoted cell over two lines, a blank line.
+    let csv = "First Name,LinkedIn URL,Email\r\n\
+               Ana,linkedin.com/in/ana,\r\n\
+               \"Ben\r\nSample\",linkedin.com/in/ben,\r\n\
+               \r\n\
+               Chloé,linkedin.com/in/chloe,chloe at example.com\r\n\
+               Dan,https://example.com/dan,\r\n";
+    let options = ImportOptions {
+        skip_invalid: true,
+        ..ImportOptions::default()
+    };
+    let batch = read_str(csv, &options).unwrap();
+    let lines: Vec<u64> = batch.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [6, 7], "Chloé is on line 6, Dan on line 7");
+    assert_eq!(batch.leads.len(), 2);
+    // The same rows with LF line ends are on the same lines.
+    let err = read_str(&csv.replace("\r\n", "\n"), &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().starts_with("leads.csv:6: field `Email`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn all_invalid_rows_are_listed_with_physical_lines() {
     let path = fixture("bad_rows.csv");
     let err = read_leads_path(&path, &ImportOptions::default()).unwrap_err();
