@@ -203,6 +203,12 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 {
                     spec.next_in_order(usize::try_from(step).unwrap_or(0))
                 }
+                // A lead the last visit showed as a first-degree connection is connected
+                // already: no invitation goes (the network would refuse it), and the wait for
+                // acceptance below takes its `accepted` branch.
+                StepKind::Invite(_) if record.degree == Some(Degree::First) => {
+                    spec.next_in_order(usize::try_from(step).unwrap_or(0))
+                }
                 StepKind::Branch(branch) => {
                     let holds = match branch.condition {
                         Condition::HasEmail => self.has_email(ws, e.lead_id).await?,
@@ -259,6 +265,9 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                         return Ok(Advanced::Update(u, tags));
                     }
                     spec.next_in_order(usize::try_from(step).unwrap_or(0))
+                }
+                StepKind::WaitForAcceptance(wait) if record.degree == Some(Degree::First) => {
+                    jump(step, &wait.accepted)
                 }
                 StepKind::WaitForAcceptance(wait) => {
                     let account = e.account_id.unwrap_or(AccountId(0));

@@ -18,7 +18,9 @@ use crate::postgres_store::{
 
 const WHAT: &str = "enrollment";
 
-/// Selects enrollments with whether they are warmed up, as a literal for `concat!`.
+/// Selects enrollments with whether they are warmed up, as a literal for `concat!`. The degree
+/// is the last visit's, or first for a lead among the sender's stored connections (a data
+/// export's) that no visit has seen yet.
 macro_rules! select {
     () => {
         "SELECT e.id, e.workspace_id, e.campaign_id, e.lead_id, e.account_id, e.step, e.state,
@@ -26,7 +28,12 @@ macro_rules! select {
                 EXISTS (SELECT 1 FROM actions a
                          WHERE a.enrollment_id = e.id AND a.state = 'done'
                            AND a.kind IN ('visit', 'follow', 'like')) AS warmed_up,
-                e.degree, e.mutual_connections
+                coalesce(e.degree,
+                         CASE WHEN EXISTS (SELECT 1 FROM connections c
+                                            WHERE c.account_id = e.account_id
+                                              AND c.lead_id = e.lead_id)
+                              THEN 'first' END) AS degree,
+                e.mutual_connections
          FROM enrollments e "
     };
 }

@@ -50,7 +50,9 @@ pub struct EnrollmentRecord {
     pub attempt: u32,
     /// Whether a visit, follow or like of this enrollment is done (a warmed-up lead).
     pub warmed_up: bool,
-    /// How far the lead is from the enrollment's sender, as the last visit showed it.
+    /// How far the lead is from the enrollment's sender, as the last visit showed it; before
+    /// any visit, first for a lead among the sender's stored connections (`Store::connections`,
+    /// from a data export).
     pub degree: Option<Degree>,
     /// The connections the lead and the sender share, as the last visit showed them.
     pub mutual_connections: Option<u32>,

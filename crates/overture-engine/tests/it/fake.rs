@@ -161,6 +161,11 @@ impl FakeChannels {
         self.effects().into_iter().filter(|e| e.op == op).collect()
     }
 
+    /// The profiles `op` had an effect on, in order.
+    pub(crate) fn profiles_of(&self, op: &str) -> Vec<String> {
+        self.effects_of(op).into_iter().map(|e| e.profile).collect()
+    }
+
     /// How many calls of `op` were made (failed ones included).
     pub(crate) fn calls(&self, op: &str) -> usize {
         self.lock().calls.iter().filter(|(o, _)| *o == op).count()

@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 use overture_clock::{Clock, ManualClock};
 use overture_core::{ActionKind, Degree, EnrollmentState, InvitationState};
 use overture_engine::{Engine, EngineConfig, metrics};
-use overture_store::{InvitationQuery, Store};
+use overture_store::{AccountHistory, HistoryConnection, InvitationQuery, Store};
 use overture_store_sqlite::SqliteStore;
 use serde_json::json;
 
@@ -93,6 +93,73 @@ async fn wait_for_acceptance_takes_both_branches() {
             .unwrap()
             .contains("acceptance_rate")
     );
+}
+
+#[tokio::test]
+async fn a_lead_already_connected_is_messaged_without_an_invitation() {
+    let w = World::new(2, invite_then_message()).await;
+    // Lead 0 is a first-degree connection of the seat already; lead 1 is not.
+    w.fake.accept(w.account.id, &w.urls[0]);
+    let mut engine = w.engine(EngineConfig::default());
+    assert_eq!(engine.start_campaign(WS, w.campaign).await.unwrap(), 2);
+    engine.run_until(start() + days(2)).await.unwrap();
+
+    assert_eq!(w.fake.effects_of("visit").len(), 2);
+    let invited = w.fake.profiles_of("invite");
+    assert_eq!(invited, [w.urls[1].to_string()], "only lead 1 is invited");
+    let messages = w.fake.effects_of("message");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0].profile, w.urls[0].to_string());
+    assert_eq!(messages[0].text.as_deref(), Some("Thanks, Lead0!"));
+    // The sequence went along its `accepted` branch (the tag step) and ended.
+    let lead = w.store.lead(WS, w.leads[0]).await.unwrap();
+    assert!(lead.data.tags.contains("connected"));
+    let records = w.store.list_enrollments(WS, w.campaign).await.unwrap();
+    let first = records
+        .iter()
+        .find(|r| r.enrollment.lead_id == w.leads[0])
+        .expect("lead 0 is enrolled");
+    assert_eq!(first.degree, Some(Degree::First));
+    assert_eq!(first.enrollment.state, EnrollmentState::Completed);
+    let report = metrics(&w.store, WS, w.clock.now()).await.unwrap();
+    assert_eq!(report.totals.invites_sent, 1);
+    assert_eq!(report.totals.messages_sent, 1);
+}
+
+#[tokio::test]
+async fn a_connection_from_the_data_export_is_messaged_without_a_visit_or_an_invitation() {
+    let steps = json!([
+        step(json!({ "type": "invite", "notes": ["Hi {{ first_name }}"],
+                     "without_note_if_quota_exhausted": false })),
+        step(json!({ "type": "wait_for_acceptance", "within": "7d",
+                     "accepted": "next", "not_accepted": "end" })),
+        step(json!({ "type": "message", "texts": ["Good to be in touch, {{ first_name }}."] })),
+    ]);
+    let w = World::new(2, steps).await;
+    // The account's data export lists lead 0 among its connections.
+    w.fake.accept(w.account.id, &w.urls[0]);
+    let history = AccountHistory {
+        list: "export-seat".into(),
+        people: Vec::new(),
+        connections: vec![HistoryConnection {
+            profile_url: w.urls[0].clone(),
+            connected_at: start() - days(300),
+        }],
+        invitations: Vec::new(),
+    };
+    w.store
+        .import_history(WS, w.account.id, &history, start())
+        .await
+        .unwrap();
+    let mut engine = w.engine(EngineConfig::default());
+    engine.start_campaign(WS, w.campaign).await.unwrap();
+    engine.run_until(start() + days(1)).await.unwrap();
+
+    let invited = w.fake.profiles_of("invite");
+    assert_eq!(invited, [w.urls[1].to_string()], "only lead 1 is invited");
+    let messaged = w.fake.profiles_of("message");
+    assert_eq!(messaged, [w.urls[0].to_string()]);
+    assert!(w.fake.effects_of("visit").is_empty());
 }
 
 #[tokio::test]
@@ -210,12 +277,7 @@ async fn when_invitations_are_scarce_visits_put_common_ground_first() {
     engine.run_until(start() + days(5)).await.unwrap();
 
     assert_eq!(w.fake.effects_of("visit").len(), 4);
-    let order: Vec<String> = w
-        .fake
-        .effects_of("invite")
-        .iter()
-        .map(|e| e.profile.clone())
-        .collect();
+    let order = w.fake.profiles_of("invite");
     // The first visit's lead takes day one's only invitation before the others are seen;
     // from then on the waiting leads go by what their visits showed.
     let expected: Vec<String> = [0, 3, 2, 1]

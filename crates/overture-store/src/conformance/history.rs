@@ -2,13 +2,13 @@
 
 use jiff::SignedDuration;
 use overture_core::{
-    AccountId, EventKind, InvitationEvent, InvitationState, LeadId, NewLead, WorkspaceId,
+    AccountId, Degree, EventKind, InvitationEvent, InvitationState, LeadId, NewLead, WorkspaceId,
 };
 
 use super::{at, new_account, ok, url};
 use crate::{
-    AccountHistory, EventQuery, HistoryConnection, HistoryInvitation, HistoryOutcome,
-    ImportOutcome, InvitationQuery, LeadQuery, NewInvitation, Store, StoreError,
+    AccountHistory, Changes, EventQuery, HistoryConnection, HistoryInvitation, HistoryOutcome,
+    ImportOutcome, InvitationQuery, LeadQuery, NewInvitation, Proximity, Store, StoreError,
 };
 
 const DAY: i64 = 24 * 60 * 60;
@@ -439,4 +439,80 @@ pub async fn history_for_an_unknown_account_is_not_found<S: Store>(store: S) {
     );
     assert!(leads.is_empty(), "nothing stored");
     assert!(ok("connections", store.connections(ws, stranger.id).await).is_empty());
+}
+
+/// A lead among the account's stored connections is enrolled as a first-degree connection of
+/// that account (so that no invitation goes to them) until a visit shows otherwise; a lead who
+/// is not a connection has no degree until visited.
+pub async fn history_connections_are_first_degree_in_enrollments<S: Store>(store: S) {
+    let ws = WorkspaceId::DEFAULT;
+    let account = alice(&store).await;
+    load(&store, account, &export(), 100).await;
+    let spring = super::engine::campaign(&store, "spring").await;
+    let ana = lead_id(&store, "history-ana").await;
+    let cara = lead_id(&store, "history-cara").await;
+    let new = super::engine::enrollments(account, &[ana, cara]);
+    ok(
+        "enroll",
+        store.enroll_leads(ws, spring, &new, at(101 * DAY)).await,
+    );
+    let degrees = |listed: Vec<crate::EnrollmentRecord>| {
+        let of = |lead| {
+            listed
+                .iter()
+                .find(|r| r.enrollment.lead_id == lead)
+                .map(|r| r.degree)
+        };
+        (of(ana), of(cara))
+    };
+    let listed = ok("list", store.list_enrollments(ws, spring).await);
+    assert_eq!(
+        degrees(listed),
+        (Some(Some(Degree::First)), Some(None)),
+        "ana is a connection, cara only invited"
+    );
+    let due = ok("due", store.due_enrollments(at(101 * DAY), 10).await);
+    assert_eq!(degrees(due), (Some(Some(Degree::First)), Some(None)));
+
+    // A visit's answer wins over the export.
+    let listed = ok("list", store.list_enrollments(ws, spring).await);
+    let of_ana = listed
+        .iter()
+        .find(|r| r.enrollment.lead_id == ana)
+        .map(|r| r.enrollment.id)
+        .expect("ana is enrolled");
+    let seen = Proximity {
+        enrollment: of_ana,
+        degree: Degree::Second,
+        mutual_connections: 4,
+    };
+    let changes = Changes {
+        proximity: vec![seen],
+        ..Changes::default()
+    };
+    ok(
+        "visit",
+        store.apply_changes(ws, changes, at(102 * DAY)).await,
+    );
+    let record = ok("get", store.enrollment(ws, of_ana).await);
+    assert_eq!(record.degree, Some(Degree::Second));
+
+    // Another account's connections say nothing about this one's leads.
+    let bob = ok("bob", store.create_account(new_account(ws, "bob")).await).id;
+    let autumn = super::engine::campaign(&store, "autumn").await;
+    let dan = lead_id(&store, "history-dan").await;
+    ok(
+        "enroll bob",
+        store
+            .enroll_leads(
+                ws,
+                autumn,
+                &super::engine::enrollments(bob, &[dan]),
+                at(103 * DAY),
+            )
+            .await,
+    );
+    let listed = ok("list bob", store.list_enrollments(ws, autumn).await);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].degree, None);
 }

@@ -104,6 +104,7 @@ macro_rules! conformance_tests {
             history_accepts_only_invitations_a_connection_answers,
             history_fills_but_never_overwrites_people,
             history_for_an_unknown_account_is_not_found,
+            history_connections_are_first_degree_in_enrollments,
             variants_are_kept_once_per_step,
             variant_stats_count_sends_and_successes,
             secrets_put_get_replace_and_delete,
