@@ -203,7 +203,8 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 {
                     spec.next_in_order(usize::try_from(step).unwrap_or(0))
                 }
-                // A lead the last visit showed as a first-degree connection is connected
+                // A lead the enrollment knows as a first-degree connection (from the last
+                // visit, or from the sender's connections in a data export) is connected
                 // already: no invitation goes (the network would refuse it), and the wait for
                 // acceptance below takes its `accepted` branch.
                 StepKind::Invite(_) if record.degree == Some(Degree::First) => {
