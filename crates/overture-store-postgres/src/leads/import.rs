@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 
 use super::{decode, lead_columns};
 use crate::postgres_store::{
-    PostgresStore, col, commit, exec, found, ms, require_workspace, rows, scalar, to_json,
+    PostgresStore, col, commit, db_err, exec, found, ms, require_workspace, rows, scalar, to_json,
     unavailable,
 };
 
@@ -22,6 +22,9 @@ const WHAT: &str = "lead";
 /// People per chunk: one lookup, insert and list statement each, and the step at which
 /// progress is reported.
 const CHUNK: usize = 5_000;
+
+/// How many times an import is tried when other imports store the same people meanwhile.
+const IMPORT_ATTEMPTS: u32 = 3;
 
 impl PostgresStore {
     pub(crate) async fn import_leads_impl(
@@ -33,6 +36,34 @@ impl PostgresStore {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportOutcome, StoreError> {
         let people = merge(leads);
+        // Another import may store some of the same people between this one's look-up and
+        // its insert: the insert then meets their rows under the unique profile URL and fails
+        // as a `Conflict`, and the transaction leaves nothing. Run again, it finds them stored
+        // and updates them, as if the imports had come one after the other.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self
+                .import_people(ws, list_name, &people, leads.len(), now, progress)
+                .await
+            {
+                Err(StoreError::Conflict { .. }) if attempts < IMPORT_ATTEMPTS => {}
+                done => return done,
+            }
+        }
+    }
+
+    /// One attempt of [`PostgresStore::import_leads_impl`]: `people` merged from `rows_read`
+    /// rows.
+    async fn import_people(
+        &self,
+        ws: WorkspaceId,
+        list_name: &str,
+        people: &[NewLead],
+        rows_read: usize,
+        now: Timestamp,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ImportOutcome, StoreError> {
         let stamp = ms(now);
         let mut tx = self.begin().await?;
         require_workspace(&mut tx, ws).await?;
@@ -96,7 +127,7 @@ impl PostgresStore {
             unavailable,
         )
         .await?;
-        progress(leads.len() as u64);
+        progress(rows_read as u64);
         commit(tx).await?;
         Ok(outcome)
     }
@@ -225,10 +256,8 @@ async fn insert(
         tags.push(to_json(WHAT, &lead.tags)?);
     }
     let urls: Vec<String> = fresh.iter().map(|l| l.profile_url.as_url()).collect();
-    rows(
-        tx,
-        sqlx::query(
-            "INSERT INTO leads (workspace_id, profile_url, first_name, last_name, headline,
+    let inserted = sqlx::query(
+        "INSERT INTO leads (workspace_id, profile_url, first_name, last_name, headline,
                                 company, position, location, email, custom, tags, created_at,
                                 updated_at)
              SELECT $1, u.url, u.first_name, u.last_name, u.headline, u.company, u.position,
@@ -240,20 +269,21 @@ async fn insert(
                          email, custom, tags, n)
               ORDER BY u.n
              RETURNING id",
-        )
-        .bind(ws.get())
-        .bind(urls)
-        .bind(text(|l| &l.first_name))
-        .bind(text(|l| &l.last_name))
-        .bind(text(|l| &l.headline))
-        .bind(text(|l| &l.company))
-        .bind(text(|l| &l.position))
-        .bind(text(|l| &l.location))
-        .bind(text(|l| &l.email))
-        .bind(custom)
-        .bind(tags)
-        .bind(at),
-        |row| col(row, WHAT, "id"),
     )
+    .bind(ws.get())
+    .bind(urls)
+    .bind(text(|l| &l.first_name))
+    .bind(text(|l| &l.last_name))
+    .bind(text(|l| &l.headline))
+    .bind(text(|l| &l.company))
+    .bind(text(|l| &l.position))
+    .bind(text(|l| &l.location))
+    .bind(text(|l| &l.email))
+    .bind(custom)
+    .bind(tags)
+    .bind(at)
+    .fetch_all(&mut *tx)
     .await
+    .map_err(db_err(WHAT, "stored by another import meanwhile"))?;
+    inserted.iter().map(|row| col(row, WHAT, "id")).collect()
 }

@@ -303,3 +303,105 @@ async fn an_unreachable_server_is_unavailable_and_says_what_to_check() {
         }
     }
 }
+
+/// An import that meets people another import stored after it looked them up is tried again
+/// and succeeds, as if the two had come one after the other: nothing is lost or stored twice.
+#[tokio::test]
+async fn an_import_racing_another_for_the_same_people_succeeds() {
+    let Some(db) = Database::create().await else {
+        return;
+    };
+    use sqlx::Connection as _;
+    let store = db.store().await;
+    let ws = WorkspaceId::DEFAULT;
+    // Creates the workspace and an empty list before the race.
+    ok(
+        "empty import",
+        store.import_leads(ws, "spring", &[], at(0), &|_| {}).await,
+    );
+    let (ana, ben) = (lead(1), lead(2));
+    // Another import has stored ana and not committed yet.
+    let mut other = sqlx::PgConnection::connect(&db.url)
+        .await
+        .expect("a raw connection");
+    sqlx::raw_sql("BEGIN").execute(&mut other).await.unwrap();
+    sqlx::query(
+        "INSERT INTO leads (workspace_id, profile_url, custom, tags, created_at, updated_at)
+         VALUES ($1, $2, '{}', '[]', 0, 0)",
+    )
+    .bind(ws.get())
+    .bind(ana.profile_url.as_url())
+    .execute(&mut other)
+    .await
+    .unwrap();
+    // This import looks ana up, does not see her, and waits on her row at its insert.
+    let racing = {
+        let (store, people) = (store.clone(), vec![ana.clone(), ben.clone()]);
+        tokio::spawn(async move {
+            store
+                .import_leads(ws, "spring", &people, at(1), &|_| {})
+                .await
+        })
+    };
+    let mut watch = sqlx::PgConnection::connect(&db.url)
+        .await
+        .expect("a raw connection");
+    let mut waited = false;
+    for _ in 0..500 {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            waited = true;
+            break;
+        }
+        pause().await;
+    }
+    assert!(waited, "the import never waited on the other one's row");
+    sqlx::raw_sql("COMMIT").execute(&mut other).await.unwrap();
+
+    let outcome = ok("racing import", racing.await.expect("the import task"));
+    assert_eq!(
+        (outcome.imported, outcome.updated, outcome.unchanged),
+        (1, 1, 0),
+        "ben is new; ana, stored bare by the other import, gets her name"
+    );
+    let listed = ok(
+        "list",
+        store
+            .list_leads(
+                ws,
+                LeadQuery {
+                    list: Some("spring".into()),
+                    after: None,
+                    limit: 10,
+                },
+            )
+            .await,
+    );
+    let mut urls: Vec<String> = listed.iter().map(|l| l.data.profile_url.as_url()).collect();
+    urls.sort();
+    let mut expected = vec![ana.profile_url.as_url(), ben.profile_url.as_url()];
+    expected.sort();
+    assert_eq!(urls, expected);
+    let stored = listed
+        .iter()
+        .find(|l| l.data.profile_url == ana.profile_url)
+        .expect("ana is listed");
+    assert_eq!(stored.data.first_name, ana.first_name);
+    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+    assert_eq!(all, 2, "nobody is stored twice");
+}
+
+/// Waits 10 ms of wall time: what is waited for is the server's own work, on the wall clock.
+#[allow(clippy::disallowed_methods)]
+async fn pause() {
+    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+}
