@@ -177,6 +177,11 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
         let mut step = e.step;
         // Whether the current step was started before (a wait that ran out, a deadline).
         let mut started = e.state == EnrollmentState::Waiting;
+        // A lead the enrollment knows as a first-degree connection (from the last visit, or
+        // from the sender's connections in a data export) is connected already: no invitation
+        // goes (the network would refuse it), and a wait for acceptance takes its `accepted`
+        // branch.
+        let connected = record.degree == Some(Degree::First);
         let mut tags = Vec::new();
         for _ in 0..=spec.steps.len() + 1 {
             let jump = |from: u32, target| {
@@ -203,11 +208,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                 {
                     spec.next_in_order(usize::try_from(step).unwrap_or(0))
                 }
-                // A lead the enrollment knows as a first-degree connection (from the last
-                // visit, or from the sender's connections in a data export) is connected
-                // already: no invitation goes (the network would refuse it), and the wait for
-                // acceptance below takes its `accepted` branch.
-                StepKind::Invite(_) if record.degree == Some(Degree::First) => {
+                StepKind::Invite(_) if connected => {
                     spec.next_in_order(usize::try_from(step).unwrap_or(0))
                 }
                 StepKind::Branch(branch) => {
@@ -267,9 +268,7 @@ impl<S: Store, C: Channels, K: Clock> Engine<S, C, K> {
                     }
                     spec.next_in_order(usize::try_from(step).unwrap_or(0))
                 }
-                StepKind::WaitForAcceptance(wait) if record.degree == Some(Degree::First) => {
-                    jump(step, &wait.accepted)
-                }
+                StepKind::WaitForAcceptance(wait) if connected => jump(step, &wait.accepted),
                 StepKind::WaitForAcceptance(wait) => {
                     let account = e.account_id.unwrap_or(AccountId(0));
                     let invitation = self.store.latest_invitation(ws, account, e.lead_id).await?;

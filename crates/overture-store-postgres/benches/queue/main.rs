@@ -4,8 +4,8 @@
 //!
 //! `cargo bench -p overture-store-postgres --bench queue` prints one table and writes it as
 //! JSON to `target/queue-bench.json`. After `--`: `--quick` for short cells, `--only sqlite`
-//! (or `postgres`, `peer`) for one system, `--workers 4,8` for some of the worker counts, `--async-commit` to measure PostgreSQL without
-//! waiting for the disk at commit as well. PostgreSQL is the server
+//! (or `postgres`, `peer`) for one system, `--workers 4,8` for some of the worker counts,
+//! `--async-commit` to measure PostgreSQL without waiting for the disk at commit as well. PostgreSQL is the server
 //! `OVERTURE_BENCH_POSTGRES_URL` names (default `postgres://postgres@127.0.0.1:5432/postgres`);
 //! each measurement runs in a database of its own, created and dropped here. See
 //! `docs/scaling.md` for how to read the figures.
@@ -28,7 +28,8 @@ use report::{Report, Row};
 use throughput::Run;
 
 const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-const WORKERS: [usize; 4] = [1, 4, 8, 16];
+/// The worker counts of the throughput cells, and the table's columns.
+pub const WORKERS: [usize; 4] = [1, 4, 8, 16];
 /// Idle workers in the latency measurement.
 const IDLE_WORKERS: usize = 4;
 /// How long an idle worker waits between two empty claims.
@@ -50,7 +51,7 @@ struct Settings {
 }
 
 impl Settings {
-    fn from_args() -> Self {
+    fn from_args() -> Result<Self, BoxError> {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let quick = args.iter().any(|a| a == "--quick")
             || std::env::var("OVERTURE_BENCH_QUICK").is_ok_and(|v| v == "1");
@@ -59,18 +60,10 @@ impl Settings {
             .iter()
             .position(|a| a == "--only")
             .and_then(|i| args.get(i + 1).cloned());
-        let workers = args
-            .iter()
-            .position(|a| a == "--workers")
-            .and_then(|i| args.get(i + 1))
-            .map_or_else(
-                || WORKERS.to_vec(),
-                |list| {
-                    list.split(',')
-                        .filter_map(|n| n.trim().parse().ok())
-                        .collect()
-                },
-            );
+        let workers = match args.iter().position(|a| a == "--workers") {
+            None => WORKERS.to_vec(),
+            Some(i) => worker_counts(args.get(i + 1).map_or("", String::as_str))?,
+        };
         let url = std::env::var("OVERTURE_BENCH_POSTGRES_URL").unwrap_or(DEFAULT_URL.into());
         let (cell, rate, seconds) = if quick {
             (Duration::from_secs(1), 20, 3)
@@ -84,7 +77,7 @@ impl Settings {
             poll: POLL,
             wake: Wake::Poll,
         };
-        Self {
+        Ok(Self {
             quick,
             async_commit,
             only,
@@ -92,12 +85,26 @@ impl Settings {
             url,
             cell,
             load,
-        }
+        })
     }
 
     fn runs(&self, what: &str) -> bool {
         self.only.as_deref().is_none_or(|o| o == what)
     }
+}
+
+/// The worker counts `--workers` names, e.g. `4,8`: each one of [`WORKERS`].
+fn worker_counts(list: &str) -> Result<Vec<usize>, BoxError> {
+    let counts = list
+        .split(',')
+        .map(|n| match n.trim().parse() {
+            Ok(n) if WORKERS.contains(&n) => Ok(n),
+            _ => Err(format!(
+                "--workers: `{n}` is not one of {WORKERS:?}, e.g. `--workers 4,8`"
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(counts)
 }
 
 fn main() -> ExitCode {
@@ -111,7 +118,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), BoxError> {
-    let settings = Settings::from_args();
+    let settings = Settings::from_args()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -61,7 +61,7 @@ impl Report {
     }
 
     pub fn table(&self) -> String {
-        let counts = [1, 4, 8, 16];
+        let counts = crate::WORKERS;
         let mut out = String::new();
         let _ = write!(out, "| system | ");
         for n in counts {

@@ -456,7 +456,7 @@ pub async fn history_connections_are_first_degree_in_enrollments<S: Store>(store
         "enroll",
         store.enroll_leads(ws, spring, &new, at(101 * DAY)).await,
     );
-    let degrees = |listed: Vec<crate::EnrollmentRecord>| {
+    let degrees = |listed: &[crate::EnrollmentRecord]| {
         let of = |lead| {
             listed
                 .iter()
@@ -467,15 +467,14 @@ pub async fn history_connections_are_first_degree_in_enrollments<S: Store>(store
     };
     let listed = ok("list", store.list_enrollments(ws, spring).await);
     assert_eq!(
-        degrees(listed),
+        degrees(&listed),
         (Some(Some(Degree::First)), Some(None)),
         "ana is a connection, cara only invited"
     );
     let due = ok("due", store.due_enrollments(at(101 * DAY), 10).await);
-    assert_eq!(degrees(due), (Some(Some(Degree::First)), Some(None)));
+    assert_eq!(degrees(&due), (Some(Some(Degree::First)), Some(None)));
 
     // A visit's answer wins over the export.
-    let listed = ok("list", store.list_enrollments(ws, spring).await);
     let of_ana = listed
         .iter()
         .find(|r| r.enrollment.lead_id == ana)
